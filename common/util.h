@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Small helpers shared by every part: cleanup attributes for fds and
+ * memory, ownership hand-over, and an open wrapper that always adds
+ * O_CLOEXEC (lxc-user-nic once passed it in the wrong argument).
+ */
+#ifndef NSR_UTIL_H
+#define NSR_UTIL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define NSR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void nsr_closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+}
+
+static inline void nsr_freep(void *p)
+{
+	int saved = errno;
+	free(*(void **)p);
+	errno = saved;
+}
+
+#define nsr_cleanup_fd __attribute__((cleanup(nsr_closep)))
+#define nsr_cleanup_free __attribute__((cleanup(nsr_freep)))
+
+/* Hand an fd on: the cleanup variable is left holding -1. */
+static inline int nsr_steal_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
+
+static inline void *nsr_steal_ptr(void *pp)
+{
+	void **p = pp;
+	void *r = *p;
+	*p = NULL;
+	return r;
+}
+
+/* open/openat with O_CLOEXEC always set; mode only used with O_CREAT. */
+int nsr_openat(int dfd, const char *path, int flags, unsigned mode);
+
+/* write all of buf, retrying on EINTR and short writes. */
+int nsr_write_all(int fd, const void *buf, size_t len);
+
+/* read exactly len bytes; returns bytes read (< len only at EOF) or -1. */
+ssize_t nsr_read_full(int fd, void *buf, size_t len);
+
+/* Read a whole small file at dfd/path (at most max-1 bytes, NUL-terminated). */
+ssize_t nsr_read_file(int dfd, const char *path, char *buf, size_t max);
+
+/* Write a string to an existing file (cgroup and proc files). */
+int nsr_write_file(int dfd, const char *path, const char *s);
+
+/* snprintf that reports truncation as -1 (ENAMETOOLONG). */
+int nsr_fmt(char *buf, size_t sz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fds: the runner leaks two inheritable fds (/ and the policy dir) into
+ * nsrun on purpose; inside, only 0, 1 and 2 may be open.
+ */
+#include "checks.h"
+
+#include <stdlib.h>
+
+int chk_fds(struct hx_ctx *ctx, struct hx_result *res)
+{
+	const struct facts *f = hx_facts(ctx, res);
+	size_t i, n;
+	int bad = 0, std = 0;
+
+	if (f == NULL)
+		return -1;
+	n = facts_count(f, "fd");
+	for (i = 0; i < n; i++) {
+		const char *v = facts_nth(f, "fd", i);
+		long fd = strtol(v, NULL, 10);
+
+		if (v[0] != '!' && fd >= 0 && fd <= 2) {
+			std++;
+			continue;
+		}
+		CHK_EXPECT(res, bad, false, "open inside: fd %s", v);
+	}
+	CHK_EXPECT(res, bad, std == 3, "only %d of fds 0, 1, 2 open inside", std);
+	return chk_done(res, bad);
+}

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Suite file parsing with inih. The file is the operator's (the harness
+ * runs as root on their behalf), but it is still checked strictly: unknown
+ * sections and keys, bad names and bad values are errors with their line.
+ */
+#include "suite.h"
+
+#include <ini.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+struct suite_parser {
+	struct suite *s;
+	struct suite_run *run;    /* current [run ...], or NULL in [harness] */
+	char section[80];
+	struct nsr_err *err;
+	bool failed;
+};
+
+static int suite_bad(struct suite_parser *p, const char *fmt, const char *what)
+{
+	if (!p->failed)
+		nsr_err_set(p->err, NSR_E_USAGE, 0, fmt, what);
+	p->failed = true;
+	return 0;
+}
+
+static int suite_copy(struct suite_parser *p, char *dst, size_t sz, const char *v)
+{
+	if (nsr_fmt(dst, sz, "%s", v) < 0)
+		return suite_bad(p, "value too long: %s", v);
+	return 1;
+}
+
+/* "lo, eth0" into the run's interface list. */
+static int suite_ifaces(struct suite_parser *p, const char *v)
+{
+	struct suite_run *r = p->run;
+
+	r->n_ifaces = 0;
+	r->has_ifaces = true;
+	while (*v != '\0') {
+		size_t n;
+
+		v += strspn(v, " \t,");
+		n = strcspn(v, " \t,");
+		if (n == 0)
+			break;
+		if (n >= POLICY_IFNAME_MAX || r->n_ifaces >= HX_MAX_IFACES)
+			return suite_bad(p, "bad interface list: %s", v);
+		memcpy(r->ifaces[r->n_ifaces], v, n);
+		r->ifaces[r->n_ifaces++][n] = '\0';
+		v += n;
+	}
+	return 1;
+}
+
+static int suite_run_key(struct suite_parser *p, const char *k, const char *v)
+{
+	struct suite_run *r = p->run;
+	struct nsr_err e = { 0 };
+
+	if (strcmp(k, "policy") == 0) {
+		if (!policy_name_valid(v))
+			return suite_bad(p, "bad policy name: %s", v);
+		return suite_copy(p, r->policy, sizeof(r->policy), v);
+	}
+	if (strcmp(k, "box") == 0) {
+		if (!policy_box_valid(v))
+			return suite_bad(p, "bad box name: %s", v);
+		return suite_copy(p, r->box, sizeof(r->box), v);
+	}
+	if (strcmp(k, "checks") == 0 || strcmp(k, "skip") == 0) {
+		uint32_t m;
+
+		if (hx_check_mask(v, &m, &e) < 0)
+			return suite_bad(p, "%s", e.msg);
+		r->checks = k[0] == 'c' ? m : (r->checks & ~m);
+		return 1;
+	}
+	if (strcmp(k, "hostname") == 0) {
+		r->has_hostname = true;
+		return suite_copy(p, r->hostname, sizeof(r->hostname), v);
+	}
+	if (strcmp(k, "network") == 0) {
+		r->has_net = true;
+		if (strcmp(v, "none") == 0)
+			r->net = POLICY_NET_NONE;
+		else if (strcmp(v, "bridge") == 0)
+			r->net = POLICY_NET_BRIDGE;
+		else if (strcmp(v, "host") == 0)
+			r->net = POLICY_NET_HOST;
+		else
+			return suite_bad(p, "network must be none, bridge or host: %s", v);
+		return 1;
+	}
+	if (strcmp(k, "interfaces") == 0)
+		return suite_ifaces(p, v);
+	if (strcmp(k, "writable") == 0) {
+		r->has_writable = true;
+		if (strcmp(v, "no") == 0)
+			r->writable = POLICY_WRITABLE_NO;
+		else if (strcmp(v, "tmpfs") == 0)
+			r->writable = POLICY_WRITABLE_TMPFS;
+		else if (strcmp(v, "persistent") == 0)
+			r->writable = POLICY_WRITABLE_PERSISTENT;
+		else
+			return suite_bad(p, "writable must be no, tmpfs or persistent: %s", v);
+		return 1;
+	}
+	if (strcmp(k, "pids") == 0 || strcmp(k, "memory") == 0) {
+		uint64_t x;
+
+		if (policy_parse_size(v, &x) < 0 || x == 0)
+			return suite_bad(p, "bad limit: %s", v);
+		if (k[0] == 'p') {
+			r->has_pids = true;
+			r->pids = x;
+		} else {
+			r->has_memory = true;
+			r->memory = x;
+		}
+		return 1;
+	}
+	return suite_bad(p, "unknown key in [run]: %s", k);
+}
+
+static int suite_harness_key(struct suite_parser *p, const char *k, const char *v)
+{
+	struct suite *s = p->s;
+
+	if (strcmp(k, "nsrun") == 0)
+		return suite_copy(p, s->nsrun, sizeof(s->nsrun), v);
+	if (strcmp(k, "probe") == 0)
+		return suite_copy(p, s->probe, sizeof(s->probe), v);
+	if (strcmp(k, "as") == 0)
+		return suite_copy(p, s->as, sizeof(s->as), v);
+	if (strcmp(k, "timeout") == 0) {
+		int t = atoi(v);
+
+		if (t <= 0 || t > 3600)
+			return suite_bad(p, "bad timeout: %s", v);
+		s->timeout_s = t;
+		return 1;
+	}
+	return suite_bad(p, "unknown key in [harness]: %s", k);
+}
+
+/* A new section: [harness], or [run LABEL] starting a new run. */
+static int suite_section(struct suite_parser *p, const char *section)
+{
+	struct suite_run *r;
+	size_t i;
+
+	snprintf(p->section, sizeof(p->section), "%s", section);
+	p->run = NULL;
+	if (strcmp(section, "harness") == 0)
+		return 1;
+	if (strncmp(section, "run ", 4) != 0 || section[4] == '\0')
+		return suite_bad(p, "unknown section [%s]", section);
+	if (p->s->n_runs >= SUITE_MAX_RUNS)
+		return suite_bad(p, "too many runs (at most 32): %s", section);
+	for (i = 0; i < p->s->n_runs; i++)
+		if (strcmp(p->s->runs[i].label, section + 4) == 0)
+			return suite_bad(p, "repeated section [%s]", section);
+	r = &p->s->runs[p->s->n_runs++];
+	memset(r, 0, sizeof(*r));
+	r->checks = (uint32_t)((1ULL << hx_n_checks) - 1);
+	if (suite_copy(p, r->label, sizeof(r->label), section + 4) == 0)
+		return 0;
+	p->run = r;
+	return 1;
+}
+
+static int suite_handler(void *user, const char *section, const char *key,
+			 const char *value)
+{
+	struct suite_parser *p = user;
+
+	if (p->failed)
+		return 0;
+	if (strcmp(section, p->section) != 0 && suite_section(p, section) == 0)
+		return 0;
+	return p->run != NULL ? suite_run_key(p, key, value)
+			      : suite_harness_key(p, key, value);
+}
+
+static int suite_finish(struct suite_parser *p, int r)
+{
+	size_t i;
+
+	if (r != 0) {
+		if (p->failed)
+			return nsr_err_prefix(p->err, "line %d", r);
+		return nsr_err_set(p->err, NSR_E_USAGE, 0, "line %d: syntax error", r);
+	}
+	if (p->s->n_runs == 0)
+		return nsr_err_set(p->err, NSR_E_USAGE, 0, "no [run ...] section");
+	for (i = 0; i < p->s->n_runs; i++) {
+		struct suite_run *run = &p->s->runs[i];
+
+		if (run->policy[0] == '\0')
+			return nsr_err_set(p->err, NSR_E_USAGE, 0,
+					   "[run %s]: no policy", run->label);
+		if (run->box[0] == '\0')
+			snprintf(run->box, sizeof(run->box), "harness");
+	}
+	return 0;
+}
+
+int suite_parse_string(const char *text, struct suite *s, struct nsr_err *err)
+{
+	struct suite_parser p = { .s = s, .err = err };
+
+	memset(s, 0, sizeof(*s));
+	return suite_finish(&p, ini_parse_string(text, suite_handler, &p));
+}
+
+int suite_parse_file(const char *path, struct suite *s, struct nsr_err *err)
+{
+	struct suite_parser p = { .s = s, .err = err };
+	FILE *f = fopen(path, "re");
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	if (f == NULL)
+		return nsr_err_set(err, NSR_E_USAGE, errno, "cannot open %s", path);
+	r = ini_parse_file(f, suite_handler, &p);
+	fclose(f);
+	if (suite_finish(&p, r) < 0)
+		return nsr_err_prefix(err, "%s", path);
+	return 0;
+}
+
+void suite_apply(const struct suite_run *run, struct hx_expect *exp)
+{
+	if (run->has_hostname)
+		snprintf(exp->hostname, sizeof(exp->hostname), "%s", run->hostname);
+	if (run->has_net)
+		exp->net = run->net;
+	if (run->has_ifaces) {
+		exp->has_ifaces = true;
+		exp->n_ifaces = run->n_ifaces;
+		memcpy(exp->ifaces, run->ifaces, sizeof(exp->ifaces));
+	}
+	if (run->has_writable)
+		exp->writable = run->writable;
+	if (run->has_pids) {
+		exp->has_pids = true;
+		exp->pids = run->pids;
+	}
+	if (run->has_memory) {
+		exp->has_memory = true;
+		exp->memory = run->memory;
+	}
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Command line (CONTRACT §2): argv becomes an untrusted request. */
+#ifndef NSR_ARGS_H
+#define NSR_ARGS_H
+
+#include <stdbool.h>
+
+#include "err.h"
+
+enum args_mode {
+	ARGS_MODE_NONE = 0,
+	ARGS_MODE_START,
+	ARGS_MODE_LIST,
+	ARGS_MODE_CHECK,
+	ARGS_MODE_VERSION,
+	ARGS_MODE_HELP,
+	ARGS_MODE_GC,
+};
+
+#define ARGS_MAX_ARGV 4096
+#define ARGS_MAX_ARG_LEN 65536
+#define ARGS_MAX_CHECK 256
+
+struct nsr_args {
+	enum args_mode mode;
+	const char *policy;
+	const char *box;
+	char *const *cmd;      /* command argv (NULL-terminated), or NULL */
+	int cmd_argc;
+	char *const *files;    /* --check FILE... */
+	int n_files;
+	bool dry_run;
+};
+
+/* Parse argv strictly. Names are validated here, before any file is
+ * touched. Returns 0 or -1 with a NSR_E_USAGE error. */
+int args_parse(int argc, char *const *argv, struct nsr_args *out, struct nsr_err *err);
+
+#endif

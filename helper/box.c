@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The child side of a start, in the new namespaces, as root until
+ * caps_drop(): wait for the supervisor's go, enter a cgroup namespace (now
+ * that we are in the box's cgroup), open bind sources as the user, build
+ * the file system view and pivot_root, set the hostname, bring up lo (and
+ * eth0), put back the caller's rlimits, drop every privilege, filter
+ * terminal injection, become init. Any failure goes to the supervisor as
+ * one struct nsr_err and the child exits; nothing is exec'd.
+ */
+#include "box.h"
+
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "init.h"
+#include "mounts.h"
+#include "net.h"
+#include "util.h"
+
+__attribute__((noreturn))
+static void box_fail(const struct box_ctx *ctx, struct nsr_err *err)
+{
+	if (err->kind == NSR_E_NONE)
+		err->kind = NSR_E_SETUP;
+	nsr_write_all(ctx->err_fd, err, sizeof(*err));
+	_exit(125);
+}
+
+/* Die with the supervisor. Every credential change clears this, so it is
+ * set again after each one, and the pipe tells whether it is already gone. */
+static void arm_parent_death(const struct box_ctx *ctx)
+{
+	struct pollfd p = { .fd = ctx->go_fd, .events = POLLIN };
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR)))
+		_exit(125);
+}
+
+/* Close everything but 0-2 and our two pipe ends. */
+static void keep_only(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if (lo > 3)
+		close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0U, 0);
+}
+
+static size_t group_names(const struct nsr_plan *p, struct etc_group_entry *g, char names[][64])
+{
+	size_t n = 0, i;
+
+	for (i = 0; i <= p->n_groups && n < PLAN_MAX_GROUPS + 1; i++) {
+		gid_t gid = i == 0 ? p->gid : p->groups[i - 1];
+		struct group *gr = getgrgid(gid);
+		if (gr != NULL && strlen(gr->gr_name) < 64)
+			snprintf(names[n], 64, "%s", gr->gr_name);
+		else
+			snprintf(names[n], 64, "gid%u", (unsigned)gid);
+		g[n].gid = gid;
+		g[n].name = names[n];
+		n++;
+	}
+	return n;
+}
+
+void box_child(const struct box_ctx *ctx)
+{
+	static struct etc_group_entry groups[PLAN_MAX_GROUPS + 1];
+	static char names[PLAN_MAX_GROUPS + 1][64];
+	static int src_fds[PLAN_MAX_MOUNTS];
+	const struct nsr_plan *p = ctx->plan;
+	struct nsr_err err = { 0 };
+	struct box_go go;
+	struct mnt_input in;
+
+	keep_only(ctx->go_fd, ctx->err_fd);
+	arm_parent_death(ctx);
+	if (nsr_read_full(ctx->go_fd, &go, sizeof(go)) != (ssize_t)sizeof(go) || go.magic != BOX_GO_MAGIC)
+		_exit(125);
+
+	/* We are in the box's cgroup now: make it the box's "/". */
+	if (unshare(CLONE_NEWCGROUP) < 0) {
+		nsr_err_set(&err, NSR_E_SETUP, errno, "cannot create a cgroup namespace");
+		box_fail(ctx, &err);
+	}
+
+	memset(&in, 0, sizeof(in));
+	in.plan = p;
+	in.statedir = ctx->statedir;
+	in.datadir = ctx->datadir;
+	in.src_fds = src_fds;
+	in.box_addr = go.addr;
+	in.groups = groups;
+	in.n_groups = group_names(p, groups, names);
+
+	if (mnt_open_sources(p, src_fds, &err) < 0)
+		box_fail(ctx, &err);
+	arm_parent_death(ctx);
+	if (mnt_setup(&in, &err) < 0)
+		box_fail(ctx, &err);
+	for (size_t i = 0; i < p->n_mounts; i++)
+		if (src_fds[i] >= 0)
+			close(src_fds[i]);
+
+	if (sethostname(p->hostname, strlen(p->hostname)) < 0) {
+		nsr_err_set(&err, NSR_E_SETUP, errno, "cannot set the hostname");
+		box_fail(ctx, &err);
+	}
+	if (p->net.mode != POLICY_NET_HOST && net_lo_up(&err) < 0)
+		box_fail(ctx, &err);
+	if (p->net.mode == POLICY_NET_BRIDGE &&
+	    net_box_eth0(go.peer_if, go.addr, go.prefix, go.gateway, &err) < 0)
+		box_fail(ctx, &err);
+
+	/* The caller's own rlimits apply to the payload; the policy's
+	 * nofile wins (set as root, so it may be above the caller's). */
+	sanitize_restore_rlimits(ctx->inh);
+	if (p->limits.has_nofile) {
+		struct rlimit rl = { p->limits.nofile, p->limits.nofile };
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+			nsr_err_set(&err, NSR_E_SETUP, errno, "cannot set nofile");
+			box_fail(ctx, &err);
+		}
+	}
+
+	if (caps_drop(p, &err) < 0)
+		box_fail(ctx, &err);
+	arm_parent_death(ctx);
+	if (caps_seccomp_tty(&err) < 0)
+		box_fail(ctx, &err);
+	close(ctx->go_fd);
+	init_run(p, ctx->err_fd);
+}

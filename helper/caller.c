@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Who is calling: real uid and gid and supplementary groups from the
+ * kernel (never the environment), name and home from the user database.
+ * Runs as the setuid process after sanitize; reads, changes nothing.
+ */
+#include "caller.h"
+
+#include <pwd.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int caller_load(const char *term, struct nsr_caller *c, struct nsr_err *err)
+{
+	struct passwd *pw;
+	int n;
+
+	memset(c, 0, sizeof(*c));
+	c->uid = getuid();
+	c->gid = getgid();
+	n = getgroups((int)NSR_ARRAY_SIZE(c->groups), c->groups);
+	if (n < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read your groups");
+	c->n_groups = (size_t)n;
+
+	errno = 0;
+	pw = getpwuid(c->uid);
+	if (pw == NULL)
+		return nsr_err_set(err, NSR_E_DENIED, errno, "uid %u has no entry in the user database",
+				   (unsigned)c->uid);
+	if (nsr_fmt(c->user, sizeof(c->user), "%s", pw->pw_name) < 0 ||
+	    nsr_fmt(c->home, sizeof(c->home), "%s", pw->pw_dir) < 0 ||
+	    nsr_fmt(c->shell, sizeof(c->shell), "%s", pw->pw_shell ? pw->pw_shell : "") < 0)
+		return nsr_err_set(err, NSR_E_DENIED, 0, "user database entry of uid %u is too long",
+				   (unsigned)c->uid);
+	if (term != NULL)
+		memcpy(c->term, term, strnlen(term, sizeof(c->term) - 1));
+	c->interactive = isatty(STDIN_FILENO) == 1;
+	return 0;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Privileges: the only file that changes ids or capabilities. */
+#ifndef NSR_CAPS_H
+#define NSR_CAPS_H
+
+#include "plan.h"
+
+/* Check file access as the user for a while: groups, fsgid, fsuid. */
+int caps_user_fs_begin(const struct nsr_plan *plan, struct nsr_err *err);
+int caps_user_fs_end(struct nsr_err *err);
+
+/* One way: the user's groups, gid, uid; every capability set empty,
+ * bounding set cleared, ambient cleared, no_new_privs; then verify. */
+int caps_drop(const struct nsr_plan *plan, struct nsr_err *err);
+
+/* For --check: become the caller for good (no privilege needed to lint). */
+int caps_drop_to_caller(struct nsr_err *err);
+
+/* Deny TIOCSTI and TIOCLINUX (terminal input injection) with seccomp.
+ * Needs no_new_privs already set. */
+int caps_seccomp_tty(struct nsr_err *err);
+
+#endif

@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * File system helpers for the cgroup backends. Runs as root in the
+ * supervisor. Trusts only the kernel's mountinfo for mount points; every
+ * other access is relative to an opened directory fd, with O_NOFOLLOW and
+ * no path walk, so nothing a user can create redirects a write.
+ */
+#include "config.h"
+
+#include "cgroup_int.h"
+
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <time.h>
+
+void cg_fs_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+int cg_fs_open_mount(const char *path, bool v2, struct nsr_err *err)
+{
+	struct open_how how = {
+		.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC,
+		.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+	};
+	nsr_cleanup_fd int fd = -1;
+	struct statfs sfs;
+
+	/* Mount points come from the kernel's mountinfo; no component may be
+	 * a symlink, and statfs proves it is cgroupfs before any write. */
+	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS)
+		fd = nsr_openat(AT_FDCWD, path,
+				O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "open %s", path);
+	if (fstatfs(fd, &sfs) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "statfs %s", path);
+	if (sfs.f_type != (v2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC))
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "%s is not a cgroup%s file system", path,
+				   v2 ? "2" : "");
+	return nsr_steal_fd(&fd);
+}
+
+int cg_fs_open_dir(int dfd, const char *name, bool create, bool *made,
+		   struct nsr_err *err)
+{
+	nsr_cleanup_fd int fd = -1;
+	struct stat st;
+	bool mine = false;
+
+	if (made)
+		*made = false;
+	if (name[0] == '\0' || strchr(name, '/') || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return nsr_err_set(err, NSR_E_SETUP, EINVAL,
+				   "bad cgroup name '%s'", name);
+	/* mkdirat on a cgroupfs dir fd: creates a cgroup below one we own. */
+	if (create) {
+		if (mkdirat(dfd, name, 0755) == 0)
+			mine = true;
+		else if (errno != EEXIST)
+			return nsr_err_set(err, NSR_E_SETUP, errno,
+					   "mkdir cgroup %s", name);
+	}
+	fd = nsr_openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (fd < 0) {
+		int e = errno;
+		if (mine)
+			unlinkat(dfd, name, AT_REMOVEDIR);
+		return nsr_err_set(err, NSR_E_SETUP, e, "open cgroup %s", name);
+	}
+	if (fstat(fd, &st) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "stat cgroup %s", name);
+	if (mine && (st.st_mode & 07777) != 0755 && fchmod(fd, 0755) == 0)
+		st.st_mode = (st.st_mode & ~07777u) | 0755;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & 022)) {
+		if (mine)
+			unlinkat(dfd, name, AT_REMOVEDIR);
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "cgroup %s is not a root-owned directory "
+				   "closed to group and others", name);
+	}
+	if (made)
+		*made = mine;
+	return nsr_steal_fd(&fd);
+}
+
+int cg_fs_write(int dfd, const char *file, const char *val,
+		struct nsr_err *err)
+{
+	nsr_cleanup_fd int fd = -1;
+	size_t len = strlen(val);
+	ssize_t n;
+
+	fd = nsr_openat(dfd, file, O_WRONLY | O_NOFOLLOW | O_NOCTTY, 0);
+	if (fd < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "open %s", file);
+	do
+		n = write(fd, val, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0 || (size_t)n != len)
+		return nsr_err_set(err, NSR_E_SETUP, n < 0 ? errno : EIO,
+				   "write '%s' to %s", val, file);
+	return 0;
+}
+
+int cg_fs_read(int dfd, const char *file, char *buf, size_t sz)
+{
+	nsr_cleanup_fd int fd = -1;
+	ssize_t n;
+
+	if (sz == 0)
+		return -1;
+	fd = nsr_openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_NOCTTY, 0);
+	if (fd < 0)
+		return -1;
+	n = nsr_read_full(fd, buf, sz - 1);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+bool cg_fs_exists(int dfd, const char *file)
+{
+	struct stat st;
+
+	return fstatat(dfd, file, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISREG(st.st_mode);
+}
+
+/* Stream dfd/cgroup.procs (it can be long), calling kill when sig != 0. */
+static int cg_fs_walk_procs(int dfd, int sig)
+{
+	nsr_cleanup_fd int fd = -1;
+	char buf[4096];
+	long pid = 0;
+	bool in_num = false;
+	int n = 0;
+
+	fd = nsr_openat(dfd, "cgroup.procs", O_RDONLY | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return -1;
+	for (;;) {
+		ssize_t got = read(fd, buf, sizeof(buf));
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			return -1;
+		for (ssize_t i = 0; i <= got; i++) {
+			char c = i < got ? buf[i] : '\n';
+			if (c >= '0' && c <= '9' && pid < 100000000) {
+				pid = pid * 10 + (c - '0');
+				in_num = true;
+				continue;
+			}
+			if (i == got && got > 0)
+				break;   /* a number may go on in the next read */
+			if (in_num && pid > 0) {
+				/* The kernel listed this pid in our leaf;
+				 * callers freeze the leaf first where they
+				 * can, so it cannot exit and be reused. */
+				if (sig != 0)
+					kill((pid_t)pid, sig);
+				n++;
+			}
+			pid = 0;
+			in_num = false;
+		}
+		if (got == 0)
+			return n;
+	}
+}
+
+int cg_fs_kill_procs(int dfd, int *n)
+{
+	int r = cg_fs_walk_procs(dfd, SIGKILL);
+
+	if (n)
+		*n = r < 0 ? 0 : r;
+	return r < 0 ? -1 : 0;
+}
+
+int cg_fs_count_procs(int dfd)
+{
+	return cg_fs_walk_procs(dfd, 0);
+}
+
+int cg_fs_wait_empty(int dfd, int ms, struct nsr_err *err)
+{
+	int waited = 0, left = -1;
+
+	while (waited <= ms) {
+		if (cg_fs_kill_procs(dfd, &left) < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno,
+					   "read cgroup.procs");
+		if (left == 0)
+			return 0;
+		cg_fs_sleep_ms(waited < 50 ? 1 : 10);
+		waited += waited < 50 ? 1 : 10;
+	}
+	return nsr_err_set(err, NSR_E_SETUP, EBUSY,
+			   "%d process(es) still in the cgroup after %d ms",
+			   left, ms);
+}
+
+int cg_fs_rmdir(int parent_dfd, const char *leaf, struct nsr_err *err)
+{
+	int waited = 0;
+
+	/* rmdir of a leaf under our own parent fd: nothing else is named. */
+	while (unlinkat(parent_dfd, leaf, AT_REMOVEDIR) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		if (errno != EBUSY || waited >= CG_RMDIR_WAIT_MS)
+			return nsr_err_set(err, NSR_E_SETUP, errno,
+					   "rmdir cgroup %s", leaf);
+		cg_fs_sleep_ms(5);
+		waited += 5;
+	}
+	return 0;
+}

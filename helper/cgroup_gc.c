@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Garbage collection of leaves whose box is gone (nsrun killed with -9,
+ * host crash during a start). Runs as root at each start and for
+ * `nsrun --gc`. Trusts nothing in the names it finds: only names that
+ * parse as "<uid>-<box>-<suffix>" under nsrun's own parents are touched.
+ */
+#include "config.h"
+
+#include "cgroup_int.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#define CG_GC_MAX 1024
+
+/* Is the leaf's creator gone and the leaf empty? For a leaf whose lock
+ * is held by a newer box of the same name. */
+static bool cg_gc_stale(int parent, const char *leaf)
+{
+	nsr_cleanup_fd int dfd = -1;
+	pid_t pid;
+
+	if (cg_leaf_owner_pid(leaf, &pid) < 0)
+		return false;
+	if (kill(pid, 0) == 0 || errno != ESRCH)
+		return false;
+	dfd = cg_fs_open_dir(parent, leaf, false, NULL, NULL);
+	return dfd >= 0 && cg_fs_count_procs(dfd) == 0;
+}
+
+/* 1 when the leaf has no owner (then *lock_fd may hold its lock), 0 when
+ * it must stay. Lock files are never created here. */
+static int cg_gc_orphan(int lock_dfd, int parent, const char *leaf,
+			int *lock_fd)
+{
+	nsr_cleanup_fd int fd = -1;
+	char box[POLICY_BOX_MAX + 1], name[128];
+	struct stat st;
+	uid_t uid;
+
+	*lock_fd = -1;
+	if (cg_leaf_parse(leaf, &uid, box, sizeof(box)) < 0)
+		return 0;
+	if (nsr_fmt(name, sizeof(name), "%u-%s.lock", (unsigned)uid, box) < 0)
+		return 0;
+	if (lock_dfd < 0)
+		return 1;
+	fd = nsr_openat(lock_dfd, name, O_RDWR | O_NOFOLLOW | O_NOCTTY, 0);
+	if (fd < 0)
+		return errno == ENOENT ? 1 : 0;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		*lock_fd = nsr_steal_fd(&fd);
+		return 1;
+	}
+	return cg_gc_stale(parent, leaf) ? 1 : 0;
+}
+
+/* Names of the directories in parent that parse as leaves. */
+static int cg_gc_list(int parent, char (*names)[128], int max)
+{
+	int fd = fcntl(parent, F_DUPFD_CLOEXEC, 3);
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
+
+	if (fd < 0)
+		return -1;
+	lseek(fd, 0, SEEK_SET);
+	d = fdopendir(fd);
+	if (d == NULL) {
+		close(fd);
+		return -1;
+	}
+	while (n < max && (de = readdir(d)) != NULL) {
+		char box[POLICY_BOX_MAX + 1];
+		uid_t uid;
+		if (de->d_type != DT_DIR ||
+		    cg_leaf_parse(de->d_name, &uid, box, sizeof(box)) < 0 ||
+		    nsr_fmt(names[n], sizeof(names[n]), "%s", de->d_name) < 0)
+			continue;
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int cg_gc(enum cg_mode mode, const char *lock_dir, struct nsr_err *err)
+{
+	return cg_gc_match(mode, lock_dir, NULL, err);
+}
+
+int cg_gc_match(enum cg_mode mode, const char *lock_dir, const char *prefix,
+		struct nsr_err *err)
+{
+	nsr_cleanup_free char (*names)[128] = NULL;
+	nsr_cleanup_fd int lock_dfd = -1;
+	int parents[CG_V1_N] = { -1, -1, -1, -1 };
+	struct cg_mounts m;
+	int removed = 0, failed = 0;
+
+	if (mode == CG_MODE_NONE)
+		return 0;
+	if (lock_dir == NULL)
+		return nsr_err_set(err, NSR_E_SETUP, EINVAL, "gc: no lock dir");
+	if (cg_read_mounts(&m, err) < 0)
+		return -1;
+	if (mode == CG_MODE_V1)
+		cg_v1_open_parents(&m, parents, err);
+	else
+		cg_v2_open_parent(&m, &parents[0], err);
+	lock_dfd = nsr_openat(AT_FDCWD, lock_dir,
+			      O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (lock_dfd < 0 && errno != ENOENT)
+		failed = nsr_err_set(err, NSR_E_SETUP, errno, "gc: open %s",
+				     lock_dir);
+	names = calloc(CG_GC_MAX, sizeof(*names));
+	for (int p = 0; names != NULL && failed == 0 && p < CG_V1_N; p++) {
+		int n = parents[p] < 0 ? 0 : cg_gc_list(parents[p], names, CG_GC_MAX);
+		for (int i = 0; i < n; i++) {
+			nsr_cleanup_fd int lock_fd = -1;
+			struct cg_box cg;
+			if ((prefix && strncmp(names[i], prefix, strlen(prefix))) ||
+			    cg_gc_orphan(lock_dfd, parents[p], names[i], &lock_fd) != 1)
+				continue;
+			/* Every hierarchy's leaf of that name goes at once;
+			 * later hierarchies then no longer list it. */
+			if (cg_attach(&cg, mode, parents, names[i], err) < 0 ||
+			    cg_destroy(&cg, err) < 0)
+				failed = -1;
+			else
+				removed++;
+			cg_box_close(&cg);
+		}
+	}
+	for (int p = 0; p < CG_V1_N; p++)
+		if (parents[p] >= 0)
+			close(parents[p]);
+	if (names == NULL)
+		return nsr_err_set(err, NSR_E_SETUP, ENOMEM, "gc");
+	return failed < 0 ? -1 : removed;
+}

@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cgroup v1 backend: a leaf per box in each hierarchy it needs (pids and
+ * freezer to find and kill every process, memory and cpu when the policy
+ * limits them), under "nsrun" in each. Runs as root in the supervisor;
+ * writes only below the parent fds it opened, relative to directory fds.
+ */
+#include "config.h"
+
+#include "cgroup_int.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#define CG_FREEZE_WAIT_MS 1000
+
+static const char *const cg_v1_label[CG_V1_N] = {
+	"pids", "memory", "cpu", "freezer",
+};
+
+/* Make the leaf in hierarchy c (mount m->v1[c]), parent first. */
+static int cg_v1_make(struct cg_box *cg, const struct cg_mounts *m, int c,
+		      struct nsr_err *err)
+{
+	nsr_cleanup_fd int mnt = -1;
+	nsr_cleanup_fd int parent = -1;
+	nsr_cleanup_fd int leaf = -1;
+	bool made = false;
+	char v[32];
+
+	/* Co-mounted controllers (e.g. "pids,freezer") share one leaf. */
+	for (int o = 0; o < c; o++) {
+		if (cg->v1_dfd[o] >= 0 && strcmp(m->v1[o], m->v1[c]) == 0) {
+			cg->v1_dfd[c] = fcntl(cg->v1_dfd[o], F_DUPFD_CLOEXEC, 3);
+			if (cg->v1_dfd[c] < 0)
+				return nsr_err_set(err, NSR_E_SETUP, errno, "dup");
+			return 0;
+		}
+	}
+	mnt = cg_fs_open_mount(m->v1[c], false, err);
+	if (mnt < 0)
+		return -1;
+	parent = cg_fs_open_dir(mnt, CG_PARENT, true, &made, err);
+	if (parent < 0)
+		return -1;
+	/* Always 1 on current kernels; on old ones it must be set while the
+	 * parent has no children, so that limits nest as in v2. */
+	if (made && c == CG_V1_MEMORY &&
+	    cg_fs_read(parent, "memory.use_hierarchy", v, sizeof(v)) == 0 &&
+	    v[0] == '0')
+		cg_fs_write(parent, "memory.use_hierarchy", "1", NULL);
+	leaf = cg_fs_open_dir(parent, cg->leaf, true, &made, err);
+	if (leaf < 0)
+		return -1;
+	if (!made)
+		return nsr_err_set(err, NSR_E_SETUP, EEXIST, "%s leaf exists",
+				   cg_v1_label[c]);
+	cg->v1_dfd[c] = nsr_steal_fd(&leaf);
+	cg->v1_parent_dfd[c] = nsr_steal_fd(&parent);
+	return 0;
+}
+
+static int cg_v1_limits(struct cg_box *cg, const struct policy_limits *lim,
+			struct nsr_err *err)
+{
+	int mem = cg->v1_dfd[CG_V1_MEMORY];
+	int cpu = cg->v1_dfd[CG_V1_CPU];
+	char v[64];
+
+	if (lim->has_pids) {
+		snprintf(v, sizeof(v), "%" PRIu64, lim->pids);
+		if (cg_fs_write(cg->v1_dfd[CG_V1_PIDS], "pids.max", v, err) < 0)
+			return -1;
+	}
+	if (lim->has_memory) {
+		snprintf(v, sizeof(v), "%" PRIu64, lim->memory);
+		if (cg_fs_write(mem, "memory.limit_in_bytes", v, err) < 0 ||
+		    /* oom_kill_disable 0: the OOM killer acts in the leaf. */
+		    cg_fs_write(mem, "memory.oom_control", "0", err) < 0)
+			return -1;
+	}
+	if (lim->has_swap) {
+		uint64_t memsw;
+		/* memsw counts memory + swap, so it needs a memory limit. */
+		bool can = lim->has_memory &&
+			   cg_fs_exists(mem, "memory.memsw.limit_in_bytes");
+		if (!can)
+			return cg_swap_check(cg, false, err);
+		if (cg_v1_memsw(lim->memory, lim->swap, &memsw) < 0)
+			return nsr_err_set(err, NSR_E_SETUP, ERANGE, "swap limit");
+		snprintf(v, sizeof(v), "%" PRIu64, memsw);
+		if (cg_fs_write(mem, "memory.memsw.limit_in_bytes", v, err) < 0)
+			return -1;
+	}
+	if (lim->has_cpu) {
+		char *sp;
+		if (cg_format_cpu_max(lim->cpu_milli, v, sizeof(v)) < 0)
+			return nsr_err_set(err, NSR_E_SETUP, EINVAL, "cpu limit");
+		sp = strchr(v, ' ');
+		*sp = '\0';
+		if (cg_fs_write(cpu, "cpu.cfs_period_us", sp + 1, err) < 0 ||
+		    cg_fs_write(cpu, "cpu.cfs_quota_us", v, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cg_v1_create(struct cg_box *cg, const struct cg_mounts *m,
+		 const struct policy_limits *lim, struct nsr_err *err)
+{
+	bool need[CG_V1_N] = {
+		[CG_V1_PIDS] = lim->has_pids,
+		[CG_V1_MEMORY] = lim->has_memory || lim->has_swap,
+		[CG_V1_CPU] = lim->has_cpu,
+	};
+
+	if (m->v1[CG_V1_PIDS][0] == '\0' && m->v1[CG_V1_FREEZER][0] == '\0')
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "cgroup v1 without pids or freezer hierarchy");
+	for (int c = 0; c < CG_V1_N; c++) {
+		bool use = need[c] || c == CG_V1_PIDS || c == CG_V1_FREEZER;
+		if (m->v1[c][0] == '\0') {
+			if (need[c])
+				return nsr_err_set(err, NSR_E_SETUP, 0,
+						   "the %s cgroup controller is not "
+						   "mounted", cg_v1_label[c]);
+			continue;
+		}
+		if (use && cg_v1_make(cg, m, c, err) < 0)
+			return -1;
+	}
+	return cg_v1_limits(cg, lim, err);
+}
+
+int cg_v1_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%d", (int)pid);
+	/* The pid is our own child, stopped before exec: moving it into
+	 * our leaf gives it nothing but limits. */
+	for (int c = 0; c < CG_V1_N; c++)
+		if (cg->v1_dfd[c] >= 0 &&
+		    cg_fs_write(cg->v1_dfd[c], "cgroup.procs", v, err) < 0)
+			return nsr_err_prefix(err, "%s", cg_v1_label[c]);
+	return 0;
+}
+
+/* Freeze, SIGKILL everything, thaw: nothing can fork or exit in between,
+ * so every pid read from cgroup.procs is still the process it was. */
+static int cg_v1_freeze_kill(int fz, struct nsr_err *err)
+{
+	char st[32] = "";
+	int waited = 0;
+
+	if (cg_fs_write(fz, "freezer.state", "FROZEN", err) < 0)
+		return -1;
+	while (waited < CG_FREEZE_WAIT_MS &&
+	       (cg_fs_read(fz, "freezer.state", st, sizeof(st)) < 0 ||
+		strncmp(st, "FROZEN", 6) != 0)) {
+		cg_fs_sleep_ms(1);
+		waited++;
+	}
+	cg_fs_kill_procs(fz, NULL);
+	return cg_fs_write(fz, "freezer.state", "THAWED", err);
+}
+
+static bool cg_v1_empty(const struct cg_box *cg)
+{
+	for (int c = 0; c < CG_V1_N; c++)
+		if (cg->v1_dfd[c] >= 0 && cg_fs_count_procs(cg->v1_dfd[c]) != 0)
+			return false;
+	return true;
+}
+
+int cg_v1_kill(struct cg_box *cg, struct nsr_err *err)
+{
+	int r = 0;
+
+	/* The usual end: the box's init is gone and took the rest with it
+	 * (pid namespace). An empty leaf cannot fill up again by itself. */
+	if (cg_v1_empty(cg))
+		return 0;
+	if (cg->v1_dfd[CG_V1_FREEZER] >= 0 &&
+	    cg_v1_freeze_kill(cg->v1_dfd[CG_V1_FREEZER], err) < 0)
+		r = -1;
+	/* Then every leaf until empty (this also covers hosts without a
+	 * freezer: a fork bomb loses to repeated SIGKILL under pids.max). */
+	for (int c = 0; c < CG_V1_N; c++)
+		if (cg->v1_dfd[c] >= 0 &&
+		    cg_fs_wait_empty(cg->v1_dfd[c], CG_KILL_WAIT_MS,
+				     r < 0 ? NULL : err) < 0)
+			r = -1;
+	return r;
+}
+
+int cg_v1_oom_kills(const struct cg_box *cg, uint64_t *count)
+{
+	char buf[512];
+
+	*count = 0;
+	if (cg->v1_dfd[CG_V1_MEMORY] < 0)
+		return 0;
+	if (cg_fs_read(cg->v1_dfd[CG_V1_MEMORY], "memory.oom_control", buf,
+		       sizeof(buf)) < 0)
+		return -1;
+	return cg_parse_v1_oom_kill(buf, count);
+}
+
+int cg_v1_open_parents(const struct cg_mounts *m, int dfds[CG_V1_N],
+		       struct nsr_err *err)
+{
+	for (int c = 0; c < CG_V1_N; c++) {
+		nsr_cleanup_fd int mnt = -1;
+		bool dup_mount = false;
+		dfds[c] = -1;
+		for (int o = 0; o < c; o++)
+			if (m->v1[o][0] && strcmp(m->v1[o], m->v1[c]) == 0)
+				dup_mount = true;
+		if (m->v1[c][0] == '\0' || dup_mount)
+			continue;
+		mnt = cg_fs_open_mount(m->v1[c], false, NULL);
+		if (mnt >= 0)
+			dfds[c] = cg_fs_open_dir(mnt, CG_PARENT, false, NULL, NULL);
+	}
+	return 0;
+}

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cgroup v2 backend: one leaf per box under "nsrun", which sits at the
+ * root of the cgroup2 mount or, on a systemd host, in the subtree systemd
+ * delegates to nsrun (contrib/systemd, doc/cgroups.md). Runs as root in
+ * the supervisor; all access is relative to directory fds.
+ */
+#include "config.h"
+
+#include "cgroup_int.h"
+
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define CG_SD_SLICE "nsrun.slice"
+#define CG_SD_UNIT "nsrun-cgroup.service"
+
+static const char *const cg_v2_ctrls[] = { "pids", "memory", "cpu" };
+
+static bool cg_v2_word(const char *list, const char *word)
+{
+	size_t wl = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += wl)
+		if ((p == list || p[-1] == ' ') &&
+		    (p[wl] == '\0' || p[wl] == ' ' || p[wl] == '\n'))
+			return true;
+	return false;
+}
+
+/* Enable pids, memory and cpu for dfd's children, where offered. */
+static int cg_v2_enable(int dfd, const char *what, struct nsr_err *err)
+{
+	char have[512], on[512], req[64] = "";
+
+	if (cg_fs_read(dfd, "cgroup.controllers", have, sizeof(have)) < 0 ||
+	    cg_fs_read(dfd, "cgroup.subtree_control", on, sizeof(on)) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno,
+				   "read controllers of %s", what);
+	for (size_t i = 0; i < NSR_ARRAY_SIZE(cg_v2_ctrls); i++) {
+		if (!cg_v2_word(have, cg_v2_ctrls[i]) ||
+		    cg_v2_word(on, cg_v2_ctrls[i]))
+			continue;
+		strcat(req, req[0] ? " +" : "+");
+		strcat(req, cg_v2_ctrls[i]);
+	}
+	if (req[0] != '\0' && cg_fs_write(dfd, "cgroup.subtree_control", req, err) < 0)
+		return nsr_err_prefix(err, "enable controllers in %s", what);
+	return 0;
+}
+
+static bool cg_v2_systemd(void)
+{
+	struct stat st;
+
+	return fstatat(AT_FDCWD, "/run/systemd/system", &st,
+		       AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* The directory that holds "nsrun": the delegated unit's cgroup on a
+ * systemd host, the cgroup2 root elsewhere. */
+static int cg_v2_base(const struct cg_mounts *m, struct nsr_err *err)
+{
+	nsr_cleanup_fd int mnt = -1;
+	nsr_cleanup_fd int slice = -1;
+
+	if (m->v2[0] == '\0')
+		return nsr_err_set(err, NSR_E_SETUP, 0, "no cgroup2 mount");
+	mnt = cg_fs_open_mount(m->v2, true, err);
+	if (mnt < 0 || !cg_v2_systemd())
+		return nsr_steal_fd(&mnt);
+	slice = cg_fs_open_dir(mnt, CG_SD_SLICE, false, NULL, err);
+	if (slice < 0)
+		return nsr_err_prefix(err, "systemd host without the delegated "
+				      "%s/%s (install contrib/systemd)",
+				      CG_SD_SLICE, CG_SD_UNIT);
+	return cg_fs_open_dir(slice, CG_SD_UNIT, false, NULL, err);
+}
+
+int cg_v2_open_parent(const struct cg_mounts *m, int *dfd, struct nsr_err *err)
+{
+	nsr_cleanup_fd int base = cg_v2_base(m, NULL);
+
+	*dfd = base < 0 ? -1 : cg_fs_open_dir(base, CG_PARENT, false, NULL, NULL);
+	return 0;
+}
+
+static int cg_v2_limits(struct cg_box *cg, const struct policy_limits *lim,
+			struct nsr_err *err)
+{
+	int leaf = cg->leaf_dfd;
+	char v[64];
+
+	if (lim->has_pids) {
+		snprintf(v, sizeof(v), "%" PRIu64, lim->pids);
+		if (cg_fs_write(leaf, "pids.max", v, err) < 0)
+			return -1;
+	}
+	if (lim->has_memory) {
+		snprintf(v, sizeof(v), "%" PRIu64, lim->memory);
+		if (cg_fs_write(leaf, "memory.max", v, err) < 0)
+			return -1;
+	}
+	if (lim->has_swap) {
+		if (!cg_fs_exists(leaf, "memory.swap.max"))
+			return cg_swap_check(cg, false, err);
+		snprintf(v, sizeof(v), "%" PRIu64, lim->swap);
+		if (cg_fs_write(leaf, "memory.swap.max", v, err) < 0)
+			return -1;
+	}
+	if (lim->has_cpu) {
+		if (cg_format_cpu_max(lim->cpu_milli, v, sizeof(v)) < 0)
+			return nsr_err_set(err, NSR_E_SETUP, EINVAL, "cpu limit");
+		if (cg_fs_write(leaf, "cpu.max", v, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int cg_v2_create(struct cg_box *cg, const struct cg_mounts *m,
+		 const struct policy_limits *lim, struct nsr_err *err)
+{
+	nsr_cleanup_fd int base = -1;
+	nsr_cleanup_fd int parent = -1;
+	nsr_cleanup_fd int leaf = -1;
+	bool need[3] = { lim->has_pids, lim->has_memory || lim->has_swap,
+			 lim->has_cpu };
+	char have[512];
+	bool made = false;
+
+	base = cg_v2_base(m, err);
+	if (base < 0 || cg_v2_enable(base, "the cgroup2 base", err) < 0)
+		return -1;
+	parent = cg_fs_open_dir(base, CG_PARENT, true, NULL, err);
+	if (parent < 0 || cg_v2_enable(parent, CG_PARENT, err) < 0)
+		return -1;
+	leaf = cg_fs_open_dir(parent, cg->leaf, true, &made, err);
+	if (leaf < 0)
+		return -1;
+	if (!made)
+		return nsr_err_set(err, NSR_E_SETUP, EEXIST, "leaf exists");
+	cg->leaf_dfd = nsr_steal_fd(&leaf);
+	cg->parent_dfd = nsr_steal_fd(&parent);
+	if (cg_fs_read(cg->leaf_dfd, "cgroup.controllers", have, sizeof(have)) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "read controllers");
+	for (size_t i = 0; i < NSR_ARRAY_SIZE(cg_v2_ctrls); i++)
+		if (need[i] && !cg_v2_word(have, cg_v2_ctrls[i]))
+			return nsr_err_set(err, NSR_E_SETUP, 0,
+					   "the %s controller is not available",
+					   cg_v2_ctrls[i]);
+	return cg_v2_limits(cg, lim, err);
+}
+
+int cg_v2_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%d", (int)pid);
+	/* Our own child, not yet running the payload: fallback for kernels
+	 * without clone3(CLONE_INTO_CGROUP). */
+	return cg_fs_write(cg->leaf_dfd, "cgroup.procs", v, err);
+}
+
+int cg_v2_kill(struct cg_box *cg, struct nsr_err *err)
+{
+	int leaf = cg->leaf_dfd;
+
+	if (leaf < 0)
+		return 0;
+	/* cgroup.kill (5.14+) kills the whole leaf atomically, forks in
+	 * flight included. Older kernels: freeze, kill, thaw. */
+	if (cg_fs_write(leaf, "cgroup.kill", "1", NULL) < 0) {
+		bool frozen = cg_fs_write(leaf, "cgroup.freeze", "1", NULL) == 0;
+		cg_fs_kill_procs(leaf, NULL);
+		if (frozen)
+			cg_fs_write(leaf, "cgroup.freeze", "0", NULL);
+	}
+	return cg_fs_wait_empty(leaf, CG_KILL_WAIT_MS, err);
+}
+
+int cg_v2_oom_kills(const struct cg_box *cg, uint64_t *count)
+{
+	char buf[1024];
+
+	*count = 0;
+	if (cg->leaf_dfd < 0 || !cg_fs_exists(cg->leaf_dfd, "memory.events"))
+		return 0;
+	if (cg_fs_read(cg->leaf_dfd, "memory.events", buf, sizeof(buf)) < 0)
+		return -1;
+	return cg_parse_v2_oom_kill(buf, count);
+}

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The box's PID 1, already without privilege (caps_drop ran): fork the
+ * payload, forward SIGINT/TERM/HUP/QUIT/USR1/USR2/WINCH to it, reap every
+ * zombie, exit with the payload's status (128+N when killed by signal N).
+ * Signals the tty driver sent (si_code SI_KERNEL) are not forwarded: an
+ * interactive payload shares the caller's process group and got them too.
+ * A payload that cannot be executed reports why over err_fd (127 / 126).
+ */
+#include "init.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sanitize.h"
+#include "util.h"
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+static const char *env_path(char *const *envp)
+{
+	for (; *envp; envp++)
+		if (strncmp(*envp, "PATH=", 5) == 0)
+			return *envp + 5;
+	return "/usr/bin:/bin";
+}
+
+__attribute__((noreturn))
+static void exec_payload(const struct nsr_plan *plan, int err_fd)
+{
+	const char *file = plan->argv[0];
+	struct nsr_err e = { 0 };
+	int saved = ENOENT;
+	bool eacces = false;
+
+	if (strchr(file, '/') != NULL) {
+		execve(file, plan->argv, plan->envp);
+		saved = errno;
+	} else if (file[0] != '\0') {
+		const char *p = env_path(plan->envp);
+		while (*p) {
+			const char *colon = strchrnul(p, ':');
+			char path[4096];
+			if (snprintf(path, sizeof(path), "%.*s/%s", (int)(colon - p), p, file) <
+			    (int)sizeof(path)) {
+				execve(path, plan->argv, plan->envp);
+				if (errno == EACCES)
+					eacces = true;
+				else if (errno != ENOENT && errno != ENOTDIR)
+					saved = errno;
+			}
+			p = *colon ? colon + 1 : colon;
+		}
+		if (saved == ENOENT && eacces)
+			saved = EACCES;
+	}
+	if (saved == ENOENT || saved == ENOTDIR)
+		nsr_err_set(&e, NSR_E_EXEC_NOENT, 0, "command not found: %.200s", file);
+	else
+		nsr_err_set(&e, NSR_E_EXEC, saved, "cannot execute %.200s", file);
+	nsr_write_all(err_fd, &e, sizeof(e));
+	_exit(e.kind == NSR_E_EXEC_NOENT ? 127 : 126);
+}
+
+void init_run(const struct nsr_plan *plan, int err_fd)
+{
+	sigset_t set;
+	pid_t payload;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < NSR_ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+
+	/* Not interactive: a session of our own, no controlling terminal. */
+	if (!plan->interactive)
+		setsid();
+
+	payload = fork();
+	if (payload < 0) {
+		struct nsr_err e;
+		nsr_err_set(&e, NSR_E_SETUP, errno, "cannot start the command");
+		nsr_write_all(err_fd, &e, sizeof(e));
+		_exit(125);
+	}
+	if (payload == 0) {
+		sanitize_signals();
+		if (chdir(plan->home) < 0 && chdir("/") < 0)
+			_exit(125);
+		exec_payload(plan, err_fd);
+	}
+	close(err_fd);
+	prctl(PR_SET_NAME, "nsrun-init", 0, 0, 0);
+
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			if (si.si_code != SI_KERNEL)
+				kill(payload, sig);
+			continue;
+		}
+		for (;;) {
+			int st;
+			pid_t r = waitpid(-1, &st, WNOHANG);
+			if (r <= 0)
+				break;
+			if (r != payload)
+				continue;
+			/* The payload is gone: leaving now ends the namespace
+			 * and the kernel kills whatever it left behind. */
+			if (WIFEXITED(st))
+				_exit(WEXITSTATUS(st));
+			_exit(128 + WTERMSIG(st));
+		}
+	}
+}

@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* PID 1 of the box: starts the payload, forwards signals, reaps, exits
+ * with the payload's status. Runs with no privilege at all. */
+#ifndef NSR_INIT_H
+#define NSR_INIT_H
+
+#include "plan.h"
+
+/* Never returns. err_fd: CLOEXEC pipe to the supervisor, for exec errors. */
+__attribute__((noreturn)) void init_run(const struct nsr_plan *plan, int err_fd);
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Address leases for bridge mode: one file per bridge under the state dir,
+ * flock()ed for every read-modify-write, so concurrent starts never share
+ * an address. A lease names its holder (pid + process start time, uid,
+ * box); a lease whose holder is gone is reclaimed. Runs as root in the
+ * supervisor. The file format parser is pure and fuzzable.
+ */
+#ifndef NSR_IPAM_H
+#define NSR_IPAM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+#define IPAM_MAX_LEASES 1024
+
+struct ipam_lease {
+	uint32_t addr;                 /* host byte order */
+	uid_t uid;
+	pid_t pid;
+	uint64_t starttime;            /* /proc/PID/stat field 22 */
+	char box[64];
+};
+
+struct ipam_table {
+	struct ipam_lease leases[IPAM_MAX_LEASES];
+	size_t n;
+};
+
+/* Pure: parse / format the lease file text. Parse refuses anything odd. */
+int ipam_parse(const char *text, size_t len, struct ipam_table *t, struct nsr_err *err);
+int ipam_format(const struct ipam_table *t, char *out, size_t outsz);
+
+/* Pure: choose the lowest free host address of subnet/prefix, never the
+ * network, broadcast or gateway address. is_alive decides reclaim. */
+typedef bool (*ipam_alive_fn)(const struct ipam_lease *l, void *ctx);
+int ipam_pick(struct ipam_table *t, uint32_t subnet, unsigned prefix, uint32_t gateway,
+	      uid_t uid, unsigned per_user, ipam_alive_fn alive, void *ctx,
+	      uint32_t *addr, struct nsr_err *err);
+
+/* Live: lease an address in state_dir/leases/<bridge> for (uid, box, self). */
+int ipam_acquire(const char *state_dir, const char *bridge, uint32_t subnet,
+		 unsigned prefix, uint32_t gateway, uid_t uid, unsigned per_user,
+		 const char *box, uint32_t *addr, struct nsr_err *err);
+/* Release the lease held by this process for addr. */
+int ipam_release(const char *state_dir, const char *bridge, uint32_t addr,
+		 struct nsr_err *err);
+
+/* Holder liveness from /proc (pid exists with the same start time). */
+bool ipam_holder_alive(const struct ipam_lease *l, void *ctx);
+int ipam_self_starttime(pid_t pid, uint64_t *starttime);
+/* Pure: field 22 of a /proc/PID/stat text (comm may hold spaces and ')'). */
+int ipam_stat_starttime(const char *stat_text, uint64_t *starttime);
+
+#endif

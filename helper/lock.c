@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Box locks: STATEDIR/locks/<uid>-<box>.lock, flock(LOCK_EX|LOCK_NB) held by
+ * the supervisor. Root creates everything here; names are built only from
+ * a numeric uid and a validated box name. The file is unlinked while still
+ * locked; a starter that locked an already-unlinked file notices (the path
+ * no longer names its inode) and tries again, so unlink never lets two
+ * boxes of one name run at once.
+ */
+#include "lock.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include "util.h"
+
+static int ensure_dir(int parent, const char *name, const char *shown, int *out,
+		      struct nsr_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create %s", shown);
+	fd = nsr_openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s", shown);
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022) != 0) {
+		close(fd);
+		return nsr_err_set(err, NSR_E_SETUP, 0, "%s is not a root-owned directory closed to others", shown);
+	}
+	*out = fd;
+	return 0;
+}
+
+int lock_state_subdir(const char *statedir, const char *sub, int *dfd, struct nsr_err *err)
+{
+	nsr_cleanup_fd int top = -1;
+	char parent[512];
+	const char *base;
+
+	if (statedir[0] != '/' || nsr_fmt(parent, sizeof(parent), "%s", statedir) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, 0, "bad state directory");
+	/* The state dir's parent (e.g. /run) must exist; we create the last level. */
+	char *slash = strrchr(parent, '/');
+	base = slash + 1;
+	if (slash == parent)
+		parent[1] = '\0';
+	else
+		*slash = '\0';
+	{
+		nsr_cleanup_fd int pfd = nsr_openat(AT_FDCWD, parent, O_PATH | O_DIRECTORY, 0);
+		if (pfd < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s", parent);
+		if (ensure_dir(pfd, base, statedir, &top, err) < 0)
+			return -1;
+	}
+	if (sub == NULL) {
+		*dfd = nsr_steal_fd(&top);
+		return 0;
+	}
+	return ensure_dir(top, sub, sub, dfd, err);
+}
+
+int lock_box(const char *statedir, uid_t uid, const char *box, struct nsr_lock *lk,
+	     struct nsr_err *err)
+{
+	nsr_cleanup_fd int dfd = -1;
+	char name[128];
+	int tries;
+
+	lk->fd = -1;
+	if (lock_state_subdir(statedir, "locks", &dfd, err) < 0)
+		return -1;
+	if (nsr_fmt(name, sizeof(name), "%u-%s.lock", (unsigned)uid, box) < 0 ||
+	    nsr_fmt(lk->path, sizeof(lk->path), "%s/locks/%s", statedir, name) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, 0, "lock name too long");
+
+	for (tries = 0; tries < 16; tries++) {
+		struct stat a, b;
+		nsr_cleanup_fd int fd = nsr_openat(dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY, 0600);
+
+		if (fd < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open lock %s", lk->path);
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			if (errno == EWOULDBLOCK)
+				return nsr_err_set(err, NSR_E_BUSY, 0, "box is already running");
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot lock %s", lk->path);
+		}
+		if (fstat(fd, &a) < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot stat lock");
+		if (fstatat(dfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+			lk->fd = nsr_steal_fd(&fd);
+			return 0;
+		}
+		/* We locked a file that its previous holder just removed. */
+	}
+	return nsr_err_set(err, NSR_E_SETUP, 0, "cannot settle the lock %s", lk->path);
+}
+
+void lock_release(struct nsr_lock *lk)
+{
+	if (lk->fd < 0)
+		return;
+	unlink(lk->path);
+	close(lk->fd);
+	lk->fd = -1;
+}
+
+int lock_gc(const char *statedir)
+{
+	nsr_cleanup_fd int dfd = -1;
+	struct dirent *de;
+	DIR *d;
+	int removed = 0;
+
+	if (lock_state_subdir(statedir, "locks", &dfd, NULL) < 0)
+		return 0;
+	int rfd = nsr_openat(dfd, ".", O_RDONLY | O_DIRECTORY, 0);
+	if (rfd < 0 || (d = fdopendir(rfd)) == NULL) {
+		if (rfd >= 0)
+			close(rfd);
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		if (n < 6 || strcmp(de->d_name + n - 5, ".lock") != 0)
+			continue;
+		nsr_cleanup_fd int fd = nsr_openat(dfd, de->d_name, O_RDWR | O_NOFOLLOW | O_NOCTTY, 0);
+		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
+			continue;
+		if (unlinkat(dfd, de->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(d);
+	return removed;
+}

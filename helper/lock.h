@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* One box of a name per user at a time: an flock()ed file under the state
+ * dir, held by the supervisor for the box's life and removed at the end. */
+#ifndef NSR_LOCK_H
+#define NSR_LOCK_H
+
+#include <sys/types.h>
+
+#include "err.h"
+
+struct nsr_lock {
+	int fd;
+	char path[512];
+};
+
+/* Make sure statedir and statedir/SUB exist, root-owned and not g/o
+ * writable; return an O_PATH|O_DIRECTORY fd of SUB (or statedir if SUB is NULL). */
+int lock_state_subdir(const char *statedir, const char *sub, int *dfd, struct nsr_err *err);
+
+/* Take the box lock without waiting; NSR_E_BUSY if the box is running. */
+int lock_box(const char *statedir, uid_t uid, const char *box, struct nsr_lock *lk,
+	     struct nsr_err *err);
+/* Remove the lock file while holding it, then close. Idempotent. */
+void lock_release(struct nsr_lock *lk);
+/* Remove lock files nobody holds (gc). Returns the number removed. */
+int lock_gc(const char *statedir);
+
+#endif

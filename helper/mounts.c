@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The box's view of the file system. In the box's new mount namespace, as
+ * root, before the privilege drop: propagation private first, then the
+ * rootfs (read-only bind, or overlay with a tmpfs or per-user persistent
+ * upper) on a staging tmpfs under the root-owned state dir, fresh /proc,
+ * read-only /sys, a minimal /dev, /tmp, the policy's binds and tmpfs mounts,
+ * generated /etc files, pivot_root, old root detached. Every target inside
+ * the root is resolved with RESOLVE_IN_ROOT and mounted by fd (mnt_util.c);
+ * every mount is nosuid and nodev except the device binds in /dev.
+ */
+#include "mounts.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "lock.h"
+#include "mnt_util.h"
+#include "mounts_fs.h"
+#include "util.h"
+
+int mnt_open_sources(const struct nsr_plan *plan, int *src_fds, struct nsr_err *err)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < plan->n_mounts; i++)
+		src_fds[i] = -1;
+	if (caps_user_fs_begin(plan, err) < 0)
+		return -1;
+	for (i = 0; i < plan->n_mounts && rc == 0; i++) {
+		const struct plan_mount *m = &plan->mounts[i];
+		if (m->kind != PLAN_MOUNT_BIND)
+			continue;
+		/* O_RDONLY, not O_PATH: the user must be able to read it. */
+		src_fds[i] = mnt_open_in(AT_FDCWD, m->source, O_RDONLY | O_NOCTTY | O_NONBLOCK,
+					 RESOLVE_NO_MAGICLINKS);
+		if (src_fds[i] < 0) {
+			/* Same words whether it is missing or forbidden: the
+			 * answer must not tell the user what exists. */
+			rc = nsr_err_set(err, NSR_E_SETUP, 0,
+					 "cannot bind %s: not readable by %s", m->source, plan->user);
+		}
+	}
+	if (caps_user_fs_end(err) < 0)
+		return -1;
+	return rc;
+}
+
+static bool exists_in(int image_fd, const char *path)
+{
+	int fd = mnt_open_in(image_fd, path, O_PATH, MNT_RESOLVE_IN);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+/* Does the image have every mount point we need? If not, the root gets an
+ * overlay (made read-only again for writable = no) so they can be made
+ * without touching the image. */
+static bool image_has_all(int image_fd, const struct mnt_input *in)
+{
+	const struct nsr_plan *p = in->plan;
+	static const char *const fixed[] = { "/proc", "/sys", "/dev", "/etc/passwd", "/etc/group",
+					     "/etc/hostname", "/etc/hosts" };
+	size_t i;
+
+	for (i = 0; i < NSR_ARRAY_SIZE(fixed); i++)
+		if (!exists_in(image_fd, fixed[i]))
+			return false;
+	if (mnt_need_resolv(p) && !exists_in(image_fd, "/etc/resolv.conf"))
+		return false;
+	if (!p->policy_maps_tmp && !exists_in(image_fd, "/tmp"))
+		return false;
+	for (i = 0; i < p->n_mounts; i++)
+		if (!exists_in(image_fd, p->mounts[i].target))
+			return false;
+	return true;
+}
+
+static int root_dir(int parent, const char *name, mode_t mode, int *out, struct nsr_err *err)
+{
+	struct stat st;
+	int fd;
+
+	if (mkdirat(parent, name, mode) < 0 && errno != EEXIST)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create %s", name);
+	fd = nsr_openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (fd < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s", name);
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022) != 0) {
+		close(fd);
+		return nsr_err_set(err, NSR_E_SETUP, 0, "%s is not a root-owned directory", name);
+	}
+	if (out)
+		*out = fd;
+	else
+		close(fd);
+	return 0;
+}
+
+/* Persistent upper: DATADIR/<uid>/<box>/{upper,work}, created by root. */
+static int persistent_dirs(const struct mnt_input *in, char *upper, char *work, size_t sz,
+			   struct nsr_err *err)
+{
+	const struct nsr_plan *p = in->plan;
+	nsr_cleanup_fd int data = -1, user = -1, box = -1;
+	char uid[16];
+
+	if (lock_state_subdir(in->datadir, NULL, &data, err) < 0)
+		return -1;
+	snprintf(uid, sizeof(uid), "%u", (unsigned)p->uid);
+	if (root_dir(data, uid, 0700, &user, err) < 0 || root_dir(user, p->box, 0700, &box, err) < 0 ||
+	    root_dir(box, "upper", 0755, NULL, err) < 0 || root_dir(box, "work", 0700, NULL, err) < 0)
+		return nsr_err_prefix(err, "persistent data for %s", p->box);
+	if (nsr_fmt(upper, sz, "%s/upper", p->upper_base) < 0 ||
+	    nsr_fmt(work, sz, "%s/work", p->upper_base) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, ENAMETOOLONG, "persistent data path");
+	return 0;
+}
+
+static bool overlay_safe(const char *s)
+{
+	return strpbrk(s, ",:\\") == NULL;
+}
+
+/* Put the root on stage/root: a read-only bind, or an overlay. */
+static int mount_root(const struct mnt_input *in, int image_fd, int stage, const char *stage_path,
+		      bool overlay, struct nsr_err *err)
+{
+	const struct nsr_plan *p = in->plan;
+	char opts[2048], upper[600], work[600], root[600];
+
+	if (!overlay) {
+		nsr_cleanup_fd int tree = -1, target = -1;
+		if (mnt_clone(image_fd, "", false, &tree, "rootfs", err) < 0 ||
+		    mnt_setattr(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, 0,
+				false, "rootfs", err) < 0)
+			return -1;
+		target = nsr_openat(stage, "root", O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+		if (target < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "staging root");
+		return mnt_attach(tree, target, "rootfs", err);
+	}
+	if (p->writable == POLICY_WRITABLE_PERSISTENT) {
+		if (persistent_dirs(in, upper, work, sizeof(upper), err) < 0)
+			return -1;
+	} else if (nsr_fmt(upper, sizeof(upper), "%s/upper", stage_path) < 0 ||
+		   nsr_fmt(work, sizeof(work), "%s/work", stage_path) < 0) {
+		return nsr_err_set(err, NSR_E_SETUP, ENAMETOOLONG, "staging path");
+	}
+	if (nsr_fmt(root, sizeof(root), "%s/root", stage_path) < 0 ||
+	    nsr_fmt(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", p->rootfs, upper, work) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, ENAMETOOLONG, "overlay options");
+	if (!overlay_safe(p->rootfs) || !overlay_safe(upper))
+		return nsr_err_set(err, NSR_E_SETUP, 0, "rootfs path has a character overlayfs cannot take (, : \\)");
+	/* All three paths are in root-owned trees no user can change (the
+	 * image passed the trust walk; upper/work are nsrun's own dirs). */
+	if (mount("overlay", root, "overlay", MS_NOSUID | MS_NODEV, opts) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot mount overlay on %s", p->rootfs);
+	return 0;
+}
+
+static int pivot(int root_fd, struct nsr_err *err)
+{
+	if (fchdir(root_fd) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot enter the new root");
+	/* pivot_root(".", "."): the old root ends up stacked on the new one
+	 * and is detached right away; nothing of the host stays reachable. */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot detach the old root");
+	if (chdir("/") < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "chdir /");
+	return 0;
+}
+
+int mnt_setup(const struct mnt_input *in, struct nsr_err *err)
+{
+	const struct nsr_plan *p = in->plan;
+	nsr_cleanup_fd int image = -1, stage_dir = -1, stage = -1, root = -1;
+	char why[160], stage_path[600];
+	bool overlay;
+
+	/* Before anything else: nothing we mount may propagate to the host,
+	 * and nothing the host mounts later may reach the box. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot make mounts private");
+
+	if (trust_open_dir(p->rootfs, &image, why, sizeof(why)) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, 0, "rootfs %s is not trusted: %s", p->rootfs, why);
+	overlay = p->writable != POLICY_WRITABLE_NO || !image_has_all(image, in);
+
+	static const char *const stage_opts[] = { "mode", "0700", NULL };
+	if (lock_state_subdir(in->statedir, ".mnt", &stage_dir, err) < 0 ||
+	    mnt_fs_new("tmpfs", stage_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &stage, err) < 0 ||
+	    mnt_attach(stage, stage_dir, "staging area", err) < 0)
+		return -1;
+	if (nsr_fmt(stage_path, sizeof(stage_path), "%s/.mnt", in->statedir) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, ENAMETOOLONG, "state dir");
+	if (mkdirat(stage, "root", 0755) < 0 || mkdirat(stage, "gen", 0755) < 0 ||
+	    mkdirat(stage, "upper", 0755) < 0 || mkdirat(stage, "work", 0700) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot prepare the staging area");
+
+	if (mount_root(in, image, stage, stage_path, overlay, err) < 0)
+		return -1;
+	root = nsr_openat(stage, "root", O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+	if (root < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open the new root");
+
+	if (mnt_gen_etc(in, root, stage, err) < 0 ||
+	    mnt_kernel_fs(p, root, err) < 0 ||
+	    mnt_policy_mounts(in, root, err) < 0 ||
+	    mnt_bind_etc(in, root, stage, err) < 0)
+		return -1;
+	if (overlay && p->writable == POLICY_WRITABLE_NO &&
+	    mnt_setattr(root, MOUNT_ATTR_RDONLY, 0, false, "rootfs", err) < 0)
+		return -1;
+	return pivot(root, err);
+}

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * What goes into the new root before pivot_root: kernel file systems, the
+ * minimal /dev, the policy's mounts and the generated /etc files. Root in
+ * the box's private mount namespace; targets resolved inside the new root
+ * (mnt_util.c), sources either nsrun's own (host /dev nodes, the staging
+ * tmpfs) or fds the user opened with their own permissions (mounts.c).
+ */
+#include "mounts_fs.h"
+
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "etcfiles.h"
+#include "mnt_util.h"
+#include "util.h"
+
+#define ETC_MAX (256 * 1024)
+#define NOSUID_NODEV (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
+
+bool mnt_need_resolv(const struct nsr_plan *p)
+{
+	return p->net.mode == POLICY_NET_BRIDGE && p->net.n_dns > 0;
+}
+
+/* Read a file of the image: no symlinks at all, regular, bounded. The
+ * image is root's, but a persistent upper is the user's: trust neither
+ * the type nor the size. Missing -> empty. */
+static int read_image(int root_fd, const char *path, char *buf, size_t sz)
+{
+	nsr_cleanup_fd int fd = mnt_open_in(root_fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY,
+					    MNT_RESOLVE_IN | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV);
+	struct stat st;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return 0;
+	n = nsr_read_full(fd, buf, sz - 1);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}
+
+static int gen_write(int stage_fd, const char *name, const char *text, long len,
+		     struct nsr_err *err)
+{
+	char path[64];
+	nsr_cleanup_fd int fd = -1;
+
+	if (len < 0)
+		return nsr_err_set(err, NSR_E_SETUP, 0, "generated /etc/%s is too large", name);
+	snprintf(path, sizeof(path), "gen/%s", name);
+	fd = nsr_openat(stage_fd, path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0644);
+	if (fd < 0 || nsr_write_all(fd, text, (size_t)len) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot write /etc/%s", name);
+	return 0;
+}
+
+int mnt_gen_etc(const struct mnt_input *in, int root_fd, int stage_fd, struct nsr_err *err)
+{
+	const struct nsr_plan *p = in->plan;
+	nsr_cleanup_free char *img = malloc(ETC_MAX), *out = malloc(ETC_MAX + 4096);
+	long n;
+
+	if (img == NULL || out == NULL)
+		return nsr_err_set(err, NSR_E_SETUP, ENOMEM, "generating /etc files");
+	if (read_image(root_fd, "/etc/passwd", img, ETC_MAX) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read the image's /etc/passwd");
+	n = etc_passwd(img, p->user, p->uid, p->gid, p->home, out, ETC_MAX + 4096);
+	if (gen_write(stage_fd, "passwd", out, n, err) < 0)
+		return -1;
+	if (read_image(root_fd, "/etc/group", img, ETC_MAX) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read the image's /etc/group");
+	n = etc_group(img, p->user, in->groups, in->n_groups, out, ETC_MAX + 4096);
+	if (gen_write(stage_fd, "group", out, n, err) < 0)
+		return -1;
+	n = snprintf(out, 128, "%s\n", p->hostname);
+	if (gen_write(stage_fd, "hostname", out, n, err) < 0)
+		return -1;
+	n = etc_hosts(p->hostname, in->box_addr, out, 4096);
+	if (gen_write(stage_fd, "hosts", out, n, err) < 0)
+		return -1;
+	if (mnt_need_resolv(p)) {
+		n = etc_resolv(p->net.dns, p->net.n_dns, out, 4096);
+		if (gen_write(stage_fd, "resolv.conf", out, n, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Mount a detached tree on path inside the root (creating the mount point
+ * in the root's own file system when missing). */
+static int attach_at(int root_fd, int tree, const char *path, bool dir, struct nsr_err *err)
+{
+	nsr_cleanup_fd int target = -1;
+
+	if (mnt_ensure(root_fd, path, dir, &target, err) < 0)
+		return -1;
+	return mnt_attach(tree, target, path, err);
+}
+
+static int new_fs_at(int root_fd, const char *type, const char *const *opts, unsigned attrs,
+		     const char *path, struct nsr_err *err)
+{
+	nsr_cleanup_fd int fs = -1;
+
+	if (mnt_fs_new(type, opts, attrs, &fs, err) < 0)
+		return nsr_err_prefix(err, "%s", path);
+	return attach_at(root_fd, fs, path, true, err);
+}
+
+/* /proc/sys and friends read-only over the fresh /proc (as bubblewrap). */
+static int proc_masks(int root_fd, struct nsr_err *err)
+{
+	static const char *const ro[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus" };
+	size_t i;
+
+	for (i = 0; i < NSR_ARRAY_SIZE(ro); i++) {
+		nsr_cleanup_fd int t = mnt_open_in(root_fd, ro[i], O_PATH,
+						   MNT_RESOLVE_IN | RESOLVE_NO_SYMLINKS);
+		nsr_cleanup_fd int tree = -1;
+		if (t < 0 && errno == ENOENT)
+			continue;
+		if (t < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s", ro[i]);
+		if (mnt_clone(t, "", false, &tree, ro[i], err) < 0 ||
+		    mnt_setattr(tree, MOUNT_ATTR_RDONLY | NOSUID_NODEV | MOUNT_ATTR_NOEXEC, 0, false, ro[i], err) < 0 ||
+		    mnt_attach(tree, t, ro[i], err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int dev_setup(int root_fd, struct nsr_err *err)
+{
+	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	static const char *const links[][2] = {
+		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
+	};
+	static const char *const dev_opts[] = { "mode", "0755", "size", "64k", "nr_inodes", "64", NULL };
+	static const char *const pts_opts[] = { "newinstance", NULL, "mode", "0620", "ptmxmode", "0666", NULL };
+	static const char *const shm_opts[] = { "mode", "1777", NULL };
+	nsr_cleanup_fd int dev = -1;
+	size_t i;
+
+	if (new_fs_at(root_fd, "tmpfs", dev_opts, NOSUID_NODEV | MOUNT_ATTR_NOEXEC, "/dev", err) < 0)
+		return -1;
+	dev = mnt_open_in(root_fd, "/dev", O_PATH | O_DIRECTORY, MNT_RESOLVE_IN | RESOLVE_NO_SYMLINKS);
+	if (dev < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open /dev in the box");
+	for (i = 0; i < NSR_ARRAY_SIZE(nodes); i++) {
+		char host[32];
+		nsr_cleanup_fd int f = nsr_openat(dev, nodes[i], O_WRONLY | O_CREAT | O_EXCL, 0666);
+		nsr_cleanup_fd int tree = -1, t = -1;
+		if (f < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create /dev/%s", nodes[i]);
+		snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
+		/* The host's node, bound nosuid and noexec: the only mounts
+		 * in the box that are not nodev. */
+		if (mnt_clone(AT_FDCWD, host, false, &tree, host, err) < 0 ||
+		    mnt_setattr(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, MOUNT_ATTR_NODEV, false, host, err) < 0)
+			return -1;
+		t = nsr_openat(dev, nodes[i], O_PATH | O_NOFOLLOW, 0);
+		if (t < 0 || mnt_attach(tree, t, host, err) < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot mount %s", host);
+	}
+	for (i = 0; i < NSR_ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i][1], dev, links[i][0]) < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create /dev/%s", links[i][0]);
+	if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 01777) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot populate /dev");
+	/* A private devpts instance: the box sees its own ptys only. */
+	if (new_fs_at(root_fd, "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts", err) < 0 ||
+	    new_fs_at(root_fd, "tmpfs", shm_opts, NOSUID_NODEV | MOUNT_ATTR_NOEXEC, "/dev/shm", err) < 0)
+		return -1;
+	return mnt_setattr(dev, MOUNT_ATTR_RDONLY, 0, false, "/dev", err);
+}
+
+int mnt_kernel_fs(const struct nsr_plan *p, int root_fd, struct nsr_err *err)
+{
+	static const char *const tmp_opts[] = { "mode", "1777", NULL };
+
+	/* proc of the box's own pid namespace (we are its PID 1). */
+	if (new_fs_at(root_fd, "proc", NULL, NOSUID_NODEV | MOUNT_ATTR_NOEXEC, "/proc", err) < 0 ||
+	    proc_masks(root_fd, err) < 0)
+		return -1;
+	if (new_fs_at(root_fd, "sysfs", NULL, MOUNT_ATTR_RDONLY | NOSUID_NODEV | MOUNT_ATTR_NOEXEC,
+		      "/sys", err) < 0)
+		return -1;
+	if (dev_setup(root_fd, err) < 0)
+		return -1;
+	if (!p->policy_maps_tmp &&
+	    new_fs_at(root_fd, "tmpfs", tmp_opts, NOSUID_NODEV, "/tmp", err) < 0)
+		return -1;
+	return 0;
+}
+
+int mnt_policy_mounts(const struct mnt_input *in, int root_fd, struct nsr_err *err)
+{
+	const struct nsr_plan *p = in->plan;
+	size_t i;
+
+	for (i = 0; i < p->n_mounts; i++) {
+		const struct plan_mount *m = &p->mounts[i];
+		nsr_cleanup_fd int tree = -1;
+		struct stat st;
+
+		if (m->kind == PLAN_MOUNT_TMPFS) {
+			char uid[16], gid[16], size[32];
+			const char *opts[] = { "mode", "0755", "uid", uid, "gid", gid,
+					       m->size ? "size" : NULL, size, NULL };
+			snprintf(uid, sizeof(uid), "%u", (unsigned)p->uid);
+			snprintf(gid, sizeof(gid), "%u", (unsigned)p->gid);
+			snprintf(size, sizeof(size), "%llu", (unsigned long long)m->size);
+			if (new_fs_at(root_fd, "tmpfs", opts, NOSUID_NODEV, m->target, err) < 0)
+				return -1;
+			continue;
+		}
+		if (in->src_fds[i] < 0 || fstat(in->src_fds[i], &st) < 0)
+			return nsr_err_set(err, NSR_E_SETUP, EBADF, "bind %s", m->source);
+		/* Recursive clone of what the user opened; never clear a
+		 * read-only flag the host has on a submount. */
+		if (mnt_clone(in->src_fds[i], "", true, &tree, m->source, err) < 0 ||
+		    mnt_setattr(tree, NOSUID_NODEV | (m->rw ? 0 : MOUNT_ATTR_RDONLY), 0, true, m->source, err) < 0 ||
+		    attach_at(root_fd, tree, m->target, S_ISDIR(st.st_mode), err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int mnt_bind_etc(const struct mnt_input *in, int root_fd, int stage_fd, struct nsr_err *err)
+{
+	static const char *const names[] = { "passwd", "group", "hostname", "hosts", "resolv.conf" };
+	size_t i, n = mnt_need_resolv(in->plan) ? 5 : 4;
+
+	for (i = 0; i < n; i++) {
+		char src[64], dst[64];
+		nsr_cleanup_fd int tree = -1;
+		snprintf(src, sizeof(src), "gen/%s", names[i]);
+		snprintf(dst, sizeof(dst), "/etc/%s", names[i]);
+		if (mnt_clone(stage_fd, src, false, &tree, dst, err) < 0 ||
+		    mnt_setattr(tree, MOUNT_ATTR_RDONLY | NOSUID_NODEV | MOUNT_ATTR_NOEXEC, 0, false, dst, err) < 0 ||
+		    attach_at(root_fd, tree, dst, false, err) < 0)
+			return -1;
+	}
+	return 0;
+}

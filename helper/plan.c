@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The trust boundary. plan_build() is the only writer of a struct nsr_plan:
+ * it takes a policy that has already been trusted and authorised, the
+ * caller's kernel credentials and the parsed argv, expands $HOME/$USER/
+ * $UID/$BOX (values from the user database, never the environment) and
+ * fixes every path, limit and string the setup code will act on.
+ * Pure apart from reading nothing: no privilege needed, no I/O but printing.
+ */
+#include "plan.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "util.h"
+
+#define PLAN_PATH_ENV "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static unsigned path_depth(const char *p)
+{
+	unsigned d = 0;
+
+	for (; *p; p++)
+		if (*p == '/' && p[1] != '\0')
+			d++;
+	return d;
+}
+
+static bool path_under(const char *t, const char *dir)
+{
+	size_t n = strlen(dir);
+	return strncmp(t, dir, n) == 0 && (t[n] == '\0' || t[n] == '/');
+}
+
+static bool hostname_ok(const char *h)
+{
+	size_t i, n = strlen(h);
+
+	if (n == 0 || n > 63 || h[0] == '-' || h[n - 1] == '-')
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = h[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+static int plan_env_set(struct nsr_plan *plan, const char *kv, struct nsr_err *err)
+{
+	const char *eq = strchr(kv, '=');
+	size_t klen = eq ? (size_t)(eq - kv) : 0, i;
+
+	if (klen == 0)
+		return nsr_err_set(err, NSR_E_POLICY, 0, "bad environment entry");
+	for (i = 0; i < plan->envc; i++) {
+		if (strncmp(plan->env_store[i], kv, klen + 1) == 0)
+			break;
+	}
+	if (i == plan->envc) {
+		if (plan->envc >= NSR_ARRAY_SIZE(plan->env_store))
+			return nsr_err_set(err, NSR_E_POLICY, 0, "too many environment entries");
+		plan->envc++;
+	}
+	if (nsr_fmt(plan->env_store[i], sizeof(plan->env_store[i]), "%s", kv) < 0)
+		return nsr_err_set(err, NSR_E_POLICY, 0, "environment entry too long");
+	plan->envp[i] = plan->env_store[i];
+	plan->envp[plan->envc] = NULL;
+	return 0;
+}
+
+static int plan_mounts(const struct policy *pol, const struct policy_vars *v,
+		       struct nsr_plan *plan, struct nsr_err *err)
+{
+	size_t i, j;
+
+	for (i = 0; i < pol->n_binds; i++) {
+		struct plan_mount *m = &plan->mounts[plan->n_mounts++];
+		m->kind = PLAN_MOUNT_BIND;
+		m->rw = pol->binds[i].rw;
+		if (policy_expand_path(pol->binds[i].source, v, m->source, sizeof(m->source), err) < 0 ||
+		    policy_expand_path(pol->binds[i].target, v, m->target, sizeof(m->target), err) < 0)
+			return nsr_err_prefix(err, "bind on line %u", pol->binds[i].line);
+	}
+	for (i = 0; i < pol->n_tmpfs; i++) {
+		struct plan_mount *m = &plan->mounts[plan->n_mounts++];
+		m->kind = PLAN_MOUNT_TMPFS;
+		m->rw = true;
+		m->size = pol->tmpfs[i].size;
+		if (policy_expand_path(pol->tmpfs[i].target, v, m->target, sizeof(m->target), err) < 0)
+			return nsr_err_prefix(err, "tmpfs on line %u", pol->tmpfs[i].line);
+	}
+	for (i = 0; i < plan->n_mounts; i++) {
+		const char *t = plan->mounts[i].target;
+		if (strcmp(t, "/") == 0 || path_under(t, "/proc") || path_under(t, "/sys") ||
+		    path_under(t, "/dev"))
+			return nsr_err_set(err, NSR_E_POLICY, 0, "mount target %s is reserved", t);
+		if (strcmp(t, "/tmp") == 0)
+			plan->policy_maps_tmp = true;
+		for (j = 0; j < i; j++)
+			if (strcmp(plan->mounts[j].target, t) == 0)
+				return nsr_err_set(err, NSR_E_POLICY, 0, "two mounts on %s", t);
+	}
+	/* Parents before children: insertion sort by depth, stable. */
+	for (i = 1; i < plan->n_mounts; i++) {
+		struct plan_mount tmp = plan->mounts[i];
+		unsigned d = path_depth(tmp.target);
+		for (j = i; j > 0 && path_depth(plan->mounts[j - 1].target) > d; j--)
+			plan->mounts[j] = plan->mounts[j - 1];
+		plan->mounts[j] = tmp;
+	}
+	return 0;
+}
+
+int plan_build(const struct policy *pol, const struct nsr_request *req,
+	       const struct nsr_caller *caller, const char *datadir,
+	       struct nsr_plan *plan, struct nsr_err *err)
+{
+	struct policy_vars v = {
+		.user = caller->user, .uid = caller->uid, .home = caller->home, .box = req->box,
+	};
+	char buf[POLICY_STR_MAX + 16];
+	size_t i;
+
+	memset(plan, 0, sizeof(*plan));
+	if (nsr_fmt(plan->policy, sizeof(plan->policy), "%s", req->policy) < 0 ||
+	    nsr_fmt(plan->box, sizeof(plan->box), "%s", req->box) < 0)
+		return nsr_err_set(err, NSR_E_USAGE, 0, "name too long");
+
+	if (policy_expand(pol->hostname[0] ? pol->hostname : "$BOX", &v, buf, sizeof(buf), err) < 0)
+		return nsr_err_prefix(err, "hostname");
+	if (!hostname_ok(buf) || nsr_fmt(plan->hostname, sizeof(plan->hostname), "%s", buf) < 0)
+		return nsr_err_set(err, NSR_E_POLICY, 0, "hostname '%s' is not a valid host name", buf);
+
+	plan->uid = caller->uid;
+	plan->gid = caller->gid;
+	plan->n_groups = caller->n_groups;
+	memcpy(plan->groups, caller->groups, caller->n_groups * sizeof(gid_t));
+	memcpy(plan->user, caller->user, sizeof(plan->user));
+	memcpy(plan->home, caller->home, sizeof(plan->home));
+
+	memcpy(plan->rootfs, pol->rootfs, sizeof(plan->rootfs));
+	plan->writable = pol->writable;
+	if (plan->writable == POLICY_WRITABLE_PERSISTENT &&
+	    nsr_fmt(plan->upper_base, sizeof(plan->upper_base), "%s/%u/%s", datadir,
+		    (unsigned)caller->uid, req->box) < 0)
+		return nsr_err_set(err, NSR_E_POLICY, 0, "data directory path too long");
+
+	if (plan_mounts(pol, &v, plan, err) < 0)
+		return -1;
+	plan->limits = pol->limits;
+	plan->net = pol->net;
+
+	/* Command: the caller's, else the policy's, else /bin/sh. */
+	if (req->argv != NULL && req->argc > 0) {
+		if ((size_t)req->argc > PLAN_MAX_ARGV)
+			return nsr_err_set(err, NSR_E_USAGE, 0, "too many arguments");
+		for (i = 0; i < (size_t)req->argc; i++)
+			plan->argv[i] = req->argv[i];
+		plan->argc = (size_t)req->argc;
+	} else {
+		memcpy(plan->cmd_store, pol->command[0] ? pol->command : "/bin/sh",
+		       pol->command[0] ? sizeof(plan->cmd_store) : sizeof("/bin/sh"));
+		plan->argv[0] = plan->cmd_store;
+		plan->argc = 1;
+	}
+	plan->argv[plan->argc] = NULL;
+
+	/* Environment: cleared, then the contract's list, then the policy's. */
+	if (plan_env_set(plan, "PATH=" PLAN_PATH_ENV, err) < 0)
+		return -1;
+	snprintf(buf, sizeof(buf), "HOME=%s", plan->home);
+	if (plan_env_set(plan, buf, err) < 0)
+		return -1;
+	snprintf(buf, sizeof(buf), "USER=%s", plan->user);
+	if (plan_env_set(plan, buf, err) < 0)
+		return -1;
+	if (caller->term[0]) {
+		snprintf(buf, sizeof(buf), "TERM=%s", caller->term);
+		if (plan_env_set(plan, buf, err) < 0)
+			return -1;
+	}
+	if (plan_env_set(plan, "container=nsrun", err) < 0)
+		return -1;
+	for (i = 0; i < pol->n_env; i++) {
+		if (policy_expand(pol->env[i], &v, buf, sizeof(buf), err) < 0)
+			return nsr_err_prefix(err, "env");
+		if (strncmp(buf, "container=", 10) == 0)
+			continue;
+		if (plan_env_set(plan, buf, err) < 0)
+			return -1;
+	}
+
+	plan->interactive = caller->interactive;
+	plan->dry_run = req->dry_run;
+	return 0;
+}
+
+static const char *ip4(uint32_t a, char *buf)
+{
+	uint32_t n = htonl(a);
+	return inet_ntop(AF_INET, &n, buf, INET_ADDRSTRLEN);
+}
+
+void plan_print(const struct nsr_plan *p, int fd)
+{
+	static const char *const wr[] = { "no", "tmpfs", "persistent" };
+	static const char *const nm[] = { "none", "bridge", "host" };
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN];
+	size_t i;
+
+	dprintf(fd, "policy: %s\nbox: %s\nhostname: %s\n", p->policy, p->box, p->hostname);
+	dprintf(fd, "user: %s uid=%u gid=%u groups=", p->user, (unsigned)p->uid, (unsigned)p->gid);
+	for (i = 0; i < p->n_groups; i++)
+		dprintf(fd, "%s%u", i ? "," : "", (unsigned)p->groups[i]);
+	dprintf(fd, "\nnamespaces: pid mount uts ipc cgroup%s\n", p->net.mode == POLICY_NET_HOST ? "" : " net");
+	dprintf(fd, "rootfs: %s (writable = %s)\n", p->rootfs, wr[p->writable]);
+	if (p->writable == POLICY_WRITABLE_PERSISTENT)
+		dprintf(fd, "upper: %s\n", p->upper_base);
+	dprintf(fd, "mount: /proc proc (fresh)\nmount: /sys sysfs (read-only)\nmount: /dev tmpfs (null zero full random urandom tty pts shm)\n");
+	if (!p->policy_maps_tmp)
+		dprintf(fd, "mount: /tmp tmpfs\n");
+	for (i = 0; i < p->n_mounts; i++) {
+		const struct plan_mount *m = &p->mounts[i];
+		if (m->kind == PLAN_MOUNT_BIND)
+			dprintf(fd, "mount: %s bind %s (%s)\n", m->target, m->source, m->rw ? "rw" : "ro");
+		else
+			dprintf(fd, "mount: %s tmpfs size=%llu\n", m->target, (unsigned long long)m->size);
+	}
+	if (p->limits.has_pids)
+		dprintf(fd, "limit: pids %llu\n", (unsigned long long)p->limits.pids);
+	if (p->limits.has_memory)
+		dprintf(fd, "limit: memory %llu bytes\n", (unsigned long long)p->limits.memory);
+	if (p->limits.has_swap)
+		dprintf(fd, "limit: swap %llu bytes\n", (unsigned long long)p->limits.swap);
+	if (p->limits.has_cpu)
+		dprintf(fd, "limit: cpu %u.%03u\n", p->limits.cpu_milli / 1000, p->limits.cpu_milli % 1000);
+	if (p->limits.has_nofile)
+		dprintf(fd, "limit: nofile %llu\n", (unsigned long long)p->limits.nofile);
+	dprintf(fd, "network: %s", nm[p->net.mode]);
+	if (p->net.mode == POLICY_NET_BRIDGE)
+		dprintf(fd, " bridge=%s subnet=%s/%u gateway=%s", p->net.bridge, ip4(p->net.subnet, a),
+			p->net.prefix, ip4(p->net.gateway, b));
+	dprintf(fd, "\ncommand:");
+	for (i = 0; i < p->argc; i++)
+		dprintf(fd, " %s", p->argv[i]);
+	dprintf(fd, "\n");
+	for (i = 0; i < p->envc; i++)
+		dprintf(fd, "env: %s\n", p->envp[i]);
+}

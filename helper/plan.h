@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The plan: the one thing that flows from the policy side to the setup
+ * side. Only plan_build() writes one, from an authorised policy, the
+ * caller's credentials and the parsed request; everything that acts takes
+ * `const struct nsr_plan *`. A reviewer audits the trust boundary by
+ * reading plan.c.
+ */
+#ifndef NSR_PLAN_H
+#define NSR_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "policy.h"
+
+#define PLAN_MAX_GROUPS 256
+#define PLAN_MAX_ARGV 4096
+#define PLAN_MAX_MOUNTS (POLICY_MAX_BINDS + POLICY_MAX_TMPFS)
+
+enum plan_mount_kind {
+	PLAN_MOUNT_BIND = 1,
+	PLAN_MOUNT_TMPFS,
+};
+
+struct plan_mount {
+	enum plan_mount_kind kind;
+	char source[POLICY_STR_MAX];   /* host path, expanded (binds) */
+	char target[POLICY_STR_MAX];   /* path inside the box, expanded */
+	bool rw;
+	uint64_t size;                 /* tmpfs bytes, 0 = default */
+};
+
+/* What the caller asked for, straight from argv: untrusted. */
+struct nsr_request {
+	const char *policy;            /* validated name */
+	const char *box;               /* validated name */
+	char *const *argv;             /* command, or NULL for the default */
+	int argc;
+	bool dry_run;
+};
+
+/* Who the caller is, from the kernel (real ids) and the user database. */
+struct nsr_caller {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[PLAN_MAX_GROUPS];
+	size_t n_groups;
+	char user[64];
+	char home[POLICY_STR_MAX];
+	char shell[POLICY_STR_MAX];
+	char term[64];                 /* validated $TERM or "" */
+	bool interactive;              /* stdin is a terminal */
+};
+
+struct nsr_plan {
+	char policy[POLICY_NAME_MAX + 1];
+	char box[POLICY_BOX_MAX + 1];
+	char hostname[65];
+
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[PLAN_MAX_GROUPS];
+	size_t n_groups;
+	char user[64];
+	char home[POLICY_STR_MAX];
+
+	char rootfs[POLICY_STR_MAX];
+	enum policy_writable writable;
+	char upper_base[POLICY_STR_MAX]; /* persistent: DATADIR/<uid>/<box> */
+
+	struct plan_mount mounts[PLAN_MAX_MOUNTS];
+	size_t n_mounts;
+	bool policy_maps_tmp;          /* a mount targets /tmp */
+
+	struct policy_limits limits;
+	struct policy_net net;
+
+	/* argv/envp for the payload: pointers into plan-owned storage. */
+	char *argv[PLAN_MAX_ARGV + 1];
+	size_t argc;
+	char cmd_store[POLICY_STR_MAX];
+	char *envp[POLICY_MAX_ENV + 8];
+	size_t envc;
+	char env_store[POLICY_MAX_ENV + 8][POLICY_STR_MAX];
+
+	bool interactive;
+	bool dry_run;
+};
+
+/* Build the plan. The policy must already be trusted and authorised. */
+int plan_build(const struct policy *pol, const struct nsr_request *req,
+	       const struct nsr_caller *caller, const char *datadir,
+	       struct nsr_plan *plan, struct nsr_err *err);
+
+/* Human-readable plan for --dry-run. */
+void plan_print(const struct nsr_plan *plan, int fd);
+
+#endif

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * First thing nsrun does as a setuid process: throw away what the caller
+ * controls. The environment is cleared (only a validated TERM survives, for
+ * the box), fds 0-2 are made to exist and every other fd is closed, umask,
+ * signal mask and dispositions are reset, cwd is "/", and rlimits that could
+ * break setup are raised for nsrun's own work (the caller's are kept to be
+ * put back in the payload). Core dumps off and not dumpable, so the caller
+ * can neither read our memory nor ptrace us.
+ */
+#include "sanitize.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define NSR_SELF_NOFILE 4096
+
+bool sanitize_term_ok(const char *term)
+{
+	size_t i, n;
+
+	if (term == NULL)
+		return false;
+	n = strnlen(term, 64);
+	if (n == 0 || n >= 64)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = term[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+void sanitize_signals(void)
+{
+	sigset_t none;
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			continue;
+		signal(sig, SIG_DFL);   /* EINVAL for RT signals libc keeps: fine */
+	}
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int sanitize_fds(struct nsr_err *err)
+{
+	int fd;
+
+	/* fds 0-2 must exist, or files we open later could land on them and
+	 * be written to as if they were stdout. */
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0)
+			continue;
+		int nfd = open("/dev/null", O_RDWR | O_NOCTTY);
+		if (nfd < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open /dev/null");
+		if (nfd != fd) {
+			close(nfd);
+			return nsr_err_set(err, NSR_E_SETUP, 0, "cannot fill fd %d", fd);
+		}
+	}
+	/* Every inherited fd above 2 goes: to /, to a policy dir, to a cgroup
+	 * dir, whatever the caller opened. None may reach the box
+	 * (CVE-2024-21626 class). */
+	if (close_range(3, ~0U, 0) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot close inherited fds");
+	return 0;
+}
+
+static void sanitize_rlimits(struct nsr_inherited *inh)
+{
+	int r;
+
+	for (r = 0; r < SANITIZE_NLIMITS; r++) {
+		struct rlimit want = { RLIM_INFINITY, RLIM_INFINITY };
+
+		inh->rlim_saved[r] = getrlimit(r, &inh->rlim[r]) == 0;
+		if (r == RLIMIT_NOFILE)
+			want.rlim_cur = want.rlim_max = NSR_SELF_NOFILE;
+		else if (r == RLIMIT_CORE)
+			want.rlim_cur = want.rlim_max = 0;
+		else if (r == RLIMIT_NICE || r == RLIMIT_RTPRIO || r == RLIMIT_RTTIME)
+			continue;   /* do not hand out scheduling privileges */
+		/* As euid 0 we may raise hard limits; failure keeps the old. */
+		setrlimit(r, &want);
+	}
+}
+
+int sanitize_process(struct nsr_inherited *inh, struct nsr_err *err)
+{
+	const char *term;
+
+	memset(inh, 0, sizeof(*inh));
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot make nsrun non-dumpable");
+
+	term = getenv("TERM");
+	if (sanitize_term_ok(term))
+		memcpy(inh->term, term, strlen(term) + 1);
+	if (clearenv() != 0)
+		return nsr_err_set(err, NSR_E_SETUP, 0, "cannot clear the environment");
+
+	sanitize_signals();
+	/* A closed stderr pipe must not kill us half-way through setup. */
+	signal(SIGPIPE, SIG_IGN);
+	umask(022);
+	if (chdir("/") < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot chdir to /");
+	if (sanitize_fds(err) < 0)
+		return -1;
+	sanitize_rlimits(inh);
+	return 0;
+}
+
+void sanitize_restore_rlimits(const struct nsr_inherited *inh)
+{
+	int r;
+
+	for (r = 0; r < SANITIZE_NLIMITS; r++)
+		if (inh->rlim_saved[r] && r != RLIMIT_NICE && r != RLIMIT_RTPRIO && r != RLIMIT_RTTIME)
+			setrlimit(r, &inh->rlim[r]);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Distrust what the caller handed us: environment, fds, umask, signals,
+ * cwd, rlimits. Runs first thing in main, as the setuid process. */
+#ifndef NSR_SANITIZE_H
+#define NSR_SANITIZE_H
+
+#include <stdbool.h>
+#include <sys/resource.h>
+
+#include "err.h"
+
+#define SANITIZE_NLIMITS RLIM_NLIMITS
+
+struct nsr_inherited {
+	char term[64];                       /* validated TERM, or "" */
+	struct rlimit rlim[SANITIZE_NLIMITS]; /* the caller's, for the payload */
+	bool rlim_saved[SANITIZE_NLIMITS];
+};
+
+/* Make the process state ours. Never fails half-way silently: returns -1
+ * with an error when the state cannot be made safe. */
+int sanitize_process(struct nsr_inherited *inh, struct nsr_err *err);
+
+/* Reset signal dispositions to default and unblock everything. */
+void sanitize_signals(void);
+
+/* Put the caller's rlimits back (in the payload, before exec). */
+void sanitize_restore_rlimits(const struct nsr_inherited *inh);
+
+/* TERM values we pass on: [A-Za-z0-9._+-]{1,63}. Pure. */
+bool sanitize_term_ok(const char *term);
+
+#endif

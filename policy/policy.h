@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The policy library: one INI file (CONTRACT §4) becomes a struct policy.
+ * Parsing trusts nothing in the file; trust.c decides whether the file may
+ * be believed at all (root-owned chain, no symlinks); auth.c decides whether
+ * a caller may use it; expand.c expands $HOME/$USER/$UID/$BOX.
+ * Setup code never reads INI: it reads a plan built from this struct.
+ */
+#ifndef NSR_POLICY_H
+#define NSR_POLICY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+#define POLICY_NAME_MAX 64       /* [a-z0-9][a-z0-9_-]{0,63} */
+#define POLICY_BOX_MAX 63        /* [a-z0-9][a-z0-9-]{0,62} */
+#define POLICY_STR_MAX 512       /* any single value, paths included */
+#define POLICY_DESC_MAX 256
+#define POLICY_MAX_IDS 64        /* users = ..., groups = ... */
+#define POLICY_MAX_BINDS 32
+#define POLICY_MAX_TMPFS 16
+#define POLICY_MAX_ENV 32
+#define POLICY_MAX_DNS 3
+#define POLICY_IFNAME_MAX 16     /* IFNAMSIZ, NUL included */
+
+enum policy_writable {
+	POLICY_WRITABLE_NO = 0,
+	POLICY_WRITABLE_TMPFS,
+	POLICY_WRITABLE_PERSISTENT,
+};
+
+enum policy_netmode {
+	POLICY_NET_NONE = 0,
+	POLICY_NET_BRIDGE,
+	POLICY_NET_HOST,
+};
+
+/* Paths below are as written (normalised, absolute), before expansion. */
+struct policy_bind {
+	char source[POLICY_STR_MAX];
+	char target[POLICY_STR_MAX];
+	bool rw;
+	unsigned line;
+};
+
+struct policy_tmpfs {
+	char target[POLICY_STR_MAX];
+	uint64_t size;           /* bytes; 0 = kernel default */
+	unsigned line;
+};
+
+struct policy_limits {
+	bool has_pids, has_memory, has_swap, has_cpu, has_nofile;
+	uint64_t pids;
+	uint64_t memory;         /* bytes */
+	uint64_t swap;           /* bytes */
+	uint32_t cpu_milli;      /* 1.5 CPUs = 1500 */
+	uint64_t nofile;
+};
+
+struct policy_net {
+	enum policy_netmode mode;
+	char bridge[POLICY_IFNAME_MAX];
+	uint32_t subnet;         /* host byte order, network address */
+	unsigned prefix;         /* 0..32 */
+	bool has_subnet, has_gateway, has_per_user;
+	uint32_t gateway;        /* host byte order */
+	uint32_t dns[POLICY_MAX_DNS];
+	size_t n_dns;
+	unsigned per_user;
+};
+
+struct policy {
+	char name[POLICY_NAME_MAX + 1];
+	char description[POLICY_DESC_MAX];
+
+	uid_t users[POLICY_MAX_IDS];
+	size_t n_users;
+	gid_t groups[POLICY_MAX_IDS];
+	size_t n_groups;
+
+	char rootfs[POLICY_STR_MAX];
+	enum policy_writable writable;
+
+	struct policy_bind binds[POLICY_MAX_BINDS];
+	size_t n_binds;
+	struct policy_tmpfs tmpfs[POLICY_MAX_TMPFS];
+	size_t n_tmpfs;
+
+	struct policy_limits limits;
+	struct policy_net net;
+
+	char hostname[POLICY_STR_MAX];   /* default "$BOX" */
+	char command[POLICY_STR_MAX];    /* "" = none given */
+	char env[POLICY_MAX_ENV][POLICY_STR_MAX];  /* "NAME=value" */
+	size_t n_env;
+};
+
+/* Diagnostics: every problem found, each as FILE:LINE: message. */
+#define POLICY_DIAG_MAX 64
+struct policy_diag {
+	unsigned line;           /* 0 = about the file as a whole */
+	char msg[256];
+};
+struct policy_diags {
+	char file[POLICY_STR_MAX];
+	struct policy_diag items[POLICY_DIAG_MAX];
+	size_t n;
+	size_t dropped;          /* beyond POLICY_DIAG_MAX */
+};
+
+/* ---- names (names.c) ---- */
+bool policy_name_valid(const char *name);
+bool policy_box_valid(const char *box);
+/* An expanded hostname: 1..63 characters of [a-z0-9_-]. */
+bool policy_hostname_valid(const char *h);
+/* "/" and /proc, /sys, /dev or below: nsrun mounts those itself, a bind or
+ * tmpfs may not target them (check again after expansion). */
+bool policy_target_reserved(const char *path);
+
+/* ---- parsing (parse.c, validate.c) ----
+ * Parse and validate the policy text read from fd (a regular file already
+ * opened by the caller). `display` is the file name used in diagnostics;
+ * `name` the policy name (may be NULL for --check, then taken from display).
+ * Returns 0 when the policy is valid, -1 with every problem in *diags.
+ * A policy with any problem is refused as a whole: *out is then zeroed. */
+int policy_parse_fd(int fd, const char *display, struct policy *out,
+		    struct policy_diags *diags);
+
+/* Value parsers, exposed for tests. Each returns 0 or -1. */
+int policy_parse_size(const char *s, uint64_t *out);     /* 64M, 1G, 4096 */
+int policy_parse_cpu(const char *s, uint32_t *milli);   /* 1.5 -> 1500 */
+int policy_parse_ipv4(const char *s, uint32_t *addr);   /* host order */
+int policy_parse_cidr(const char *s, uint32_t *net, unsigned *prefix);
+/* Absolute, no "." or ".." component, no "//", no trailing "/" (but "/"),
+ * printable. `$VAR` words allowed when allow_vars. */
+bool policy_path_ok(const char *p, bool allow_vars);
+
+/* ---- trust (trust.c) ----
+ * Open `path` for reading such that it may be believed: no component is a
+ * symlink, every directory from / down is owned by root and not writable by
+ * group or others (sticky does not help), the file itself is a regular file
+ * owned by root, not group/other writable. All checks are on opened fds.
+ * On success *fd_out is an O_RDONLY fd. `why` gets a short reason. */
+int trust_open_file(const char *path, int *fd_out, char *why, size_t whysz);
+/* The same walk for a directory (rootfs, policydir); *fd_out is O_PATH. */
+int trust_open_dir(const char *path, int *fd_out, char *why, size_t whysz);
+/* Check one opened fd: owner root, not g/o writable, of the wanted type. */
+int trust_check_fd(int fd, bool want_dir, char *why, size_t whysz);
+
+/* Load policydir/NAME.ini: name check, trusted open, parse. On failure
+ * diags holds the reasons (for root) and err a one-line summary that
+ * reveals nothing about the file system (for everybody else). */
+int policy_load(const char *policydir, const char *name, struct policy *out,
+		struct policy_diags *diags, struct nsr_err *err);
+
+/* nsrun --check FILE: `path` as given on the command line (relative to the
+ * cwd or absolute). The trust walk runs on the absolute path; an untrusted
+ * file is still parsed so that every problem is reported (trust first, at
+ * line 0). Diagnostics quote the file's contents: call this only after
+ * dropping to the caller's own uid/gid. Returns 0 when trusted and valid. */
+int policy_check_file(const char *path, struct policy *out,
+		      struct policy_diags *diags);
+
+/* ---- authorisation (auth.c) ---- */
+enum policy_verdict {
+	POLICY_DENY = 0,
+	POLICY_ALLOW = 1,
+};
+struct policy_caller {
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;     /* supplementary groups */
+	size_t n_groups;
+};
+enum policy_verdict policy_authorize(const struct policy *p,
+				     const struct policy_caller *c);
+
+/* ---- expansion (expand.c) ----
+ * Expand $HOME, $USER, $UID, $BOX in `in` into out. Values come from the
+ * user database and the validated box name, never from the environment.
+ * Fails when a value would add a "." or ".." component, a "//", or make
+ * the result non-normalised or too long; unknown $VARs fail too. */
+struct policy_vars {
+	const char *user;
+	uid_t uid;
+	const char *home;
+	const char *box;
+};
+int policy_expand(const char *in, const struct policy_vars *v, char *out,
+		  size_t outsz, struct nsr_err *err);
+/* The same for a path: the result must also pass policy_path_ok(.., false). */
+int policy_expand_path(const char *in, const struct policy_vars *v, char *out,
+		       size_t outsz, struct nsr_err *err);
+
+#endif

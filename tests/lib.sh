@@ -1,0 +1,128 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared TAP helpers for integration tests. Sourced by tests/integration/*.sh,
+# tests/hostile/*.sh. Tests run as root and drive an unprivileged user through
+# the installed setuid nsrun ($NSRUN), with policies in the policy dir that
+# `nsrun --version` reports (a test build points it at /run/nsrun-test).
+#
+# Environment (set by meson test / scripts/test):
+#   NSRUN            installed setuid binary
+#   NSRUN_SRCDIR     source tree
+#   NSRUN_ROOTFS     busybox rootfs for boxes (built if missing)
+#   NSRUN_MUST_WORK  1 in CI: a missing prerequisite fails instead of skipping
+set -u
+
+T_N=0
+T_FAIL=0
+T_NAME=$(basename "$0" .sh)
+
+ok()      { T_N=$((T_N + 1)); echo "ok $T_N - $1"; }
+skip()    { T_N=$((T_N + 1)); echo "ok $T_N - $1 # SKIP $2"; }
+diag()    { local l; while IFS= read -r l; do echo "# $l"; done <<<"$*"; }
+not_ok()  {
+  T_N=$((T_N + 1)); T_FAIL=$((T_FAIL + 1))
+  echo "not ok $T_N - $1"; shift
+  [ $# -gt 0 ] && diag "$*"
+  return 0
+}
+done_testing() { echo "1..$T_N"; [ "$T_FAIL" -eq 0 ]; exit $?; }
+
+# bail REASON: the whole file cannot run. Skip, unless NSRUN_MUST_WORK=1.
+bail() {
+  if [ "${NSRUN_MUST_WORK:-0}" = 1 ]; then
+    echo "Bail out! $1"; exit 1
+  fi
+  echo "1..0 # SKIP $1"; exit 0
+}
+
+# t DESC CMD...: passes when CMD exits 0.
+t() {
+  local desc=$1 out; shift
+  if out=$("$@" 2>&1); then ok "$desc"; else not_ok "$desc" "command: $*" "$out"; fi
+}
+# tf DESC CMD...: passes when CMD exits non-zero.
+tf() {
+  local desc=$1 out; shift
+  if out=$("$@" 2>&1); then not_ok "$desc" "expected failure; command: $*" "$out"; else ok "$desc"; fi
+}
+# eq DESC EXPECTED ACTUAL
+eq() {
+  if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: [$2]" "actual:   [$3]"; fi
+}
+# match DESC REGEX TEXT
+match() {
+  if grep -Eq -- "$2" <<<"$3"; then ok "$1"; else not_ok "$1" "no match for /$2/ in:" "$3"; fi
+}
+nomatch() {
+  if grep -Eq -- "$2" <<<"$3"; then not_ok "$1" "unexpected match for /$2/ in:" "$3"; else ok "$1"; fi
+}
+
+[ "$(id -u)" -eq 0 ] || bail "integration tests run as root (they drive an unprivileged uid)"
+NSRUN=${NSRUN:-/run/nsrun-test/prefix/bin/nsrun}
+NSRUN_SRCDIR=${NSRUN_SRCDIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}
+NSRUN_ROOTFS=${NSRUN_ROOTFS:-/run/nsrun-test/rootfs}
+[ -x "$NSRUN" ] || bail "no installed nsrun at $NSRUN (run scripts/test)"
+[ "$(stat -c %u:%a "$NSRUN")" = "0:4755" ] || bail "$NSRUN is not setuid root (meson install as root)"
+
+TUSER=nsrtest1
+TUSER2=nsrtest2
+TGROUP=nsrtestg
+id "$TUSER" >/dev/null 2>&1 && id "$TUSER2" >/dev/null 2>&1 ||
+  bail "test users missing (tests/setup-host creates $TUSER, $TUSER2)"
+TUID=$(id -u "$TUSER"); TGID=$(id -g "$TUSER")
+TUID2=$(id -u "$TUSER2")
+THOME=$(getent passwd "$TUSER" | cut -d: -f6)
+
+nsr_version=$("$NSRUN" --version) || bail "nsrun --version failed"
+POLICYDIR=$(sed -n 's/^policydir: //p' <<<"$nsr_version")
+STATEDIR=$(sed -n 's/^statedir: //p' <<<"$nsr_version")
+DATADIR=$(sed -n 's/^datadir: //p' <<<"$nsr_version")
+CGMODE=$(sed -n 's/^cgroup: //p' <<<"$nsr_version")
+[ -n "$POLICYDIR" ] && [ -n "$STATEDIR" ] || bail "cannot read dirs from nsrun --version"
+case "$POLICYDIR" in /etc/*|/usr/*) bail "refusing to write test policies into $POLICYDIR (not a test build)";; esac
+install -d -m 0755 -o root -g root "$POLICYDIR"
+
+if [ ! -x "$NSRUN_ROOTFS/bin/busybox" ]; then
+  "$NSRUN_SRCDIR/scripts/mkrootfs" "$NSRUN_ROOTFS" >/dev/null || bail "cannot build rootfs"
+fi
+
+# run_as USER CMD...: CMD with USER's uid, gid and groups, a clean environment.
+run_as() {
+  local u=$1; shift
+  setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups --reset-env -- "$@"
+}
+# nsr ARGS...: nsrun as the test user. nsr2: as the second test user.
+nsr()  { run_as "$TUSER" "$NSRUN" "$@"; }
+nsr2() { run_as "$TUSER2" "$NSRUN" "$@"; }
+
+# policy NAME < INI: install a root-owned policy. Removed by cleanup_policies.
+T_POLICIES=()
+policy() {
+  local f="$POLICYDIR/$1.ini"
+  cat >"$f"
+  chown root:root "$f"; chmod 0644 "$f"
+  T_POLICIES+=("$f")
+}
+# basic_policy NAME [extra INI text]: a policy for the test users on the rootfs.
+basic_policy() {
+  policy "$1" <<INI
+[policy]
+description = test policy $1
+users = $TUSER, $TUSER2
+[rootfs]
+path = $NSRUN_ROOTFS
+${2:-}
+INI
+}
+cleanup_policies() { rm -f "${T_POLICIES[@]}"; T_POLICIES=(); }
+
+# Host state that a box must never leave behind.
+host_state() {
+  {
+    echo "locks: $(find "$STATEDIR" -name '*.lock' 2>/dev/null | sort | tr '\n' ' ')"
+    echo "cgroups: $(find /sys/fs/cgroup -maxdepth 3 -path '*/nsrun/*' -type d 2>/dev/null | sort | tr '\n' ' ')"
+    echo "mounts: $(grep -c . /proc/self/mountinfo) $(grep -E "nsrun|$NSRUN_ROOTFS" /proc/self/mountinfo | tr '\n' ' ')"
+    echo "veths: $(ip -o link show 2>/dev/null | grep -o 'nsr[0-9a-z]*' | sort | tr '\n' ' ')"
+    echo "leases: $(cat "$STATEDIR"/leases/* 2>/dev/null | tr '\n' ' ')"
+    echo "procs: $(pgrep -u "$TUSER,$TUSER2" 2>/dev/null | tr '\n' ' ')"
+  }
+}

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The cgroup library against this host's real hierarchies (v1 or v2):
+ * leaves with limits, enter, OOM count, kill, destroy, gc. Root only; the
+ * tests skip with a reason otherwise. Every leaf is named with this run's
+ * pid and uid 4242, and the tcase teardown removes whatever is left.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup_int.h"
+
+#define T_UID 4242
+
+static pid_t t_runner;
+static enum cg_mode t_mode;
+static char t_lockdir[64];
+
+static void t_box(const char *tag, char *out, size_t sz)
+{
+	snprintf(out, sz, "cgt%d-%s", (int)t_runner, tag);
+}
+
+/* Path of a leaf file: v1 in the hierarchy of controller c, v2 flat. */
+static void t_path(const char *leaf, int c, const char *file, char *out, size_t sz)
+{
+	struct cg_mounts m;
+	const char *base;
+
+	ck_assert_int_eq(cg_read_mounts(&m, NULL), 0);
+	base = t_mode == CG_MODE_V1 ? m.v1[c] : m.v2;
+	if (t_mode == CG_MODE_V2 && access("/run/systemd/system", F_OK) == 0)
+		snprintf(out, sz, "%s/nsrun.slice/nsrun-cgroup.service/nsrun/%s/%s",
+			 base, leaf, file);
+	else
+		snprintf(out, sz, "%s/nsrun/%s/%s", base, leaf, file);
+}
+
+static void t_read(const char *leaf, int c, const char *file, char *buf, size_t sz)
+{
+	char path[CG_PATH_MAX * 2];
+	FILE *f;
+	size_t n;
+
+	t_path(leaf, c, file, path, sizeof(path));
+	f = fopen(path, "re");
+	ck_assert_msg(f != NULL, "open %s: %s", path, strerror(errno));
+	n = fread(buf, 1, sz - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static bool t_leaf_exists(const char *leaf, int c)
+{
+	char path[CG_PATH_MAX * 2];
+	struct stat st;
+
+	t_path(leaf, c, "", path, sizeof(path));
+	return stat(path, &st) == 0;
+}
+
+/* A child that waits for a byte on the pipe, then runs fn. */
+static pid_t t_spawn(int *go_fd, void (*fn)(void))
+{
+	int p[2];
+	pid_t pid;
+	char c;
+
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(p[1]);
+		if (read(p[0], &c, 1) != 1)
+			_exit(3);
+		fn();
+		_exit(0);
+	}
+	close(p[0]);
+	*go_fd = p[1];
+	return pid;
+}
+
+static void t_go(int fd)
+{
+	ck_assert_int_eq(write(fd, "g", 1), 1);
+	close(fd);
+}
+
+static void t_pause(void)
+{
+	for (;;)
+		pause();
+}
+
+static void t_forker(void)
+{
+	for (int i = 0; i < 5; i++)
+		if (fork() == 0)
+			t_pause();
+	t_pause();
+}
+
+static void t_hog(void)
+{
+	size_t sz = 128u << 20;
+	char *p = mmap(NULL, sz, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		_exit(4);
+	for (size_t i = 0; i < sz; i += 4096)
+		p[i] = 1;
+	_exit(5);   /* not reached under a 16M limit */
+}
+
+static const struct policy_limits t_lim = {
+	.has_pids = true, .has_memory = true, .has_swap = true, .has_cpu = true,
+	.pids = 64, .memory = 64u << 20, .swap = 0, .cpu_milli = 500,
+};
+
+START_TEST(live_limits_enter_kill_destroy)
+{
+	struct nsr_err err = { 0 };
+	struct cg_box cg;
+	char box[64], v[128], leaf[128];
+	uint64_t ooms = 7;
+	pid_t pid;
+	int go, st;
+	struct stat sb;
+	char path[CG_PATH_MAX * 2];
+
+	t_box("a", box, sizeof(box));
+	ck_assert_msg(cg_create(&cg, t_mode, T_UID, box, &t_lim, &err) == 0,
+		      "cg_create: %s", err.msg);
+	snprintf(leaf, sizeof(leaf), "%s", cg.leaf);
+	ck_assert_msg(strncmp(leaf, "4242-", 5) == 0, "leaf %s", leaf);
+	ck_assert_uint_eq(cg.memory_limit, 64u << 20);
+	t_read(leaf, CG_V1_PIDS, "pids.max", v, sizeof(v));
+	ck_assert_str_eq(v, "64");
+	t_path(leaf, CG_V1_PIDS, "", path, sizeof(path));
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_uint_eq(sb.st_uid, 0);
+	ck_assert_uint_eq(sb.st_mode & 07777, 0755);
+	if (t_mode == CG_MODE_V1) {
+		t_read(leaf, CG_V1_MEMORY, "memory.limit_in_bytes", v, sizeof(v));
+		ck_assert_str_eq(v, "67108864");
+		t_read(leaf, CG_V1_MEMORY, "memory.memsw.limit_in_bytes", v, sizeof(v));
+		ck_assert_str_eq(v, "67108864");
+		t_read(leaf, CG_V1_CPU, "cpu.cfs_quota_us", v, sizeof(v));
+		ck_assert_str_eq(v, "50000");
+		t_read(leaf, CG_V1_CPU, "cpu.cfs_period_us", v, sizeof(v));
+		ck_assert_str_eq(v, "100000");
+		ck_assert(t_leaf_exists(leaf, CG_V1_FREEZER));
+		ck_assert_int_eq(cg_clone_fd(&cg), -1);
+	} else {
+		t_read(leaf, 0, "memory.max", v, sizeof(v));
+		ck_assert_str_eq(v, "67108864");
+		t_read(leaf, 0, "cpu.max", v, sizeof(v));
+		ck_assert_str_eq(v, "50000 100000");
+		ck_assert_int_ge(cg_clone_fd(&cg), 0);
+	}
+	ck_assert(!cg.swap_unenforced || cg.swap_note[0] != '\0');
+
+	pid = t_spawn(&go, t_pause);
+	ck_assert_msg(cg_enter(&cg, pid, &err) == 0, "cg_enter: %s", err.msg);
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	{
+		FILE *f = fopen(path, "re");
+		char line[512];
+		bool found = false;
+		ck_assert_ptr_nonnull(f);
+		while (fgets(line, sizeof(line), f))
+			if (strstr(line, leaf))
+				found = true;
+		fclose(f);
+		ck_assert_msg(found, "child not in %s", leaf);
+	}
+	t_go(go);
+	ck_assert_int_eq(cg_oom_kills(&cg, &ooms), 0);
+	ck_assert_uint_eq(ooms, 0);
+	ck_assert_msg(cg_kill_all(&cg, &err) == 0, "kill: %s", err.msg);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	ck_assert_msg(cg_destroy(&cg, &err) == 0, "destroy: %s", err.msg);
+	for (int c = 0; c < (t_mode == CG_MODE_V1 ? CG_V1_N : 1); c++)
+		ck_assert_msg(!t_leaf_exists(leaf, c), "leaf %d left", c);
+	ck_assert_int_eq(cg_destroy(&cg, &err), 0);   /* idempotent */
+}
+END_TEST
+
+START_TEST(live_kill_forked_tree)
+{
+	struct nsr_err err = { 0 };
+	struct cg_box cg;
+	char box[64];
+	int go;
+	pid_t pid;
+
+	t_box("b", box, sizeof(box));
+	ck_assert_msg(cg_create(&cg, t_mode, T_UID, box, &t_lim, &err) == 0,
+		      "cg_create: %s", err.msg);
+	pid = t_spawn(&go, t_forker);
+	ck_assert_int_eq(cg_enter(&cg, pid, &err), 0);
+	t_go(go);
+	for (int i = 0; i < 200; i++) {
+		int fd = t_mode == CG_MODE_V1 ? cg.v1_dfd[CG_V1_PIDS] : cg.leaf_dfd;
+		if (cg_fs_count_procs(fd) == 6)
+			break;
+		usleep(5000);
+	}
+	ck_assert_int_eq(cg_fs_count_procs(t_mode == CG_MODE_V1 ?
+					   cg.v1_dfd[CG_V1_PIDS] : cg.leaf_dfd), 6);
+	ck_assert_msg(cg_destroy(&cg, &err) == 0, "destroy: %s", err.msg);
+	ck_assert_int_eq(waitpid(pid, NULL, 0), pid);
+	ck_assert(!t_leaf_exists(cg.leaf, CG_V1_PIDS));
+}
+END_TEST
+
+START_TEST(live_oom_counted)
+{
+	struct policy_limits lim = { .has_memory = true, .memory = 16u << 20,
+				     .has_swap = true, .swap = 0 };
+	struct nsr_err err = { 0 };
+	struct cg_box cg;
+	char box[64];
+	uint64_t ooms = 0;
+	int go, st;
+	pid_t pid;
+
+	t_box("c", box, sizeof(box));
+	ck_assert_msg(cg_create(&cg, t_mode, T_UID, box, &lim, &err) == 0,
+		      "cg_create: %s", err.msg);
+	pid = t_spawn(&go, t_hog);
+	ck_assert_int_eq(cg_enter(&cg, pid, &err), 0);
+	t_go(go);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL, "status %#x", st);
+	ck_assert_int_eq(cg_oom_kills(&cg, &ooms), 0);
+	ck_assert_uint_ge(ooms, 1);
+	ck_assert_int_eq(cg_destroy(&cg, &err), 0);
+}
+END_TEST
+
+static int t_lockfile(const char *box, bool hold)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%d-%s.lock", t_lockdir, T_UID, box);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	if (hold)
+		ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	return fd;
+}
+
+START_TEST(live_gc)
+{
+	struct policy_limits lim = { .has_pids = true, .pids = 32 };
+	struct nsr_err err = { 0 };
+	struct cg_box free_cg, held_cg, nolock_cg;
+	char b_free[64], b_held[64], b_nolock[64], prefix[64], stale[128];
+	char lockpath[512];
+	int go, fd_free, fd_held, p[2], st;
+	pid_t victim, maker;
+
+	t_box("gfree", b_free, sizeof(b_free));
+	t_box("gheld", b_held, sizeof(b_held));
+	t_box("gnolock", b_nolock, sizeof(b_nolock));
+	fd_free = t_lockfile(b_free, false);
+	fd_held = t_lockfile(b_held, true);
+	ck_assert_int_eq(cg_create(&free_cg, t_mode, T_UID, b_free, &lim, &err), 0);
+	ck_assert_int_eq(cg_create(&held_cg, t_mode, T_UID, b_held, &lim, &err), 0);
+	ck_assert_int_eq(cg_create(&nolock_cg, t_mode, T_UID, b_nolock, &lim, &err), 0);
+	victim = t_spawn(&go, t_pause);
+	ck_assert_int_eq(cg_enter(&free_cg, victim, &err), 0);
+	t_go(go);
+
+	/* A leaf of the held box whose creator died (nsrun killed -9). */
+	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
+	maker = fork();
+	ck_assert_int_ge(maker, 0);
+	if (maker == 0) {
+		struct cg_box orphan;
+		if (cg_create(&orphan, t_mode, T_UID, b_held, &lim, NULL) < 0)
+			_exit(1);
+		if (write(p[1], orphan.leaf, strlen(orphan.leaf) + 1) < 0)
+			_exit(2);
+		_exit(0);
+	}
+	close(p[1]);
+	memset(stale, 0, sizeof(stale));
+	ck_assert_int_gt(read(p[0], stale, sizeof(stale) - 1), 0);
+	close(p[0]);
+	ck_assert_int_eq(waitpid(maker, &st, 0), maker);
+	ck_assert(t_leaf_exists(stale, CG_V1_PIDS));
+
+	snprintf(prefix, sizeof(prefix), "%d-cgt%d-g", T_UID, (int)t_runner);
+	ck_assert_int_eq(cg_gc_match(t_mode, t_lockdir, prefix, &err), 3);
+	ck_assert_int_eq(waitpid(victim, &st, 0), victim);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	ck_assert(!t_leaf_exists(free_cg.leaf, CG_V1_PIDS));
+	ck_assert(!t_leaf_exists(nolock_cg.leaf, CG_V1_PIDS));
+	ck_assert(!t_leaf_exists(stale, CG_V1_PIDS));
+	ck_assert(t_leaf_exists(held_cg.leaf, CG_V1_PIDS));
+	/* Nothing more to collect; gc never creates lock files. */
+	ck_assert_int_eq(cg_gc_match(t_mode, t_lockdir, prefix, &err), 0);
+	snprintf(lockpath, sizeof(lockpath), "%s/%d-%s.lock", t_lockdir, T_UID,
+		 b_nolock);
+	ck_assert_int_eq(access(lockpath, F_OK), -1);
+	ck_assert_int_eq(cg_destroy(&held_cg, &err), 0);
+	close(fd_free);
+	close(fd_held);
+}
+END_TEST
+
+static void t_setup(void)
+{
+	snprintf(t_lockdir, sizeof(t_lockdir), "/run/nsrun-cgtest-%d", (int)t_runner);
+	mkdir(t_lockdir, 0700);
+}
+
+/* Runs in the runner process after the tcase, failed tests included. */
+static void t_teardown(void)
+{
+	char prefix[64], cmd[512];
+	DIR *d;
+	struct dirent *de;
+
+	snprintf(prefix, sizeof(prefix), "%d-cgt%d-", T_UID, (int)t_runner);
+	cg_gc_match(t_mode, "/nonexistent/nsrun-cgtest", prefix, NULL);
+	d = opendir(t_lockdir);
+	while (d && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(cmd, sizeof(cmd), "%s/%s", t_lockdir, de->d_name);
+		unlink(cmd);
+	}
+	if (d)
+		closedir(d);
+	rmdir(t_lockdir);
+}
+
+int main(void)
+{
+	Suite *s = suite_create("cgroup-live");
+	TCase *tc = tcase_create("live");
+	SRunner *sr;
+	int failed;
+
+	t_runner = getpid();
+	t_mode = cg_detect();
+	if (geteuid() != 0 || t_mode == CG_MODE_NONE) {
+		printf("1..0 # SKIP %s\n", geteuid() != 0 ?
+		       "live cgroup tests need root" : "no usable cgroup mode");
+		return 0;
+	}
+	tcase_set_timeout(tc, 60);
+	tcase_add_unchecked_fixture(tc, t_setup, t_teardown);
+	tcase_add_test(tc, live_limits_enter_kill_destroy);
+	tcase_add_test(tc, live_kill_forked_tree);
+	tcase_add_test(tc, live_oom_counted);
+	tcase_add_test(tc, live_gc);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}

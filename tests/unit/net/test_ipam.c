@@ -1,0 +1,558 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * helper/ipam.c: the strict lease-file parser, formatting, address
+ * picking with an injected liveness function, /proc/PID/stat parsing, and
+ * the file operations in a temp state dir (concurrent acquires included).
+ * Needs no privilege: the state dir only has to belong to the caller.
+ */
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ipam.h"
+
+#define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
+#define NET IP(10, 88, 0, 0)
+#define GW IP(10, 88, 0, 1)
+
+static struct ipam_table tab;
+static struct nsr_err err;
+
+static int parse_str(const char *s)
+{
+	memset(&err, 0, sizeof(err));
+	return ipam_parse(s, strlen(s), &tab, &err);
+}
+
+static void add(uint32_t addr, uid_t uid, pid_t pid)
+{
+	struct ipam_lease *l = &tab.leases[tab.n++];
+
+	*l = (struct ipam_lease){ .addr = addr, .uid = uid, .pid = pid, .starttime = 1 };
+	strcpy(l->box, "b");
+}
+
+/* Holders with an even pid are alive. */
+static bool even_alive(const struct ipam_lease *l, void *ctx)
+{
+	(*(int *)ctx)++;
+	return l->pid % 2 == 0;
+}
+
+static int pick(unsigned prefix, uint32_t gw, uid_t uid, unsigned per_user, uint32_t *a)
+{
+	int calls = 0;
+
+	memset(&err, 0, sizeof(err));
+	return ipam_pick(&tab, NET, prefix, gw, uid, per_user, even_alive, &calls, a, &err);
+}
+
+START_TEST(parse_good)
+{
+	const char *text = "10.88.0.2 1000 4242 123456 alice-box\n"
+			   "10.88.0.7 0 1 0 b\n";
+
+	ck_assert_int_eq(parse_str(text), 0);
+	ck_assert_uint_eq(tab.n, 2);
+	ck_assert_uint_eq(tab.leases[0].addr, IP(10, 88, 0, 2));
+	ck_assert_uint_eq(tab.leases[0].uid, 1000);
+	ck_assert_int_eq(tab.leases[0].pid, 4242);
+	ck_assert_uint_eq(tab.leases[0].starttime, 123456);
+	ck_assert_str_eq(tab.leases[0].box, "alice-box");
+	ck_assert_uint_eq(tab.leases[1].addr, IP(10, 88, 0, 7));
+	ck_assert_int_eq(tab.leases[1].pid, 1);
+	ck_assert_int_eq(parse_str(""), 0);
+	ck_assert_uint_eq(tab.n, 0);
+	ck_assert_int_eq(parse_str("10.88.0.3 4294967294 2147483647 18446744073709551615 "
+				   "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij012\n"), 0);
+	ck_assert_uint_eq(tab.leases[0].starttime, UINT64_MAX);
+	ck_assert_uint_eq(strlen(tab.leases[0].box), 63);
+}
+END_TEST
+
+static const struct {
+	const char *text;
+	const char *msg;
+} bad[] = {
+	{ "10.88.0.256 1000 4242 1 a\n", "line 1: bad address" },
+	{ "10.88.0 1000 4242 1 a\n", "line 1: bad address" },
+	{ "010.88.0.2 1000 4242 1 a\n", "line 1: bad address" },
+	{ "10.88.0.2x 1000 4242 1 a\n", "line 1: bad address" },
+	{ "10.88.0.2 1000 4242 1 a\n10.88.0.2 1001 4243 1 b\n", "line 2: address leased twice" },
+	{ "hello\n", "line 1: 1 fields, want 5" },
+	{ "10.88.0.2 1000 4242 1\n", "line 1: 4 fields, want 5" },
+	{ "10.88.0.2 1000 4242 1 a extra\n", "line 1: trailing garbage" },
+	{ "10.88.0.2 1000 4242 1 a \n", "line 1: trailing garbage" },
+	{ "10.88.0.2  1000 4242 1 a\n", "line 1: empty uid" },
+	{ "\n", "line 1: empty address" },
+	{ "10.88.0.2 1000 4242 1 a", "line 1: no newline at end" },
+	{ "10.88.0.2 1000 4242 1 a\r\n", "line 1: bad box name" },
+	{ "10.88.0.2\t1000 4242 1 a b c d\n", "line 1: trailing garbage" },
+	{ "10.88.0.2 -1 4242 1 a\n", "line 1: bad uid" },
+	{ "10.88.0.2 4294967295 4242 1 a\n", "line 1: bad uid" },
+	{ "10.88.0.2 01000 4242 1 a\n", "line 1: bad uid" },
+	{ "10.88.0.2 1000 0 1 a\n", "line 1: bad pid" },
+	{ "10.88.0.2 1000 2147483648 1 a\n", "line 1: bad pid" },
+	{ "10.88.0.2 1000 +4 1 a\n", "line 1: bad pid" },
+	{ "10.88.0.2 1000 4 18446744073709551616 a\n", "line 1: bad start time" },
+	{ "10.88.0.2 1000 4 1x a\n", "line 1: bad start time" },
+	{ "10.88.0.2 1000 4 1 Alice\n", "line 1: bad box name" },
+	{ "10.88.0.2 1000 4 1 -a\n", "line 1: bad box name" },
+	{ "10.88.0.2 1000 4 1 a/b\n", "line 1: bad box name" },
+	{ "10.88.0.2 1000 4 1 "
+	  "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij0123\n",
+	  "line 1: bad box name" },
+	{ "10.88.0.2 1000 4 1 a\n#comment\n", "line 2: 1 fields, want 5" },
+};
+
+START_TEST(parse_bad)
+{
+	ck_assert_int_eq(parse_str(bad[_i].text), -1);
+	ck_assert_str_eq(err.msg, bad[_i].msg);
+	ck_assert_int_eq(err.kind, NSR_E_SETUP);
+}
+END_TEST
+
+START_TEST(parse_overlong_nul_many)
+{
+	char line[300];
+	static char many[(IPAM_MAX_LEASES + 1) * 32];
+	size_t pos = 0;
+
+	memset(line, 'a', sizeof(line));
+	memcpy(line, "10.88.0.2 1 2 3 ", 16);
+	line[sizeof(line) - 2] = '\n';
+	line[sizeof(line) - 1] = '\0';
+	ck_assert_int_eq(parse_str(line), -1);
+	ck_assert_str_eq(err.msg, "line 1: too long");
+
+	ck_assert_int_eq(ipam_parse("10.88.0.2 1 2 3 a\0\n", 19, &tab, &err), -1);
+	ck_assert_str_eq(err.msg, "line 1: NUL byte");
+
+	for (unsigned i = 0; i <= IPAM_MAX_LEASES; i++)
+		pos += (size_t)snprintf(many + pos, sizeof(many) - pos, "10.%u.%u.1 1 2 3 a\n",
+					i / 256, i % 256);
+	ck_assert_int_eq(parse_str(many), -1);
+	ck_assert_str_eq(err.msg, "more than 1024 leases");
+}
+END_TEST
+
+START_TEST(format_round_trip)
+{
+	const char *text = "10.88.0.2 1000 4242 123456 alice-box\n"
+			   "192.168.255.254 4294967294 7 18446744073709551615 z9-x\n";
+	char out[512];
+	struct ipam_table *back = calloc(1, sizeof(*back));
+
+	ck_assert_int_eq(parse_str(text), 0);
+	ck_assert_int_eq(ipam_format(&tab, out, sizeof(out)), (int)strlen(text));
+	ck_assert_str_eq(out, text);
+	ck_assert_int_eq(ipam_parse(out, strlen(out), back, &err), 0);
+	ck_assert_uint_eq(back->n, tab.n);
+	ck_assert_mem_eq(back->leases, tab.leases, tab.n * sizeof(tab.leases[0]));
+	/* Too small an output buffer is refused, never truncated silently. */
+	ck_assert_int_eq(ipam_format(&tab, out, strlen(text)), -1);
+	ck_assert_int_eq(ipam_format(&tab, out, 0), -1);
+	tab.n = 0;
+	ck_assert_int_eq(ipam_format(&tab, out, 1), 0);
+	ck_assert_str_eq(out, "");
+	free(back);
+}
+END_TEST
+
+START_TEST(pick_order)
+{
+	uint32_t a = 0;
+
+	tab.n = 0;
+	ck_assert_int_eq(pick(24, GW, 1000, 100, &a), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 2));
+	add(IP(10, 88, 0, 2), 1000, 2);
+	add(IP(10, 88, 0, 4), 1000, 4);
+	ck_assert_int_eq(pick(24, GW, 1000, 100, &a), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 3));
+	add(a, 1000, 6);
+	ck_assert_int_eq(pick(24, GW, 1000, 100, &a), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 5));
+	/* A gateway elsewhere frees .1, which is then the lowest. */
+	ck_assert_int_eq(pick(24, IP(10, 88, 0, 254), 1000, 100, &a), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 1));
+}
+END_TEST
+
+START_TEST(pick_skips_and_exhausts)
+{
+	uint32_t a = 0, seen = 0;
+
+	/* /30: .0 network, .1 gateway, .3 broadcast: only .2. */
+	tab.n = 0;
+	ck_assert_int_eq(pick(30, GW, 1000, 100, &a), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 2));
+	add(a, 1000, 2);
+	ck_assert_int_eq(pick(30, GW, 1000, 100, &a), -1);
+	ck_assert_str_eq(err.msg, "no free address in 10.88.0.0/30");
+	ck_assert_int_eq(err.kind, NSR_E_BUSY);
+
+	/* /29 with the gateway in the middle: .1 .2 .4 .5 .6, never .0 .3 .7. */
+	tab.n = 0;
+	for (;;) {
+		if (pick(29, IP(10, 88, 0, 3), 1000, 100, &a) < 0)
+			break;
+		ck_assert_uint_ne(a, IP(10, 88, 0, 0));
+		ck_assert_uint_ne(a, IP(10, 88, 0, 3));
+		ck_assert_uint_ne(a, IP(10, 88, 0, 7));
+		seen |= 1u << (a & 7);
+		add(a, 1000, (pid_t)(2 * (tab.n + 1)));
+	}
+	ck_assert_uint_eq(seen, 0x76);
+	ck_assert_str_eq(err.msg, "no free address in 10.88.0.0/29");
+}
+END_TEST
+
+START_TEST(pick_reclaims_dead)
+{
+	uint32_t a = 0;
+
+	tab.n = 0;
+	add(IP(10, 88, 0, 2), 1000, 2);
+	add(IP(10, 88, 0, 3), 1000, 3);   /* odd pid: dead */
+	add(IP(10, 88, 0, 4), 1001, 5);   /* dead */
+	add(IP(10, 88, 0, 5), 1001, 6);
+	ck_assert_int_eq(pick(24, GW, 1000, 100, &a), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 3));
+	ck_assert_uint_eq(tab.n, 2);
+	ck_assert_uint_eq(tab.leases[0].addr, IP(10, 88, 0, 2));
+	ck_assert_uint_eq(tab.leases[1].addr, IP(10, 88, 0, 5));
+}
+END_TEST
+
+START_TEST(pick_per_user)
+{
+	uint32_t a = 0;
+
+	tab.n = 0;
+	add(IP(10, 88, 0, 2), 1000, 2);
+	add(IP(10, 88, 0, 3), 1000, 4);
+	add(IP(10, 88, 0, 4), 1001, 6);
+	ck_assert_int_eq(pick(24, GW, 1000, 2, &a), -1);
+	ck_assert_str_eq(err.msg, "per-user limit of 2 bridged boxes reached");
+	ck_assert_int_eq(err.kind, NSR_E_BUSY);
+	ck_assert_int_eq(pick(24, GW, 1001, 2, &a), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 5));
+	ck_assert_int_eq(pick(24, GW, 1000, 3, &a), 0);
+	/* A dead holder's lease does not count. */
+	tab.leases[1].pid = 7;
+	ck_assert_int_eq(pick(24, GW, 1000, 2, &a), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 3));
+	/* 0 allows none. */
+	tab.n = 0;
+	ck_assert_int_eq(pick(24, GW, 1000, 0, &a), -1);
+	ck_assert_str_eq(err.msg, "per-user limit of 0 bridged boxes reached");
+}
+END_TEST
+
+START_TEST(pick_outside_subnet_and_bad_subnet)
+{
+	uint32_t a = 0;
+
+	/* A live lease of another subnet stays and counts for its user. */
+	tab.n = 0;
+	add(IP(10, 99, 0, 2), 1000, 2);
+	ck_assert_int_eq(pick(24, GW, 1000, 1, &a), -1);
+	ck_assert_int_eq(pick(24, GW, 1001, 1, &a), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 2));
+	ck_assert_uint_eq(tab.n, 1);
+
+	ck_assert_int_eq(pick(31, GW, 1000, 9, &a), -1);
+	ck_assert_str_eq(err.msg, "subnet 10.88.0.0/31 is too small");
+	memset(&err, 0, sizeof(err));
+	ck_assert_int_eq(ipam_pick(&tab, IP(10, 88, 0, 5), 24, GW, 1000, 9, even_alive,
+				   &(int){ 0 }, &a, &err), -1);
+	ck_assert_str_eq(err.msg, "10.88.0.5/24 is not a network address");
+}
+END_TEST
+
+START_TEST(stat_starttime)
+{
+	uint64_t st = 0, st2 = 0;
+	char text[512];
+
+	snprintf(text, sizeof(text), "42 (a) b (c) S 1 42 42 0 -1 4194560 100 0 0 0 "
+		 "1 2 0 0 20 0 1 0 987654321 1000 10 18446744073709551615\n");
+	ck_assert_int_eq(ipam_stat_starttime(text, &st), 0);
+	ck_assert_uint_eq(st, 987654321);
+	ck_assert_int_eq(ipam_stat_starttime("42 (x) S 1 2 3\n", &st), -1);
+	ck_assert_int_eq(ipam_stat_starttime("no paren", &st), -1);
+
+	ck_assert_int_eq(ipam_self_starttime(getpid(), &st), 0);
+	ck_assert_int_eq(ipam_self_starttime(getpid(), &st2), 0);
+	ck_assert_uint_eq(st, st2);
+	ck_assert_uint_gt(st, 0);
+}
+END_TEST
+
+START_TEST(holder_alive)
+{
+	struct ipam_lease l = { .pid = getpid() };
+	pid_t child;
+
+	ck_assert_int_eq(ipam_self_starttime(getpid(), &l.starttime), 0);
+	ck_assert(ipam_holder_alive(&l, NULL));
+	l.starttime++;
+	ck_assert(!ipam_holder_alive(&l, NULL));     /* pid reused by another */
+	child = fork();
+	if (child == 0)
+		_exit(0);
+	ck_assert_int_eq(waitpid(child, NULL, 0), child);
+	l.pid = child;
+	ck_assert(!ipam_holder_alive(&l, NULL));     /* gone */
+}
+END_TEST
+
+/* ------------------------------------------------------------- files */
+
+static char sdir[64];
+static char lfile[128];
+
+static void mk_state(void)
+{
+	strcpy(sdir, "/tmp/nsr-ipam-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(sdir));
+	snprintf(lfile, sizeof(lfile), "%s/leases/nsbr0", sdir);
+}
+
+static void rm_state(void)
+{
+	char p[128];
+
+	unlink(lfile);
+	snprintf(p, sizeof(p), "%s/leases/nsbr0:new", sdir);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s/leases", sdir);
+	rmdir(p);
+	rmdir(sdir);
+}
+
+static size_t read_lfile(char *buf, size_t sz)
+{
+	FILE *f = fopen(lfile, "r");
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(buf, 1, sz - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return n;
+}
+
+static void write_lfile(const char *text)
+{
+	FILE *f = fopen(lfile, "w");
+
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static int acquire(uid_t uid, unsigned per_user, const char *box, uint32_t *a)
+{
+	memset(&err, 0, sizeof(err));
+	return ipam_acquire(sdir, "nsbr0", NET, 24, GW, uid, per_user, box, a, &err);
+}
+
+START_TEST(file_acquire_release)
+{
+	char text[512], want[512];
+	struct stat st;
+	uint32_t a = 0, b = 0;
+	uint64_t me;
+
+	mk_state();
+	ck_assert_int_eq(ipam_self_starttime(getpid(), &me), 0);
+	ck_assert_int_eq(acquire(1000, 4, "alice-box", &a), 0);
+	ck_assert_int_eq(acquire(1000, 4, "second", &b), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 2));
+	ck_assert_uint_eq(b, IP(10, 88, 0, 3));
+	snprintf(want, sizeof(want), "10.88.0.2 1000 %d %llu alice-box\n"
+		 "10.88.0.3 1000 %d %llu second\n", getpid(), (unsigned long long)me,
+		 getpid(), (unsigned long long)me);
+	read_lfile(text, sizeof(text));
+	ck_assert_str_eq(text, want);
+	ck_assert_int_eq(stat(lfile, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	snprintf(text, sizeof(text), "%s/leases", sdir);
+	ck_assert_int_eq(stat(text, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0700);
+	/* per_user counts what is in the file. */
+	ck_assert_int_eq(acquire(1000, 2, "third", &b), -1);
+	ck_assert_str_eq(err.msg, "per-user limit of 2 bridged boxes reached");
+
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", IP(10, 88, 0, 2), &err), 0);
+	read_lfile(text, sizeof(text));
+	ck_assert_ptr_null(strstr(text, "10.88.0.2 "));
+	ck_assert_ptr_nonnull(strstr(text, "10.88.0.3 "));
+	/* The freed address is handed out again. */
+	ck_assert_int_eq(acquire(1001, 4, "bob", &a), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 2));
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", IP(10, 88, 0, 2), &err), 0);
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", IP(10, 88, 0, 3), &err), 0);
+	/* Empty: no file left behind; releasing again is fine. */
+	ck_assert_int_eq(access(lfile, F_OK), -1);
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", IP(10, 88, 0, 3), &err), 0);
+	rm_state();
+}
+END_TEST
+
+START_TEST(file_not_ours)
+{
+	char text[128];
+	uint32_t a = 0;
+
+	mk_state();
+	/* A lease held by another live process (pid 1) is not released by us. */
+	snprintf(text, sizeof(text), "%s/leases", sdir);
+	ck_assert_int_eq(mkdir(text, 0700), 0);
+	write_lfile("10.88.0.9 0 1 1 other\n");
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", IP(10, 88, 0, 9), &err), 0);
+	read_lfile(text, sizeof(text));
+	ck_assert_str_eq(text, "10.88.0.9 0 1 1 other\n");
+	/* Its start time is wrong, so acquire reclaims it on the way. */
+	write_lfile("10.88.0.2 0 1 1 other\n");
+	ck_assert_int_eq(acquire(1000, 4, "mine", &a), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 2));
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", a, &err), 0);
+	rm_state();
+}
+END_TEST
+
+START_TEST(file_corrupt_refused)
+{
+	char text[256];
+	uint32_t a = 0;
+
+	mk_state();
+	snprintf(text, sizeof(text), "%s/leases", sdir);
+	ck_assert_int_eq(mkdir(text, 0700), 0);
+	write_lfile("10.88.0.2 1000 1 1 a\ngarbage\n");
+	ck_assert_int_eq(acquire(1000, 4, "mine", &a), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "is corrupt (delete it when no bridged box runs)"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "line 2: 1 fields, want 5"));
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", IP(10, 88, 0, 2), &err), -1);
+	read_lfile(text, sizeof(text));
+	ck_assert_str_eq(text, "10.88.0.2 1000 1 1 a\ngarbage\n");   /* untouched */
+	rm_state();
+}
+END_TEST
+
+START_TEST(file_unsafe_refused)
+{
+	char text[256];
+	uint32_t a = 0;
+
+	mk_state();
+	ck_assert_int_eq(chmod(sdir, 0777), 0);
+	ck_assert_int_eq(acquire(1000, 4, "mine", &a), -1);
+	ck_assert_int_eq(err.errnum, EPERM);
+	ck_assert_int_eq(chmod(sdir, 0700), 0);
+	snprintf(text, sizeof(text), "%s/leases", sdir);
+	ck_assert_int_eq(mkdir(text, 0700), 0);
+	ck_assert_int_eq(symlink("/etc/passwd", lfile), 0);
+	ck_assert_int_eq(acquire(1000, 4, "mine", &a), -1);
+	ck_assert_int_eq(err.errnum, ELOOP);
+	ck_assert_int_eq(ipam_acquire(sdir, "../x", NET, 24, GW, 1000, 4, "m", &a, &err), -1);
+	ck_assert_int_eq(ipam_acquire(sdir, "nsbr0", NET, 24, GW, 1000, 4, "Bad", &a, &err), -1);
+	ck_assert_str_eq(err.msg, "bad lease holder");
+	rm_state();
+}
+END_TEST
+
+/* Children acquire at once and stay alive until all have answered: every
+ * address must be distinct. */
+START_TEST(file_concurrent)
+{
+	enum { N = 24 };
+	int res[2], go[2];
+	pid_t kids[N];
+	uint32_t got[N];
+
+	mk_state();
+	ck_assert_int_eq(pipe(res), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	for (int i = 0; i < N; i++) {
+		kids[i] = fork();
+		ck_assert_int_ge(kids[i], 0);
+		if (kids[i] == 0) {
+			uint32_t a = 0;
+			char c;
+
+			close(go[1]);
+			if (acquire(2000 + (uid_t)i, 1, "k", &a) < 0)
+				a = 0;
+			if (write(res[1], &a, sizeof(a)) != sizeof(a))
+				_exit(1);
+			if (read(go[0], &c, 1) < 0)
+				_exit(1);
+			_exit(ipam_release(sdir, "nsbr0", a, &err) < 0);
+		}
+	}
+	close(go[0]);
+	for (int i = 0; i < N; i++) {
+		ck_assert_int_eq(read(res[0], &got[i], sizeof(got[i])), sizeof(got[i]));
+		ck_assert_uint_ge(got[i], IP(10, 88, 0, 2));
+		ck_assert_uint_le(got[i], IP(10, 88, 0, N + 1));
+		for (int j = 0; j < i; j++)
+			ck_assert_uint_ne(got[i], got[j]);
+	}
+	close(go[1]);
+	for (int i = 0; i < N; i++) {
+		int status;
+
+		ck_assert_int_eq(waitpid(kids[i], &status, 0), kids[i]);
+		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	ck_assert_int_eq(access(lfile, F_OK), -1);
+	rm_state();
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ipam");
+	TCase *tc = tcase_create("pure");
+	TCase *tf = tcase_create("files");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, parse_good);
+	tcase_add_loop_test(tc, parse_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
+	tcase_add_test(tc, parse_overlong_nul_many);
+	tcase_add_test(tc, format_round_trip);
+	tcase_add_test(tc, pick_order);
+	tcase_add_test(tc, pick_skips_and_exhausts);
+	tcase_add_test(tc, pick_reclaims_dead);
+	tcase_add_test(tc, pick_per_user);
+	tcase_add_test(tc, pick_outside_subnet_and_bad_subnet);
+	tcase_add_test(tc, stat_starttime);
+	tcase_add_test(tc, holder_alive);
+	tcase_add_test(tf, file_acquire_release);
+	tcase_add_test(tf, file_not_ours);
+	tcase_add_test(tf, file_corrupt_refused);
+	tcase_add_test(tf, file_unsafe_refused);
+	tcase_add_test(tf, file_concurrent);
+	tcase_set_timeout(tf, 30);
+	suite_add_tcase(s, tc);
+	suite_add_tcase(s, tf);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
