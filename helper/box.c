@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "caps.h"
@@ -128,6 +129,7 @@ void box_child(const struct box_ctx *ctx)
 	/* The caller's own rlimits apply to the payload; the policy's
 	 * nofile wins (set as root, so it may be above the caller's). */
 	sanitize_restore_rlimits(ctx->inh);
+	umask(ctx->inh->umask);
 	if (p->limits.has_nofile) {
 		struct rlimit rl = { p->limits.nofile, p->limits.nofile };
 		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {

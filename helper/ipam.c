@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 
@@ -181,7 +182,7 @@ int ipam_pick(struct ipam_table *t, uint32_t subnet, unsigned prefix, uint32_t g
 		t->leases[kept++] = t->leases[i];
 	}
 	t->n = kept;
-	if (mine >= per_user)
+	if (per_user != 0 && mine >= per_user)       /* 0: no limit */
 		return nsr_err_set(err, NSR_E_BUSY, 0,
 				   "per-user limit of %u bridged boxes reached", per_user);
 	for (a = subnet + 1; t->n < IPAM_MAX_LEASES && a < (subnet | host_bits); a++) {
@@ -195,30 +196,15 @@ int ipam_pick(struct ipam_table *t, uint32_t subnet, unsigned prefix, uint32_t g
 
 int ipam_stat_starttime(const char *stat_text, uint64_t *starttime)
 {
-	/* comm may hold spaces and ')': fields restart after the last ')'.
-	 * Field 3 (state) follows it; starttime is field 22. */
+	/* comm may hold spaces and ')': fields restart after the last ')',
+	 * with field 3 (state); starttime is field 22. The kernel wrote it. */
 	const char *p = strrchr(stat_text, ')');
-	char tok[24];
-	size_t len;
 
-	if (p == NULL)
+	if (p == NULL || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u"
+				" %*u %*u %*d %*d %*d %*d %*d %*d %" SCNu64,
+				starttime) != 1)
 		return -1;
-	p++;
-	for (int field = 3; field <= 22; field++) {
-		if (*p != ' ')
-			return -1;
-		p++;
-		len = strcspn(p, " \n");
-		if (field == 22) {
-			if (len == 0 || len >= sizeof(tok))
-				return -1;
-			memcpy(tok, p, len);
-			tok[len] = '\0';
-			return ipam_dec(tok, UINT64_MAX, starttime) ? 0 : -1;
-		}
-		p += len;
-	}
-	return -1;
+	return 0;
 }
 
 int ipam_self_starttime(pid_t pid, uint64_t *starttime)
@@ -277,6 +263,21 @@ static int ipam_open_dir(int dfd, const char *path, bool create, mode_t mode)
 	return nsr_steal_fd(&fd);
 }
 
+/* flock, bounded to about 10 s: the holder is a setuid process that its
+ * own user may SIGSTOP, and that must not hang everyone else's starts. */
+static int ipam_flock(int fd)
+{
+	for (int i = 0; i < 10000; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -1;
+		nanosleep(&(struct timespec){ .tv_nsec = 1000000 }, NULL);
+	}
+	errno = EWOULDBLOCK;
+	return -1;
+}
+
 /* Open and flock the lease file; retry when it was replaced or removed
  * between open and lock (the lock belongs to the inode, and a writer
  * renames a new inode into place). *fd = -1 when absent and !create. */
@@ -290,10 +291,7 @@ static int ipam_lock(int ldfd, const char *bridge, bool create, int *fd_out)
 		*fd_out = -1;
 		if (fd < 0)
 			return !create && errno == ENOENT ? 0 : -1;
-		while (flock(fd, LOCK_EX) < 0)
-			if (errno != EINTR)
-				return -1;
-		if (fstat(fd, &st) < 0)
+		if (ipam_flock(fd) < 0 || fstat(fd, &st) < 0)
 			return -1;
 		if (fstatat(ldfd, bridge, &cur, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    cur.st_ino != st.st_ino || cur.st_dev != st.st_dev)
@@ -349,7 +347,8 @@ static int ipam_load(const char *state_dir, const char *bridge, bool create,
 
 /* Write t in place of the locked file: a new inode renamed over it (so a
  * reader never sees half a file), or no file at all when t is empty. The
- * temporary name has a ':' that no interface name may hold. */
+ * temporary name has a ':' that no interface name may hold. Safe as root:
+ * leases/ was checked to be ours and closed to others, names are fixed. */
 static int ipam_store(int ldfd, const char *bridge, const struct ipam_table *t)
 {
 	nsr_cleanup_free char *text = malloc(IPAM_FILE_MAX + 1);

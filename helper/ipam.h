@@ -42,7 +42,10 @@ int ipam_pick(struct ipam_table *t, uint32_t subnet, unsigned prefix, uint32_t g
 	      uid_t uid, unsigned per_user, ipam_alive_fn alive, void *ctx,
 	      uint32_t *addr, struct nsr_err *err);
 
-/* Live: lease an address in state_dir/leases/<bridge> for (uid, box, self). */
+/* Live: lease an address in state_dir/leases/<bridge> for (uid, box, self).
+ * per_user 0 means no limit (the policy's per_user is 1..1024 when set). A
+ * corrupt file is refused, never reset: the admin deletes it once no
+ * bridged box runs on that bridge. */
 int ipam_acquire(const char *state_dir, const char *bridge, uint32_t subnet,
 		 unsigned prefix, uint32_t gateway, uid_t uid, unsigned per_user,
 		 const char *box, uint32_t *addr, struct nsr_err *err);

@@ -92,7 +92,7 @@ static int do_start(const struct nsr_args *a)
 	    policy_authorize(&pol, &(struct policy_caller){ caller.uid, caller.gid, caller.groups,
 							     caller.n_groups }) != POLICY_ALLOW) {
 		if (err.kind == NSR_E_NONE)
-			nsr_err_set(&err, NSR_E_DENIED, 0, "policy \"%s\" is not available to %s", a->policy, caller.user);
+			nsr_err_set(&err, NSR_E_DENIED, 0, "policy \"%s\" is not available", a->policy);
 		else if (caller.uid == 0)
 			print_diags(&diags, a->policy);
 		log_audit(LOG_WARNING, "refused: uid=%u user=%s policy=%s box=%s: %s", (unsigned)caller.uid,

@@ -258,13 +258,17 @@ static int net_talk(struct net_sock *s, size_t len, mnl_cb_t cb, void *data)
 	}
 	if (mnl_socket_sendto(s->nl, s->req, len) < 0)
 		return -1;
-	do {
+	for (;;) {
 		n = mnl_socket_recvfrom(s->nl, rbuf, sizeof(rbuf));
+		if (n < 0 && errno == EINTR)
+			continue;       /* the supervisor forwards signals */
 		if (n < 0)
 			return -1;
+		/* Checks seq and portid; an NLMSG_ERROR sets errno. */
 		r = mnl_cb_run(rbuf, (size_t)n, nlh->nlmsg_seq, s->portid, cb, data);
-	} while (r > 0);
-	return r < 0 ? -1 : 0;
+		if (r <= 0)
+			return r < 0 ? -1 : 0;
+	}
 }
 
 struct net_link_reply {

@@ -115,7 +115,7 @@ int sanitize_process(struct nsr_inherited *inh, struct nsr_err *err)
 	sanitize_signals();
 	/* A closed stderr pipe must not kill us half-way through setup. */
 	signal(SIGPIPE, SIG_IGN);
-	umask(022);
+	inh->umask = umask(022) & 0777;
 	if (chdir("/") < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot chdir to /");
 	if (sanitize_fds(err) < 0)

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <sys/resource.h>
+#include <sys/types.h>
 
 #include "err.h"
 
@@ -15,6 +16,7 @@ struct nsr_inherited {
 	char term[64];                       /* validated TERM, or "" */
 	struct rlimit rlim[SANITIZE_NLIMITS]; /* the caller's, for the payload */
 	bool rlim_saved[SANITIZE_NLIMITS];
+	mode_t umask;                        /* the caller's, for the payload */
 };
 
 /* Make the process state ours. Never fails half-way silently: returns -1
