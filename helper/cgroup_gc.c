@@ -18,28 +18,38 @@
 
 #define CG_GC_MAX 1024
 
-/* Is the leaf's creator gone and the leaf empty? For a leaf whose lock
- * is held by a newer box of the same name. */
-static bool cg_gc_stale(int parent, const char *leaf)
+/* Is the process that created the leaf (the box's supervisor, whose pid
+ * is in the suffix) gone? A leaf without that pid counts as gone. */
+static bool cg_gc_creator_gone(const char *leaf)
 {
-	nsr_cleanup_fd int dfd = -1;
 	pid_t pid;
 
 	if (cg_leaf_owner_pid(leaf, &pid) < 0)
-		return false;
-	if (kill(pid, 0) == 0 || errno != ESRCH)
-		return false;
-	dfd = cg_fs_open_dir(parent, leaf, false, NULL, NULL);
+		return true;
+	return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
+static bool cg_gc_empty(int parent, const char *leaf)
+{
+	nsr_cleanup_fd int dfd = cg_fs_open_dir(parent, leaf, false, NULL, NULL);
+
 	return dfd >= 0 && cg_fs_count_procs(dfd) == 0;
 }
 
 /* 1 when the leaf has no owner (then *lock_fd may hold its lock), 0 when
- * it must stay. Lock files are never created here. */
+ * it must stay:
+ * - lock missing or free: orphan, unless its creator still lives (a start
+ *   between cg_create and its lock, or another nsrun installation whose
+ *   state dir, and so lock dir, is not ours);
+ * - lock held (a box of that name runs now): keep, unless the creator is
+ *   gone and the leaf empty: the leftover of an earlier run of that box.
+ * Lock files are never created here. */
 static int cg_gc_orphan(int lock_dfd, int parent, const char *leaf,
 			int *lock_fd)
 {
 	nsr_cleanup_fd int fd = -1;
 	char box[POLICY_BOX_MAX + 1], name[128];
+	bool gone = cg_gc_creator_gone(leaf);
 	struct stat st;
 	uid_t uid;
 
@@ -49,17 +59,19 @@ static int cg_gc_orphan(int lock_dfd, int parent, const char *leaf,
 	if (nsr_fmt(name, sizeof(name), "%u-%s.lock", (unsigned)uid, box) < 0)
 		return 0;
 	if (lock_dfd < 0)
-		return 1;
+		return gone;
 	fd = nsr_openat(lock_dfd, name, O_RDWR | O_NOFOLLOW | O_NOCTTY, 0);
 	if (fd < 0)
-		return errno == ENOENT ? 1 : 0;
+		return errno == ENOENT && gone;
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
 		return 0;
 	if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+		if (!gone)
+			return 0;
 		*lock_fd = nsr_steal_fd(&fd);
 		return 1;
 	}
-	return cg_gc_stale(parent, leaf) ? 1 : 0;
+	return gone && cg_gc_empty(parent, leaf);
 }
 
 /* Names of the directories in parent that parse as leaves. */

@@ -170,6 +170,21 @@ static int mount_root(const struct mnt_input *in, int image_fd, int stage, const
 	return 0;
 }
 
+/* A writable root gets the user a home of their own when the image has
+ * none (and the policy binds none): made in the overlay, owned by the user. */
+static int user_home(const struct nsr_plan *p, int root_fd, struct nsr_err *err)
+{
+	nsr_cleanup_fd int fd = mnt_open_in(root_fd, p->home, O_PATH, MNT_RESOLVE_IN);
+
+	if (fd >= 0 || errno != ENOENT || strcmp(p->home, "/") == 0)
+		return 0;
+	if (mnt_ensure(root_fd, p->home, true, &fd, err) < 0)
+		return nsr_err_prefix(err, "home directory");
+	if (fchownat(fd, "", p->uid, p->gid, AT_EMPTY_PATH) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot give %s its home", p->user);
+	return 0;
+}
+
 static int pivot(int root_fd, struct nsr_err *err)
 {
 	if (fchdir(root_fd) < 0)
@@ -222,6 +237,8 @@ int mnt_setup(const struct mnt_input *in, struct nsr_err *err)
 	    mnt_kernel_fs(p, root, err) < 0 ||
 	    mnt_policy_mounts(in, root, err) < 0 ||
 	    mnt_bind_etc(in, root, stage, err) < 0)
+		return -1;
+	if (p->writable != POLICY_WRITABLE_NO && user_home(p, root, err) < 0)
 		return -1;
 	if (overlay && p->writable == POLICY_WRITABLE_NO &&
 	    mnt_setattr(root, MOUNT_ATTR_RDONLY, 0, false, "rootfs", err) < 0)

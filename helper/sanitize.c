@@ -20,7 +20,7 @@
 
 #include "util.h"
 
-#define NSR_SELF_NOFILE 4096
+#define NSR_MIN_NOFILE 64
 
 bool sanitize_term_ok(const char *term)
 {
@@ -79,23 +79,28 @@ static int sanitize_fds(struct nsr_err *err)
 	return 0;
 }
 
-static void sanitize_rlimits(struct nsr_inherited *inh)
+/* For nsrun's own work: every soft limit up to its hard limit, core dumps
+ * off. Hard limits are never lowered (without CAP_SYS_RESOURCE we could
+ * not give the caller theirs back) and never need raising. */
+static int sanitize_rlimits(struct nsr_inherited *inh, struct nsr_err *err)
 {
 	int r;
 
 	for (r = 0; r < SANITIZE_NLIMITS; r++) {
-		struct rlimit want = { RLIM_INFINITY, RLIM_INFINITY };
+		struct rlimit want;
 
 		inh->rlim_saved[r] = getrlimit(r, &inh->rlim[r]) == 0;
-		if (r == RLIMIT_NOFILE)
-			want.rlim_cur = want.rlim_max = NSR_SELF_NOFILE;
-		else if (r == RLIMIT_CORE)
-			want.rlim_cur = want.rlim_max = 0;
-		else if (r == RLIMIT_NICE || r == RLIMIT_RTPRIO || r == RLIMIT_RTTIME)
+		if (!inh->rlim_saved[r] || r == RLIMIT_NICE || r == RLIMIT_RTPRIO || r == RLIMIT_RTTIME)
 			continue;   /* do not hand out scheduling privileges */
-		/* As euid 0 we may raise hard limits; failure keeps the old. */
+		want.rlim_max = inh->rlim[r].rlim_max;
+		want.rlim_cur = r == RLIMIT_CORE ? 0 : want.rlim_max;
 		setrlimit(r, &want);
 	}
+	if (getrlimit(RLIMIT_NOFILE, &inh->self_nofile) < 0 || inh->self_nofile.rlim_cur < NSR_MIN_NOFILE)
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "RLIMIT_NOFILE is %llu; nsrun needs at least %d open files",
+				   (unsigned long long)inh->self_nofile.rlim_cur, NSR_MIN_NOFILE);
+	return 0;
 }
 
 int sanitize_process(struct nsr_inherited *inh, struct nsr_err *err)
@@ -115,13 +120,13 @@ int sanitize_process(struct nsr_inherited *inh, struct nsr_err *err)
 	sanitize_signals();
 	/* A closed stderr pipe must not kill us half-way through setup. */
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGXFSZ, SIG_IGN);   /* a tiny RLIMIT_FSIZE gives EFBIG, not death */
 	inh->umask = umask(022) & 0777;
 	if (chdir("/") < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot chdir to /");
 	if (sanitize_fds(err) < 0)
 		return -1;
-	sanitize_rlimits(inh);
-	return 0;
+	return sanitize_rlimits(inh, err);
 }
 
 void sanitize_restore_rlimits(const struct nsr_inherited *inh)

@@ -16,6 +16,7 @@ struct nsr_inherited {
 	char term[64];                       /* validated TERM, or "" */
 	struct rlimit rlim[SANITIZE_NLIMITS]; /* the caller's, for the payload */
 	bool rlim_saved[SANITIZE_NLIMITS];
+	struct rlimit self_nofile;           /* what nsrun itself runs with */
 	mode_t umask;                        /* the caller's, for the payload */
 };
 

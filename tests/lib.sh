@@ -92,6 +92,8 @@ run_as() {
 }
 # nsr ARGS...: nsrun as the test user. nsr2: as the second test user.
 nsr()  { run_as "$TUSER" "$NSRUN" "$@"; }
+# The same as a plain command (for "&": $! is then nsrun's own pid).
+NSR1=(setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- "$NSRUN")
 nsr2() { run_as "$TUSER2" "$NSRUN" "$@"; }
 
 # policy NAME < INI: install a root-owned policy. Removed by cleanup_policies.

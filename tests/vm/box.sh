@@ -33,12 +33,12 @@ out=$(nsr --policy vmbox vmb1 -- /bin/sh -c 'ulimit -n' 2>&1)
 eq "nofile applied" 256 "$out"
 
 # The leaf while the box runs: limits written in v2 terms.
-nsr --policy vmbox vmb2 -- /bin/sleep $((3 * scale)) >/dev/null 2>&1 &
+nsr --policy vmbox vmb2 -- /bin/sleep $((2 * scale)) >/dev/null 2>&1 &
 bpid=$!
 leaf=
 for _ in $(seq 1 $((20 * scale))); do
   leaf=$(find /sys/fs/cgroup -mindepth 1 -maxdepth 3 -type d -name '*vmb2*' 2>/dev/null | head -n 1)
-  [ -n "$leaf" ] && [ -s "$leaf/cgroup.procs" ] && break
+  [ -n "$leaf" ] && grep -q . "$leaf/cgroup.procs" 2>/dev/null && break
   sleep 0.1
 done
 if [ -n "$leaf" ]; then

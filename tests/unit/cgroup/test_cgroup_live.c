@@ -268,63 +268,105 @@ static int t_lockfile(const char *box, bool hold)
 	return fd;
 }
 
-START_TEST(live_gc)
+/* Parents of the live mode ("nsrun" in each hierarchy), for cg_attach. */
+static void t_parents(int parents[CG_V1_N])
+{
+	struct cg_mounts m;
+
+	for (int c = 0; c < CG_V1_N; c++)
+		parents[c] = -1;
+	ck_assert_int_eq(cg_read_mounts(&m, NULL), 0);
+	if (t_mode == CG_MODE_V1)
+		cg_v1_open_parents(&m, parents, NULL);
+	else
+		cg_v2_open_parent(&m, &parents[0], NULL);
+}
+
+/* A leaf of box made by a process that is gone (nsrun killed -9). */
+static void t_orphan(const char *box, char *leaf, size_t sz)
 {
 	struct policy_limits lim = { .has_pids = true, .pids = 32 };
-	struct nsr_err err = { 0 };
-	struct cg_box free_cg, held_cg, nolock_cg;
-	char b_free[64], b_held[64], b_nolock[64], prefix[64], stale[128];
-	char lockpath[512];
-	int go, fd_free, fd_held, p[2], st;
-	pid_t victim, maker;
+	int p[2], st;
+	pid_t maker;
+	ssize_t n;
 
-	t_box("gfree", b_free, sizeof(b_free));
-	t_box("gheld", b_held, sizeof(b_held));
-	t_box("gnolock", b_nolock, sizeof(b_nolock));
-	fd_free = t_lockfile(b_free, false);
-	fd_held = t_lockfile(b_held, true);
-	ck_assert_int_eq(cg_create(&free_cg, t_mode, T_UID, b_free, &lim, &err), 0);
-	ck_assert_int_eq(cg_create(&held_cg, t_mode, T_UID, b_held, &lim, &err), 0);
-	ck_assert_int_eq(cg_create(&nolock_cg, t_mode, T_UID, b_nolock, &lim, &err), 0);
-	victim = t_spawn(&go, t_pause);
-	ck_assert_int_eq(cg_enter(&free_cg, victim, &err), 0);
-	t_go(go);
-
-	/* A leaf of the held box whose creator died (nsrun killed -9). */
 	ck_assert_int_eq(pipe2(p, O_CLOEXEC), 0);
 	maker = fork();
 	ck_assert_int_ge(maker, 0);
 	if (maker == 0) {
 		struct cg_box orphan;
-		if (cg_create(&orphan, t_mode, T_UID, b_held, &lim, NULL) < 0)
+		if (cg_create(&orphan, t_mode, T_UID, box, &lim, NULL) < 0)
 			_exit(1);
 		if (write(p[1], orphan.leaf, strlen(orphan.leaf) + 1) < 0)
 			_exit(2);
 		_exit(0);
 	}
 	close(p[1]);
-	memset(stale, 0, sizeof(stale));
-	ck_assert_int_gt(read(p[0], stale, sizeof(stale) - 1), 0);
+	memset(leaf, 0, sz);
+	n = read(p[0], leaf, sz - 1);
 	close(p[0]);
 	ck_assert_int_eq(waitpid(maker, &st, 0), maker);
-	ck_assert(t_leaf_exists(stale, CG_V1_PIDS));
+	ck_assert_int_gt(n, 0);
+	ck_assert(t_leaf_exists(leaf, CG_V1_PIDS));
+}
+
+START_TEST(live_gc)
+{
+	struct policy_limits lim = { .has_pids = true, .pids = 32 };
+	struct nsr_err err = { 0 };
+	struct cg_box held_cg, live_cg, victim_cg;
+	char b_free[64], b_held[64], b_nolock[64], b_live[64], prefix[64];
+	char l_free[128], l_stale[128], l_nolock[128], lockpath[512];
+	int go, fd_free, fd_held, fd_live, st, parents[CG_V1_N];
+	pid_t victim;
+
+	t_box("gfree", b_free, sizeof(b_free));
+	t_box("gheld", b_held, sizeof(b_held));
+	t_box("gnolock", b_nolock, sizeof(b_nolock));
+	t_box("glive", b_live, sizeof(b_live));
+	fd_free = t_lockfile(b_free, false);
+	fd_held = t_lockfile(b_held, true);
+	fd_live = t_lockfile(b_live, false);
+
+	/* Kept: the running box of a held lock, and a leaf whose lock is
+	 * free but whose creator (this process) lives. */
+	ck_assert_int_eq(cg_create(&held_cg, t_mode, T_UID, b_held, &lim, &err), 0);
+	ck_assert_int_eq(cg_create(&live_cg, t_mode, T_UID, b_live, &lim, &err), 0);
+	/* Removed: orphans with a free lock (and a process left in it), with
+	 * no lock file, and the empty leftover of the held box. */
+	t_orphan(b_free, l_free, sizeof(l_free));
+	t_orphan(b_nolock, l_nolock, sizeof(l_nolock));
+	t_orphan(b_held, l_stale, sizeof(l_stale));
+	t_parents(parents);
+	ck_assert_int_eq(cg_attach(&victim_cg, t_mode, parents, l_free, &err), 0);
+	victim = t_spawn(&go, t_pause);
+	ck_assert_int_eq(cg_enter(&victim_cg, victim, &err), 0);
+	t_go(go);
+	cg_box_close(&victim_cg);
 
 	snprintf(prefix, sizeof(prefix), "%d-cgt%d-g", T_UID, (int)t_runner);
-	ck_assert_int_eq(cg_gc_match(t_mode, t_lockdir, prefix, &err), 3);
+	ck_assert_msg(cg_gc_match(t_mode, t_lockdir, prefix, &err) == 3,
+		      "gc: %s", err.msg);
 	ck_assert_int_eq(waitpid(victim, &st, 0), victim);
 	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
-	ck_assert(!t_leaf_exists(free_cg.leaf, CG_V1_PIDS));
-	ck_assert(!t_leaf_exists(nolock_cg.leaf, CG_V1_PIDS));
-	ck_assert(!t_leaf_exists(stale, CG_V1_PIDS));
+	ck_assert(!t_leaf_exists(l_free, CG_V1_PIDS));
+	ck_assert(!t_leaf_exists(l_nolock, CG_V1_PIDS));
+	ck_assert(!t_leaf_exists(l_stale, CG_V1_PIDS));
 	ck_assert(t_leaf_exists(held_cg.leaf, CG_V1_PIDS));
+	ck_assert(t_leaf_exists(live_cg.leaf, CG_V1_PIDS));
 	/* Nothing more to collect; gc never creates lock files. */
 	ck_assert_int_eq(cg_gc_match(t_mode, t_lockdir, prefix, &err), 0);
 	snprintf(lockpath, sizeof(lockpath), "%s/%d-%s.lock", t_lockdir, T_UID,
 		 b_nolock);
 	ck_assert_int_eq(access(lockpath, F_OK), -1);
 	ck_assert_int_eq(cg_destroy(&held_cg, &err), 0);
+	ck_assert_int_eq(cg_destroy(&live_cg, &err), 0);
+	for (int c = 0; c < CG_V1_N; c++)
+		if (parents[c] >= 0)
+			close(parents[c]);
 	close(fd_free);
 	close(fd_held);
+	close(fd_live);
 }
 END_TEST
 
@@ -334,21 +376,38 @@ static void t_setup(void)
 	mkdir(t_lockdir, 0700);
 }
 
-/* Runs in the runner process after the tcase, failed tests included. */
+/* Runs in the runner process after the tcase, failed tests included:
+ * removes every leaf of this run, whoever made it. */
 static void t_teardown(void)
 {
-	char prefix[64], cmd[512];
-	DIR *d;
+	char prefix[64], path[512];
+	int parents[CG_V1_N];
 	struct dirent *de;
+	DIR *d;
 
 	snprintf(prefix, sizeof(prefix), "%d-cgt%d-", T_UID, (int)t_runner);
-	cg_gc_match(t_mode, "/nonexistent/nsrun-cgtest", prefix, NULL);
+	t_parents(parents);
+	for (int c = 0; c < CG_V1_N; c++) {
+		int fd = parents[c] < 0 ? -1 : dup(parents[c]);
+		d = fd < 0 ? NULL : fdopendir(fd);
+		while (d && (de = readdir(d)) != NULL) {
+			struct cg_box cg;
+			if (strncmp(de->d_name, prefix, strlen(prefix)) != 0)
+				continue;
+			if (cg_attach(&cg, t_mode, parents, de->d_name, NULL) == 0)
+				cg_destroy(&cg, NULL);
+		}
+		if (d)
+			closedir(d);
+		if (parents[c] >= 0)
+			close(parents[c]);
+	}
 	d = opendir(t_lockdir);
 	while (d && (de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		snprintf(cmd, sizeof(cmd), "%s/%s", t_lockdir, de->d_name);
-		unlink(cmd);
+		snprintf(path, sizeof(path), "%s/%s", t_lockdir, de->d_name);
+		unlink(path);
 	}
 	if (d)
 		closedir(d);

@@ -252,10 +252,11 @@ START_TEST(pick_per_user)
 	tab.leases[1].pid = 7;
 	ck_assert_int_eq(pick(24, GW, 1000, 2, &a), 0);
 	ck_assert_uint_eq(a, IP(10, 88, 0, 3));
-	/* 0 allows none. */
-	tab.n = 0;
-	ck_assert_int_eq(pick(24, GW, 1000, 0, &a), -1);
-	ck_assert_str_eq(err.msg, "per-user limit of 0 bridged boxes reached");
+	/* 0 is no limit at all. */
+	for (unsigned i = 0; i < 50; i++)
+		add(IP(10, 88, 0, 10 + i), 1000, (pid_t)(100 + 2 * i));
+	ck_assert_int_eq(pick(24, GW, 1000, 0, &a), 0);
+	ck_assert_int_eq(pick(24, GW, 1000, 50, &a), -1);
 }
 END_TEST
 

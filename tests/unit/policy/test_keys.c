@@ -431,6 +431,11 @@ START_TEST(box_section)
 	kx_bad("box", "env = X=\xc3\xa9\n", 4, "value is not printable ASCII");
 	kx_bad("box", "env = A=1\nenv = B=2\nenv = A=3\n", 6, "box.env: A set twice");
 	kx_ok("box", "env = A=1\nenv = AB=2\n");
+	kx_ok("box", "env = P=$HOME/bin:/usr/bin\nenv = R=/run/user/$UID\nenv = W=$USER@$BOX\n");
+	ck_assert_str_eq(fx_pol.env[0], "P=$HOME/bin:/usr/bin");
+	kx_bad("box", "env = X=$FOO\n", 4, "box.env: only $HOME, $USER, $UID and $BOX may be used");
+	kx_bad("box", "env = X=a$\n", 4, "only $HOME");
+	kx_bad("box", "env = X=$$\n", 4, "only $HOME");
 }
 END_TEST
 

@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# [network] (CONTRACT §4), in a world this test builds itself: a network
+# namespace holding a bridge with the gateway address and no link to the
+# host's network; nsrun runs inside it as the test users. Checks the box's
+# address, route, resolv.conf and hosts; reachability (TCP from inside the
+# box as the user, ICMP from the box's netns as root: busybox ping needs a
+# raw socket); mode none; 32 concurrent boxes; per_user; cleanup after a
+# normal end and after kill -9; refusal of a missing or non-bridge bridge.
+# All traffic stays inside namespaces made here.
+. "$(dirname "$0")/../lib.sh"
+
+BB=/bin/busybox
+for c in ip nsenter unshare setpriv timeout pgrep; do
+  command -v "$c" >/dev/null || bail "$c missing"
+done
+[ -x "$BB" ] || bail "$BB missing (busybox-static)"
+
+BR=nsbrt0
+LF=$STATEDIR/leases/$BR
+T=$(mktemp -d /tmp/nsr-net.XXXXXX)
+chmod 0755 "$T"
+BG=()          # background nsrun (or timeout) pids, ended in cleanup
+
+unshare --net -- sleep 3600 &
+HOLDER=$!
+NETNS=/proc/$HOLDER/ns/net
+
+cleanup() {
+  local p
+  for p in "${BG[@]}"; do kill -TERM "$p" 2>/dev/null; done
+  for p in "${BG[@]}"; do wait "$p" 2>/dev/null; done
+  kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null
+  rm -f "$LF"
+  rm -rf "$T"
+  cleanup_policies
+}
+trap cleanup EXIT
+
+# Wait (up to ~N/10 s) for a command to succeed.
+wait_for() {
+  local n=$1; shift
+  while [ "$n" -gt 0 ]; do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.1; n=$((n - 1))
+  done
+  return 1
+}
+for _ in $(seq 50); do
+  [ "$(readlink "$NETNS" 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ] && break
+  sleep 0.1
+done
+[ "$(readlink "$NETNS" 2>/dev/null)" != "$(readlink /proc/self/ns/net)" ] ||
+  bail "cannot create a network namespace"
+
+innet() { nsenter --net="$NETNS" -- "$@"; }
+# nsr_in USER ARGS...: nsrun as USER inside the test netns; nsenter and
+# setpriv exec, so a background job's $! is nsrun's own pid (for kill -9).
+nsr_in() {
+  local u=$1; shift
+  nsenter --net="$NETNS" -- setpriv --reuid="$u" --regid="$(id -g "$u")" \
+    --init-groups --reset-env -- "$NSRUN" "$@"
+}
+lease_of() { awk -v b="$1" '$5 == b { print $1 }' "$LF" 2>/dev/null; }
+has_lease() { [ -n "$(lease_of "$1")" ]; }
+veths_in() { innet ip -o link show | grep -o ' nsr[0-9a-z]*' | tr -d ' ' | sort | tr '\n' ' '; }
+no_veths() { [ -z "$(veths_in)" ]; }
+# listening PID PORT: a TCP listener on PORT in the netns of PID.
+listening() {
+  cat "/proc/$1/net/tcp" "/proc/$1/net/tcp6" 2>/dev/null |
+    awk -v p=":$(printf '%04X' "$2")" '$2 ~ p"$" && $4 == "0A"' | grep -q .
+}
+
+t "test netns: lo up" innet ip link set lo up
+t "test netns: bridge $BR" innet ip link add "$BR" type bridge
+t "test netns: gateway 10.88.0.1/24 on $BR" innet ip addr add 10.88.0.1/24 dev "$BR"
+t "test netns: $BR up" innet ip link set "$BR" up
+t "test netns: a veth that is not a bridge" innet ip link add nsnotbr0 type veth peer name nsnotbr1
+host_before=$(host_state)
+
+NETCONF="[network]
+mode = bridge
+bridge = $BR
+subnet = 10.88.0.0/24
+gateway = 10.88.0.1
+dns = 10.88.0.1
+per_user = 32"
+basic_policy nsrt-net "$NETCONF"
+basic_policy nsrt-netnone "[network]
+mode = none"
+basic_policy nsrt-netmiss "${NETCONF/bridge = $BR/bridge = nsbrnope}"
+basic_policy nsrt-netnotbr "${NETCONF/bridge = $BR/bridge = nsnotbr0}"
+
+# ---- one box: address, route, links, resolv.conf, hosts
+out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-net nb1 -- sh -c \
+  'ip -o -4 addr show; echo @@; ip -o link; echo @@; ip route; echo @@;
+   cat /etc/resolv.conf; echo @@; cat /etc/hosts' 2>&1)
+eq "bridged box runs" 0 $?
+sect() { awk -v n="$1" 'BEGIN { RS = "@@\n" } NR == n' <<<"$out"; }
+match "eth0 has an address from the subnet" 'eth0 +inet 10\.88\.0\.([2-9]|[1-9][0-9]+)/24' "$(sect 1)"
+eq "the box has only lo and eth0" "eth0 lo" \
+  "$(sect 2 | sed -n 's/^[0-9]*: \([^:@]*\).*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
+match "default route via the gateway" 'default via 10\.88\.0\.1 dev eth0' "$(sect 3)"
+match "resolv.conf names the policy's dns" '^nameserver 10\.88\.0\.1$' "$(sect 4)"
+match "hosts names the box with its address" '^10\.88\.0\.[0-9]+[[:space:]]+nb1' "$(sect 5)"
+eq "lease released when the box ends" "" "$(lease_of nb1)"
+t "veth gone when the box ends" wait_for 30 no_veths
+
+# ---- the box reaches the gateway (TCP, as the user)
+timeout 30 nsenter --net="$NETNS" -- "$BB" nc -l -p 7001 >"$T/gw.out" &
+lpid=$!
+wait_for 50 listening "$HOLDER" 7001
+out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-net nb2 -- sh -c 'echo hello-gateway | nc -w 5 10.88.0.1 7001' 2>&1)
+eq "box connects to the gateway" 0 $?
+wait "$lpid"
+eq "the gateway got the box's data" "hello-gateway" "$(cat "$T/gw.out")"
+
+# ---- two boxes on the bridge: A listens, B connects; ICMP both ways
+nsr_in "$TUSER" --policy nsrt-net nba -- nc -l -p 7002 >"$T/a.out" 2>"$T/a.err" &
+apid=$!; BG+=("$apid")
+wait_for 100 has_lease nba
+addr_a=$(lease_of nba)
+match "box A has a lease" '^10\.88\.0\.' "$addr_a"
+wait_for 50 pgrep -u "$TUSER" -x nc
+pl_a=$(pgrep -n -u "$TUSER" -x nc)
+t "box A listens" wait_for 50 listening "${pl_a:-0}" 7002
+t "box A's netns pings the gateway" nsenter --net="/proc/$pl_a/ns/net" -- "$BB" ping -c 1 -W 2 10.88.0.1
+t "the gateway pings box A" innet "$BB" ping -c 1 -W 2 "$addr_a"
+nsr_in "$TUSER2" --policy nsrt-net nbb -- sh -c \
+  "echo hello-box | nc -w 5 $addr_a 7002 && exec sleep 20" >"$T/b.out" 2>&1 &
+bpid=$!; BG+=("$bpid")
+wait_for 100 has_lease nbb
+addr_b=$(lease_of nbb)
+match "box B has a lease" '^10\.88\.0\.' "$addr_b"
+if [ "$addr_a" != "$addr_b" ]; then ok "boxes A and B have distinct addresses"
+else not_ok "boxes A and B have distinct addresses" "$addr_a $addr_b"; fi
+wait_for 100 pgrep -u "$TUSER2" -x sleep
+pl_b=$(pgrep -n -u "$TUSER2" -x sleep)
+t "box B's netns pings box A" nsenter --net="/proc/${pl_b:-0}/ns/net" -- "$BB" ping -c 1 -W 2 "$addr_a"
+timeout 20 tail --pid="$apid" -f /dev/null
+eq "box A got box B's data over the bridge" "hello-box" "$(cat "$T/a.out")"
+kill -TERM "$bpid" 2>/dev/null; wait "$bpid" 2>/dev/null
+t "leases of A and B released" wait_for 50 eval '[ -z "$(lease_of nba)$(lease_of nbb)" ]'
+t "veths of A and B gone" wait_for 50 no_veths
+
+# ---- mode none: only lo, reaches nothing
+timeout 20 nsenter --net="$NETNS" -- "$BB" nc -l -p 7003 >"$T/none.out" &
+lpid=$!
+wait_for 50 listening "$HOLDER" 7003
+out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-netnone nn1 -- sh -c \
+  'ip -o link; echo @@; echo leak | nc -w 2 10.88.0.1 7003 && echo REACHED' 2>&1)
+eq "mode none: only lo" "lo" "$(sect 1 | sed -n 's/^[0-9]*: \([^:@]*\).*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
+nomatch "mode none: the gateway is unreachable" REACHED "$out"
+kill "$lpid" 2>/dev/null; wait "$lpid" 2>/dev/null
+eq "mode none: nothing arrived" "" "$(cat "$T/none.out")"
+eq "mode none takes no lease" "" "$(lease_of nn1)"
+
+# ---- 32 bridged boxes at once; per_user refuses the 33rd
+many=()
+for i in $(seq 1 32); do
+  nsr_in "$TUSER" --policy nsrt-net "nbm$i" -- sleep 120 >/dev/null 2>"$T/m$i.err" &
+  many+=($!); BG+=($!)
+done
+count_many() { awk '$5 ~ /^nbm[0-9]+$/' "$LF" 2>/dev/null | wc -l; }
+wait_for 600 eval '[ "$(count_many)" -ge 32 ]'
+eq "32 boxes hold leases at once" 32 "$(count_many)"
+eq "their 32 addresses are distinct" 32 "$(awk '$5 ~ /^nbm/ { print $1 }' "$LF" | sort -u | wc -l)"
+eq "all are host addresses of 10.88.0.0/24 other than the gateway" "" \
+  "$(awk '$5 ~ /^nbm/ { print $1 }' "$LF" | grep -vE '^10\.88\.0\.([2-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-4])$')"
+eq "32 host-side veths on the bridge" 32 "$(innet ip -o link show master "$BR" | grep -c ' nsr')"
+out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-net nbm33 -- true 2>&1)
+eq "the 33rd box of the same user is refused" 125 $?
+match "per_user refusal says why" '^nsrun: .*per-user limit of 32 bridged boxes reached' "$out"
+eq "the refused box took no lease" "" "$(lease_of nbm33)"
+out=$(timeout 60 nsr_in "$TUSER2" --policy nsrt-net nbo -- true 2>&1)
+eq "another user still gets a box" 0 $?
+for p in "${many[@]}"; do kill -TERM "$p" 2>/dev/null; done
+for p in "${many[@]}"; do wait "$p" 2>/dev/null; done
+t "all 32 leases released" wait_for 100 eval '[ "$(count_many)" -eq 0 ]'
+t "all 32 veths gone" wait_for 100 no_veths
+
+# ---- kill -9 of nsrun: the veth goes with the box, the lease is reclaimed
+nsr_in "$TUSER" --policy nsrt-net nbk -- sleep 120 >/dev/null 2>&1 &
+kpid=$!; BG+=("$kpid")
+wait_for 100 has_lease nbk
+t "killed box had a veth" eval '[ -n "$(veths_in)" ]'
+kill -KILL "$kpid"; wait "$kpid" 2>/dev/null
+t "after kill -9: the box's processes are gone" wait_for 100 eval '! pgrep -u "$TUSER" -x sleep'
+t "after kill -9: the veth is gone" wait_for 100 no_veths
+out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-net nbk2 -- true 2>&1)
+eq "the next start works" 0 $?
+eq "the next start reclaimed the dead lease" "" "$(lease_of nbk)"
+eq "no lease left at all" "" "$(cat "$LF" 2>/dev/null)"
+
+# ---- refusals leave nothing behind
+before=$(veths_in; cat "$LF" 2>/dev/null)
+out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-netmiss nr1 -- true 2>&1)
+eq "a missing bridge is refused" 125 $?
+match "it says the bridge does not exist" '^nsrun: .*bridge nsbrnope does not exist' "$out"
+out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-netnotbr nr2 -- true 2>&1)
+eq "a non-bridge is refused" 125 $?
+match "it says it is not a bridge" '^nsrun: .*nsnotbr0 is not a bridge' "$out"
+eq "refusals left no veth and no lease" "$before" "$(veths_in; cat "$LF" 2>/dev/null)"
+eq "nothing left on the host" "$host_before" "$(host_state)"
+
+done_testing
