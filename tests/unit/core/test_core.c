@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Unit tests for the pure parts of the start path: argv parsing, the
+ * plan builder (expansion, mounts, environment), generated /etc files,
+ * log escaping, TERM validation. No privilege needed. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "etcfiles.h"
+#include "log.h"
+#include "plan.h"
+#include "sanitize.h"
+
+#define ARGV(...) ((char *const[]){ __VA_ARGS__, NULL })
+#define ARGC(...) ((int)(sizeof((char *const[]){ __VA_ARGS__ }) / sizeof(char *)))
+#define PARSE(out, err, ...) args_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), out, err)
+
+START_TEST(args_start_with_command)
+{
+	struct nsr_args a;
+	struct nsr_err e = { 0 };
+
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--policy", "dev", "alice-box", "--", "make", "test"), 0);
+	ck_assert_int_eq(a.mode, ARGS_MODE_START);
+	ck_assert_str_eq(a.policy, "dev");
+	ck_assert_str_eq(a.box, "alice-box");
+	ck_assert_int_eq(a.cmd_argc, 2);
+	ck_assert_str_eq(a.cmd[0], "make");
+	ck_assert_str_eq(a.cmd[1], "test");
+}
+END_TEST
+
+START_TEST(args_command_without_dashdash)
+{
+	struct nsr_args a;
+	struct nsr_err e = { 0 };
+
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "-p", "dev", "b", "ls", "-l", "--policy"), 0);
+	ck_assert_int_eq(a.cmd_argc, 3);
+	ck_assert_str_eq(a.cmd[2], "--policy");
+}
+END_TEST
+
+START_TEST(args_defaults_and_modes)
+{
+	struct nsr_args a;
+	struct nsr_err e = { 0 };
+
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--policy=dev", "--dry-run", "b"), 0);
+	ck_assert(a.dry_run);
+	ck_assert_ptr_null(a.cmd);
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--version"), 0);
+	ck_assert_int_eq(a.mode, ARGS_MODE_VERSION);
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "-V"), 0);
+	ck_assert_int_eq(a.mode, ARGS_MODE_VERSION);
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--list"), 0);
+	ck_assert_int_eq(a.mode, ARGS_MODE_LIST);
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--check", "a.ini", "b.ini"), 0);
+	ck_assert_int_eq(a.mode, ARGS_MODE_CHECK);
+	ck_assert_int_eq(a.n_files, 2);
+	ck_assert_str_eq(a.files[1], "b.ini");
+}
+END_TEST
+
+static void refused(int argc, char *const *argv, const char *needle)
+{
+	struct nsr_args a;
+	struct nsr_err e = { 0 };
+
+	ck_assert_int_eq(args_parse(argc, argv, &a, &e), -1);
+	ck_assert_int_eq(e.kind, NSR_E_USAGE);
+	ck_assert_msg(strstr(e.msg, needle) != NULL, "'%s' not in '%s'", needle, e.msg);
+}
+
+START_TEST(args_refusals)
+{
+	refused(ARGC("nsrun"), ARGV("nsrun"), "no policy");
+	refused(ARGC("nsrun", "--bogus"), ARGV("nsrun", "--bogus"), "unknown option");
+	refused(ARGC("nsrun", "-p", "Dev", "b"), ARGV("nsrun", "-p", "Dev", "b"), "invalid policy name");
+	refused(ARGC("nsrun", "-p", "../x", "b"), ARGV("nsrun", "-p", "../x", "b"), "invalid policy name");
+	refused(ARGC("nsrun", "-p", "d", "a/b"), ARGV("nsrun", "-p", "d", "a/b"), "invalid box name");
+	refused(ARGC("nsrun", "-p", "d", "a_b"), ARGV("nsrun", "-p", "d", "a_b"), "invalid box name");
+	refused(ARGC("nsrun", "-p", "d"), ARGV("nsrun", "-p", "d"), "no BOX");
+	refused(ARGC("nsrun", "-p"), ARGV("nsrun", "-p"), "needs a NAME");
+	refused(ARGC("nsrun", "-p", "d", "-p", "d", "b"), ARGV("nsrun", "-p", "d", "-p", "d", "b"), "twice");
+	refused(ARGC("nsrun", "--list", "--version"), ARGV("nsrun", "--list", "--version"), "cannot be combined");
+	refused(ARGC("nsrun", "--check"), ARGV("nsrun", "--check"), "at least one FILE");
+	refused(ARGC("nsrun", "--list", "x"), ARGV("nsrun", "--list", "x"), "unexpected argument");
+	refused(ARGC("nsrun", "--dry-run", "--list"), ARGV("nsrun", "--dry-run", "--list"), "--dry-run");
+	refused(0, ARGV("nsrun"), "empty argument list");
+}
+END_TEST
+
+START_TEST(args_bounds)
+{
+	static char big[ARGS_MAX_ARG_LEN + 2];
+	struct nsr_args a;
+	struct nsr_err e = { 0 };
+	char *argv[] = { (char *)"nsrun", (char *)"-p", (char *)"d", (char *)"b", big, NULL };
+
+	memset(big, 'x', sizeof(big) - 1);
+	ck_assert_int_eq(args_parse(5, argv, &a, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "too long"));
+	/* Quoted back cut and escaped: no control characters in the message. */
+	char *bad[] = { (char *)"nsrun", (char *)"--\x1b[31mred\nline", NULL };
+	ck_assert_int_eq(args_parse(2, bad, &a, &e), -1);
+	ck_assert_ptr_null(strchr(e.msg, '\x1b'));
+	ck_assert_ptr_null(strchr(e.msg, '\n'));
+}
+END_TEST
+
+static struct policy pol;
+static struct nsr_caller caller;
+static struct nsr_plan plan;
+
+static void plan_fixture(void)
+{
+	memset(&pol, 0, sizeof(pol));
+	memset(&caller, 0, sizeof(caller));
+	strcpy(pol.rootfs, "/srv/img");
+	caller.uid = 1000;
+	caller.gid = 1000;
+	caller.groups[0] = 27;
+	caller.n_groups = 1;
+	strcpy(caller.user, "alice");
+	strcpy(caller.home, "/home/alice");
+	strcpy(caller.term, "xterm");
+}
+
+static int build(const char *box, char *const *argv, int argc, struct nsr_err *e)
+{
+	struct nsr_request req = { .policy = "dev", .box = box, .argv = argv, .argc = argc };
+	return plan_build(&pol, &req, &caller, "/var/lib/nsrun", &plan, e);
+}
+
+START_TEST(plan_defaults)
+{
+	struct nsr_err e = { 0 };
+
+	ck_assert_int_eq(build("alice-box", NULL, 0, &e), 0);
+	ck_assert_str_eq(plan.hostname, "alice-box");
+	ck_assert_str_eq(plan.argv[0], "/bin/sh");
+	ck_assert_ptr_null(plan.argv[1]);
+	ck_assert_uint_eq(plan.uid, 1000);
+	ck_assert_uint_eq(plan.n_groups, 1);
+	ck_assert_uint_eq(plan.groups[0], 27);
+	ck_assert_uint_eq(plan.envc, 5);
+	ck_assert_str_eq(plan.envp[0], "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	ck_assert_str_eq(plan.envp[1], "HOME=/home/alice");
+	ck_assert_str_eq(plan.envp[2], "USER=alice");
+	ck_assert_str_eq(plan.envp[3], "TERM=xterm");
+	ck_assert_str_eq(plan.envp[4], "container=nsrun");
+	ck_assert_ptr_null(plan.envp[5]);
+}
+END_TEST
+
+START_TEST(plan_command_and_env)
+{
+	struct nsr_err e = { 0 };
+	char *const cmd[] = { (char *)"make", (char *)"test", NULL };
+
+	strcpy(pol.command, "/usr/bin/make");
+	strcpy(pol.env[0], "LANG=C.UTF-8");
+	strcpy(pol.env[1], "PATH=/opt/bin");
+	strcpy(pol.env[2], "container=evil");
+	strcpy(pol.env[3], "WHO=$USER@$BOX");
+	pol.n_env = 4;
+	ck_assert_int_eq(build("b", NULL, 0, &e), 0);
+	ck_assert_str_eq(plan.argv[0], "/usr/bin/make");
+	ck_assert_str_eq(plan.envp[0], "PATH=/opt/bin");
+	ck_assert_str_eq(plan.envp[4], "container=nsrun");
+	ck_assert_str_eq(plan.envp[5], "LANG=C.UTF-8");
+	ck_assert_str_eq(plan.envp[6], "WHO=alice@b");
+	ck_assert_uint_eq(plan.envc, 7);
+	ck_assert_int_eq(build("b", cmd, 2, &e), 0);
+	ck_assert_str_eq(plan.argv[0], "make");
+	ck_assert_str_eq(plan.argv[1], "test");
+	ck_assert_ptr_null(plan.argv[2]);
+}
+END_TEST
+
+START_TEST(plan_mounts_expanded_and_sorted)
+{
+	struct nsr_err e = { 0 };
+
+	strcpy(pol.binds[0].source, "$HOME/deep");
+	strcpy(pol.binds[0].target, "/work/a/b");
+	strcpy(pol.binds[1].source, "/srv/data");
+	strcpy(pol.binds[1].target, "/work");
+	pol.binds[1].rw = true;
+	pol.n_binds = 2;
+	strcpy(pol.tmpfs[0].target, "/tmp");
+	pol.tmpfs[0].size = 1 << 20;
+	pol.n_tmpfs = 1;
+	strcpy(pol.hostname, "$USER-$BOX");
+	ck_assert_int_eq(build("bx", NULL, 0, &e), 0);
+	ck_assert_str_eq(plan.hostname, "alice-bx");
+	ck_assert_uint_eq(plan.n_mounts, 3);
+	ck_assert_str_eq(plan.mounts[0].target, "/work");
+	ck_assert(plan.mounts[0].rw);
+	ck_assert_str_eq(plan.mounts[1].target, "/tmp");
+	ck_assert_int_eq(plan.mounts[1].kind, PLAN_MOUNT_TMPFS);
+	ck_assert_str_eq(plan.mounts[2].source, "/home/alice/deep");
+	ck_assert_str_eq(plan.mounts[2].target, "/work/a/b");
+	ck_assert(!plan.mounts[2].rw);
+	ck_assert(plan.policy_maps_tmp);
+}
+END_TEST
+
+START_TEST(plan_refusals)
+{
+	struct nsr_err e = { 0 };
+
+	/* $HOME of /proc would put a bind under a reserved target */
+	strcpy(caller.home, "/proc");
+	strcpy(pol.binds[0].source, "/srv");
+	strcpy(pol.binds[0].target, "$HOME");
+	pol.n_binds = 1;
+	ck_assert_int_eq(build("b", NULL, 0, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "reserved"));
+	/* two mounts on one target after expansion */
+	strcpy(caller.home, "/data");
+	strcpy(pol.binds[1].source, "/srv");
+	strcpy(pol.binds[1].target, "/data");
+	pol.n_binds = 2;
+	ck_assert_int_eq(build("b", NULL, 0, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "two mounts"));
+	/* a hostname that is no host name */
+	pol.n_binds = 0;
+	strcpy(caller.user, "Alice");
+	strcpy(pol.hostname, "$USER");
+	ck_assert_int_eq(build("b", NULL, 0, &e), -1);
+	ck_assert_ptr_nonnull(strstr(e.msg, "not a valid host name"));
+	/* persistent data path */
+	strcpy(pol.hostname, "x");
+	pol.writable = POLICY_WRITABLE_PERSISTENT;
+	ck_assert_int_eq(build("b", NULL, 0, &e), 0);
+	ck_assert_str_eq(plan.upper_base, "/var/lib/nsrun/1000/b");
+}
+END_TEST
+
+START_TEST(etc_passwd_and_group)
+{
+	char out[1024];
+	struct etc_group_entry g[] = { { 1000, "alice" }, { 27, "sudo" }, { 1000, "alice" } };
+	const char *img = "root:x:0:0:root:/root:/bin/sh\nalice:x:5:5::/:/bin/false\nbob:x:1000:1::/:/x\nbroken\n";
+
+	ck_assert_int_gt(etc_passwd(img, "alice", 1000, 1000, "/home/alice", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:alice:/home/alice:/bin/sh\n");
+	ck_assert_int_gt(etc_group("root:x:0:\nsudo:x:99:\nusers:x:27:\nstaff:x:50:\n", "alice", g, 3, out,
+				   sizeof(out)), 0);
+	ck_assert_str_eq(out, "root:x:0:\nstaff:x:50:\nalice:x:1000:alice\nsudo:x:27:alice\n");
+	ck_assert_int_eq(etc_passwd(img, "alice", 1000, 1000, "/home/alice", out, 20), -1);
+	ck_assert_int_gt(etc_passwd("", "alice", 1000, 1000, "/h", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "alice:x:1000:1000:alice:/h:/bin/sh\n");
+}
+END_TEST
+
+START_TEST(etc_hosts_and_resolv)
+{
+	char out[512];
+	uint32_t dns[] = { 0x0a580001, 0x08080808 };
+
+	ck_assert_int_gt(etc_hosts("bx", 0, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "127.0.1.1\tbx\n"));
+	ck_assert_ptr_nonnull(strstr(out, "127.0.0.1\tlocalhost\n"));
+	ck_assert_int_gt(etc_hosts("bx", 0x0a580002, out, sizeof(out)), 0);
+	ck_assert_ptr_nonnull(strstr(out, "10.88.0.2\tbx\n"));
+	ck_assert_ptr_null(strstr(out, "127.0.1.1"));
+	ck_assert_int_gt(etc_resolv(dns, 2, out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "nameserver 10.88.0.1\nnameserver 8.8.8.8\n");
+}
+END_TEST
+
+START_TEST(log_escapes)
+{
+	char out[64];
+	char *const argv[] = { (char *)"echo", (char *)"a\nb", (char *)"\x01\\", NULL };
+
+	log_render_argv(argv, 3, out, sizeof(out));
+	ck_assert_str_eq(out, "echo a\\x0ab \\x01\\x5c");
+	log_render_argv(argv, 3, out, 8);
+	ck_assert_uint_lt(strlen(out), 8);
+}
+END_TEST
+
+START_TEST(term_values)
+{
+	ck_assert(sanitize_term_ok("xterm-256color"));
+	ck_assert(sanitize_term_ok("screen.linux"));
+	ck_assert(!sanitize_term_ok(""));
+	ck_assert(!sanitize_term_ok(NULL));
+	ck_assert(!sanitize_term_ok("x;rm -rf /"));
+	ck_assert(!sanitize_term_ok("../../etc/x"));
+	ck_assert(!sanitize_term_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("core");
+	TCase *a = tcase_create("args"), *p = tcase_create("plan"), *m = tcase_create("misc");
+	SRunner *r;
+	int failed;
+
+	tcase_add_test(a, args_start_with_command);
+	tcase_add_test(a, args_command_without_dashdash);
+	tcase_add_test(a, args_defaults_and_modes);
+	tcase_add_test(a, args_refusals);
+	tcase_add_test(a, args_bounds);
+	tcase_add_checked_fixture(p, plan_fixture, NULL);
+	tcase_add_test(p, plan_defaults);
+	tcase_add_test(p, plan_command_and_env);
+	tcase_add_test(p, plan_mounts_expanded_and_sorted);
+	tcase_add_test(p, plan_refusals);
+	tcase_add_test(m, etc_passwd_and_group);
+	tcase_add_test(m, etc_hosts_and_resolv);
+	tcase_add_test(m, log_escapes);
+	tcase_add_test(m, term_values);
+	suite_add_tcase(s, a);
+	suite_add_tcase(s, p);
+	suite_add_tcase(s, m);
+	r = srunner_create(s);
+	srunner_run_all(r, CK_ENV);
+	failed = srunner_ntests_failed(r);
+	srunner_free(r);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
