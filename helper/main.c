@@ -133,8 +133,10 @@ int main(int argc, char **argv)
 	if (sanitize_process(&inh, &err) < 0)
 		return fail(NULL, &err);
 	log_open();
-	if (args_parse(argc, argv, &a, &err) < 0)
+	if (args_parse(argc, argv, &a, &err) < 0) {
+		log_audit(LOG_WARNING, "refused: uid=%u: %s", (unsigned)getuid(), err.msg);
 		return fail(NULL, &err);
+	}
 
 	switch (a.mode) {
 	case ARGS_MODE_VERSION:

@@ -83,7 +83,7 @@ eq "only lo exists" "lo" "$(in_box 'ls /sys/class/net')"
 match "lo is up" 'UP' "$(in_box 'ip link show lo')"
 match "lo has 127.0.0.1" 'inet 127\.0\.0\.1/8' "$(in_box 'ip addr show lo')"
 eq "loopback carries traffic (nc over 127.0.0.1)" "through-lo" \
-  "$(in_box 'nc -l -p 4242 </dev/null >/tmp/got & for i in 1 2 3 4 5 6 7 8 9 10; do sleep 0.2; echo through-lo | nc -w1 127.0.0.1 4242 && break; done; wait; cat /tmp/got')"
+  "$(in_box 'nc -l -p 4242 </dev/null >/tmp/got & for i in $(seq 25); do sleep 0.2; echo through-lo | nc -w2 127.0.0.1 4242 && break; done; wait; cat /tmp/got')"
 
 # IPC namespace: a host queue is invisible inside, a box queue invisible outside
 qid=$(ipcmk -Q | grep -o '[0-9]*$')

@@ -54,17 +54,30 @@ done
   bail "cannot create a network namespace"
 
 innet() { nsenter --net="$NETNS" -- "$@"; }
-# nsr_in USER ARGS...: nsrun as USER inside the test netns; nsenter and
-# setpriv exec, so a background job's $! is nsrun's own pid (for kill -9).
+# nsr_in USER ARGS...: nsrun as USER inside the test netns, 60 s at most.
 nsr_in() {
   local u=$1; shift
-  nsenter --net="$NETNS" -- setpriv --reuid="$u" --regid="$(id -g "$u")" \
+  timeout 60 nsenter --net="$NETNS" -- setpriv --reuid="$u" --regid="$(id -g "$u")" \
+    --init-groups --reset-env -- "$NSRUN" "$@"
+}
+# nsr_bg USER ARGS... &: the same as a background job; nsenter and setpriv
+# exec, so $! is nsrun's own pid (for kill -TERM and kill -9).
+nsr_bg() {
+  local u=$1; shift
+  exec nsenter --net="$NETNS" -- setpriv --reuid="$u" --regid="$(id -g "$u")" \
     --init-groups --reset-env -- "$NSRUN" "$@"
 }
 lease_of() { awk -v b="$1" '$5 == b { print $1 }' "$LF" 2>/dev/null; }
 has_lease() { [ -n "$(lease_of "$1")" ]; }
 veths_in() { innet ip -o link show | grep -o ' nsr[0-9a-z]*' | tr -d ' ' | sort | tr '\n' ' '; }
 no_veths() { [ -z "$(veths_in)" ]; }
+# box_init NSRUN_PID: the box's init (the supervisor's child), in the box's
+# netns; gone PID: no such process, or only a zombie.
+box_init() { pgrep -P "$1" | head -n 1; }
+has_init() { [ -n "$(box_init "$1")" ]; }
+gone() { [ ! -d "/proc/$1" ] || grep -q '^State:[[:space:]]*[ZX]' "/proc/$1/status" 2>/dev/null; }
+# box_addr PID ADDR: the netns of PID has ADDR (the box's network is set up).
+box_addr() { nsenter --net="/proc/$1/ns/net" -- ip -o -4 addr show | grep -q " $2/"; }
 # listening PID PORT: a TCP listener on PORT in the netns of PID.
 listening() {
   cat "/proc/$1/net/tcp" "/proc/$1/net/tcp6" 2>/dev/null |
@@ -92,7 +105,7 @@ basic_policy nsrt-netmiss "${NETCONF/bridge = $BR/bridge = nsbrnope}"
 basic_policy nsrt-netnotbr "${NETCONF/bridge = $BR/bridge = nsnotbr0}"
 
 # ---- one box: address, route, links, resolv.conf, hosts
-out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-net nb1 -- sh -c \
+out=$(nsr_in "$TUSER" --policy nsrt-net nb1 -- sh -c \
   'ip -o -4 addr show; echo @@; ip -o link; echo @@; ip route; echo @@;
    cat /etc/resolv.conf; echo @@; cat /etc/hosts' 2>&1)
 eq "bridged box runs" 0 $?
@@ -110,33 +123,40 @@ t "veth gone when the box ends" wait_for 30 no_veths
 timeout 30 nsenter --net="$NETNS" -- "$BB" nc -l -p 7001 >"$T/gw.out" &
 lpid=$!
 wait_for 50 listening "$HOLDER" 7001
-out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-net nb2 -- sh -c 'echo hello-gateway | nc -w 5 10.88.0.1 7001' 2>&1)
+out=$(nsr_in "$TUSER" --policy nsrt-net nb2 -- sh -c 'echo hello-gateway | nc -w 5 10.88.0.1 7001' 2>&1)
 eq "box connects to the gateway" 0 $?
 wait "$lpid"
 eq "the gateway got the box's data" "hello-gateway" "$(cat "$T/gw.out")"
 
 # ---- two boxes on the bridge: A listens, B connects; ICMP both ways
-nsr_in "$TUSER" --policy nsrt-net nba -- nc -l -p 7002 >"$T/a.out" 2>"$T/a.err" &
+nsr_bg "$TUSER" --policy nsrt-net nba -- nc -l -p 7002 >"$T/a.out" 2>"$T/a.err" &
 apid=$!; BG+=("$apid")
 wait_for 100 has_lease nba
 addr_a=$(lease_of nba)
 match "box A has a lease" '^10\.88\.0\.' "$addr_a"
-wait_for 50 pgrep -u "$TUSER" -x nc
-pl_a=$(pgrep -n -u "$TUSER" -x nc)
+wait_for 50 has_init "$apid"
+pl_a=$(box_init "$apid")
 t "box A listens" wait_for 50 listening "${pl_a:-0}" 7002
 t "box A's netns pings the gateway" nsenter --net="/proc/$pl_a/ns/net" -- "$BB" ping -c 1 -W 2 10.88.0.1
 t "the gateway pings box A" innet "$BB" ping -c 1 -W 2 "$addr_a"
-nsr_in "$TUSER2" --policy nsrt-net nbb -- sh -c \
-  "echo hello-box | nc -w 5 $addr_a 7002 && exec sleep 20" >"$T/b.out" 2>&1 &
+# B waits for a word from the gateway before it sends to A, so that A is
+# still there for the pings.
+nsr_bg "$TUSER2" --policy nsrt-net nbb -- sh -c \
+  "nc -l -p 7009 >/dev/null; echo hello-box | nc -w 5 $addr_a 7002 && exec sleep 20" \
+  >"$T/b.out" 2>&1 &
 bpid=$!; BG+=("$bpid")
 wait_for 100 has_lease nbb
 addr_b=$(lease_of nbb)
 match "box B has a lease" '^10\.88\.0\.' "$addr_b"
 if [ "$addr_a" != "$addr_b" ]; then ok "boxes A and B have distinct addresses"
 else not_ok "boxes A and B have distinct addresses" "$addr_a $addr_b"; fi
-wait_for 100 pgrep -u "$TUSER2" -x sleep
-pl_b=$(pgrep -n -u "$TUSER2" -x sleep)
+wait_for 50 has_init "$bpid"
+pl_b=$(box_init "$bpid")
+t "box B listens" wait_for 100 listening "${pl_b:-0}" 7009
+t "box B's eth0 has its address" box_addr "${pl_b:-0}" "$addr_b"
 t "box B's netns pings box A" nsenter --net="/proc/${pl_b:-0}/ns/net" -- "$BB" ping -c 1 -W 2 "$addr_a"
+t "box A's netns pings box B" nsenter --net="/proc/${pl_a:-0}/ns/net" -- "$BB" ping -c 1 -W 2 "$addr_b"
+t "the gateway tells box B to go" eval "echo go | nsenter --net=$NETNS -- $BB nc -w 5 $addr_b 7009"
 timeout 20 tail --pid="$apid" -f /dev/null
 eq "box A got box B's data over the bridge" "hello-box" "$(cat "$T/a.out")"
 kill -TERM "$bpid" 2>/dev/null; wait "$bpid" 2>/dev/null
@@ -147,7 +167,7 @@ t "veths of A and B gone" wait_for 50 no_veths
 timeout 20 nsenter --net="$NETNS" -- "$BB" nc -l -p 7003 >"$T/none.out" &
 lpid=$!
 wait_for 50 listening "$HOLDER" 7003
-out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-netnone nn1 -- sh -c \
+out=$(nsr_in "$TUSER" --policy nsrt-netnone nn1 -- sh -c \
   'ip -o link; echo @@; echo leak | nc -w 2 10.88.0.1 7003 && echo REACHED' 2>&1)
 eq "mode none: only lo" "lo" "$(sect 1 | sed -n 's/^[0-9]*: \([^:@]*\).*/\1/p' | tr '\n' ' ' | sed 's/ $//')"
 nomatch "mode none: the gateway is unreachable" REACHED "$out"
@@ -158,7 +178,7 @@ eq "mode none takes no lease" "" "$(lease_of nn1)"
 # ---- 32 bridged boxes at once; per_user refuses the 33rd
 many=()
 for i in $(seq 1 32); do
-  nsr_in "$TUSER" --policy nsrt-net "nbm$i" -- sleep 120 >/dev/null 2>"$T/m$i.err" &
+  nsr_bg "$TUSER" --policy nsrt-net "nbm$i" -- sleep 120 >/dev/null 2>"$T/m$i.err" &
   many+=($!); BG+=($!)
 done
 count_many() { awk '$5 ~ /^nbm[0-9]+$/' "$LF" 2>/dev/null | wc -l; }
@@ -167,12 +187,15 @@ eq "32 boxes hold leases at once" 32 "$(count_many)"
 eq "their 32 addresses are distinct" 32 "$(awk '$5 ~ /^nbm/ { print $1 }' "$LF" | sort -u | wc -l)"
 eq "all are host addresses of 10.88.0.0/24 other than the gateway" "" \
   "$(awk '$5 ~ /^nbm/ { print $1 }' "$LF" | grep -vE '^10\.88\.0\.([2-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-4])$')"
-eq "32 host-side veths on the bridge" 32 "$(innet ip -o link show master "$BR" | grep -c ' nsr')"
-out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-net nbm33 -- true 2>&1)
+count_ports() { innet ip -o link show master "$BR" | grep -c ' nsr'; }
+wait_for 300 eval '[ "$(count_ports)" -ge 32 ]'
+eq "32 host-side veths on the bridge" 32 "$(count_ports)"
+out=$(nsr_in "$TUSER" --policy nsrt-net nbm33 -- true 2>&1)
 eq "the 33rd box of the same user is refused" 125 $?
 match "per_user refusal says why" '^nsrun: .*per-user limit of 32 bridged boxes reached' "$out"
+diag "$out"
 eq "the refused box took no lease" "" "$(lease_of nbm33)"
-out=$(timeout 60 nsr_in "$TUSER2" --policy nsrt-net nbo -- true 2>&1)
+out=$(nsr_in "$TUSER2" --policy nsrt-net nbo -- true 2>&1)
 eq "another user still gets a box" 0 $?
 for p in "${many[@]}"; do kill -TERM "$p" 2>/dev/null; done
 for p in "${many[@]}"; do wait "$p" 2>/dev/null; done
@@ -180,24 +203,29 @@ t "all 32 leases released" wait_for 100 eval '[ "$(count_many)" -eq 0 ]'
 t "all 32 veths gone" wait_for 100 no_veths
 
 # ---- kill -9 of nsrun: the veth goes with the box, the lease is reclaimed
-nsr_in "$TUSER" --policy nsrt-net nbk -- sleep 120 >/dev/null 2>&1 &
+nsr_bg "$TUSER" --policy nsrt-net nbk -- sleep 120 >/dev/null 2>&1 &
 kpid=$!; BG+=("$kpid")
 wait_for 100 has_lease nbk
 t "killed box had a veth" eval '[ -n "$(veths_in)" ]'
+wait_for 50 has_init "$kpid"
+kinit=$(box_init "$kpid")
+kpayload=$(pgrep -P "${kinit:-0}" | head -n 1)
 kill -KILL "$kpid"; wait "$kpid" 2>/dev/null
-t "after kill -9: the box's processes are gone" wait_for 100 eval '! pgrep -u "$TUSER" -x sleep'
+t "after kill -9: the box's init is gone" wait_for 100 gone "${kinit:-0}"
+t "after kill -9: the box's payload is gone" wait_for 100 gone "${kpayload:-0}"
 t "after kill -9: the veth is gone" wait_for 100 no_veths
-out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-net nbk2 -- true 2>&1)
-eq "the next start works" 0 $?
-eq "the next start reclaimed the dead lease" "" "$(lease_of nbk)"
+out=$(nsr_in "$TUSER" --policy nsrt-net nbk -- true 2>&1)
+eq "the same box starts again after kill -9" 0 $?
+eq "no lease of the killed box is left" "" "$(lease_of nbk)"
 eq "no lease left at all" "" "$(cat "$LF" 2>/dev/null)"
 
 # ---- refusals leave nothing behind
 before=$(veths_in; cat "$LF" 2>/dev/null)
-out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-netmiss nr1 -- true 2>&1)
+out=$(nsr_in "$TUSER" --policy nsrt-netmiss nr1 -- true 2>&1)
 eq "a missing bridge is refused" 125 $?
 match "it says the bridge does not exist" '^nsrun: .*bridge nsbrnope does not exist' "$out"
-out=$(timeout 60 nsr_in "$TUSER" --policy nsrt-netnotbr nr2 -- true 2>&1)
+diag "$out"
+out=$(nsr_in "$TUSER" --policy nsrt-netnotbr nr2 -- true 2>&1)
 eq "a non-bridge is refused" 125 $?
 match "it says it is not a bridge" '^nsrun: .*nsnotbr0 is not a bridge' "$out"
 eq "refusals left no veth and no lease" "$before" "$(veths_in; cat "$LF" 2>/dev/null)"
