@@ -16,7 +16,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "sanitize.h"
 #include "util.h"
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
@@ -82,6 +81,7 @@ void init_run(const struct nsr_plan *plan, int err_fd)
 	if (!plan->interactive)
 		setsid();
 
+	prctl(PR_SET_NAME, "nsrun-init", 0, 0, 0);
 	payload = fork();
 	if (payload < 0) {
 		struct nsr_err e;
@@ -90,13 +90,14 @@ void init_run(const struct nsr_plan *plan, int err_fd)
 		_exit(125);
 	}
 	if (payload == 0) {
-		sanitize_signals();
+		/* Dispositions are default already (sanitize, then the box child);
+		 * exec keeps the mask, so only the mask needs resetting. */
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
 		if (chdir(plan->home) < 0 && chdir("/") < 0)
 			_exit(125);
 		exec_payload(plan, err_fd);
 	}
 	close(err_fd);
-	prctl(PR_SET_NAME, "nsrun-init", 0, 0, 0);
 
 	for (;;) {
 		siginfo_t si;

@@ -133,16 +133,15 @@ static int host_side(const struct nsr_plan *plan, const struct start_paths *path
 
 	if (lock_box(paths->statedir, plan->uid, plan->box, &s->lock, err) < 0)
 		return -1;
-	mode = cg_detect();
-	if (mode != CG_MODE_NONE) {
+	if (wants_cgroup(&plan->limits)) {
 		char lockdir[600];
+
+		mode = cg_detect();
+		if (mode == CG_MODE_NONE)
+			return nsr_err_set(err, NSR_E_SETUP, 0, "the policy sets limits but this host has no usable cgroup controllers");
 		/* Leaves of boxes whose supervisor died (kill -9) go now. */
 		if (nsr_fmt(lockdir, sizeof(lockdir), "%s/locks", paths->statedir) == 0)
 			cg_gc(mode, lockdir, NULL);
-	}
-	if (wants_cgroup(&plan->limits)) {
-		if (mode == CG_MODE_NONE)
-			return nsr_err_set(err, NSR_E_SETUP, 0, "the policy sets limits but this host has no usable cgroup controllers");
 		if (cg_create(&s->cg, mode, plan->uid, plan->box, &plan->limits, err) < 0)
 			return -1;
 		s->have_cg = true;
@@ -237,6 +236,7 @@ int start_box(const struct nsr_plan *plan, const struct nsr_inherited *inh,
 		};
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		signal(SIGPIPE, SIG_DFL);
+		signal(SIGXFSZ, SIG_DFL);
 		box_child(&ctx);
 	}
 	close(go[0]);
@@ -283,6 +283,9 @@ int start_box(const struct nsr_plan *plan, const struct nsr_inherited *inh,
 				status = 137;
 		}
 	}
+	/* The veth pair goes with the box's network namespace; deleting it
+	 * ourselves would only wait for the kernel's RCU grace periods. */
+	s.have_veth = false;
 	log_audit(LOG_NOTICE, "end: uid=%u policy=%s box=%s status=%d", (unsigned)plan->uid,
 		  plan->policy, plan->box, status);
 	close(ep[0]);
