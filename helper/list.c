@@ -84,26 +84,15 @@ int list_check_files(char *const *files, int n)
 	int i, bad = 0;
 
 	for (i = 0; i < n; i++) {
-		char why[160];
-		nsr_cleanup_fd int fd = -1;
 		size_t k;
 
-		memset(&diags, 0, sizeof(diags));
-		if (trust_open_file(files[i], &fd, why, sizeof(why)) < 0) {
-			printf("%s:0: not trusted: %s\n", files[i], why);
-			bad = 1;
-			/* Lint it all the same, with the caller's own rights. */
-			fd = nsr_openat(AT_FDCWD, files[i], O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
-			if (fd < 0)
-				continue;
-		}
-		if (policy_parse_fd(fd, files[i], &pol, &diags) < 0 || diags.n > 0) {
-			bad = 1;
-			for (k = 0; k < diags.n; k++)
-				printf("%s:%u: %s\n", files[i], diags.items[k].line, diags.items[k].msg);
-			if (diags.dropped)
-				printf("%s:0: %zu more problems\n", files[i], diags.dropped);
-		}
+		if (policy_check_file(files[i], &pol, &diags) == 0 && diags.n == 0)
+			continue;
+		bad = 1;
+		for (k = 0; k < diags.n; k++)
+			printf("%s:%u: %s\n", files[i], diags.items[k].line, diags.items[k].msg);
+		if (diags.dropped)
+			printf("%s:0: %zu more problems\n", files[i], diags.dropped);
 	}
 	return bad;
 }

@@ -27,26 +27,6 @@ static unsigned path_depth(const char *p)
 	return d;
 }
 
-static bool path_under(const char *t, const char *dir)
-{
-	size_t n = strlen(dir);
-	return strncmp(t, dir, n) == 0 && (t[n] == '\0' || t[n] == '/');
-}
-
-static bool hostname_ok(const char *h)
-{
-	size_t i, n = strlen(h);
-
-	if (n == 0 || n > 63 || h[0] == '-' || h[n - 1] == '-')
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = h[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.'))
-			return false;
-	}
-	return true;
-}
-
 static int plan_env_set(struct nsr_plan *plan, const char *kv, struct nsr_err *err)
 {
 	const char *eq = strchr(kv, '=');
@@ -93,8 +73,7 @@ static int plan_mounts(const struct policy *pol, const struct policy_vars *v,
 	}
 	for (i = 0; i < plan->n_mounts; i++) {
 		const char *t = plan->mounts[i].target;
-		if (strcmp(t, "/") == 0 || path_under(t, "/proc") || path_under(t, "/sys") ||
-		    path_under(t, "/dev"))
+		if (policy_target_reserved(t))
 			return nsr_err_set(err, NSR_E_POLICY, 0, "mount target %s is reserved", t);
 		if (strcmp(t, "/tmp") == 0)
 			plan->policy_maps_tmp = true;
@@ -130,7 +109,7 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 
 	if (policy_expand(pol->hostname[0] ? pol->hostname : "$BOX", &v, buf, sizeof(buf), err) < 0)
 		return nsr_err_prefix(err, "hostname");
-	if (!hostname_ok(buf) || nsr_fmt(plan->hostname, sizeof(plan->hostname), "%s", buf) < 0)
+	if (!policy_hostname_valid(buf) || nsr_fmt(plan->hostname, sizeof(plan->hostname), "%s", buf) < 0)
 		return nsr_err_set(err, NSR_E_POLICY, 0, "hostname '%s' is not a valid host name", buf);
 
 	plan->uid = caller->uid;

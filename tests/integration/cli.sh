@@ -119,6 +119,8 @@ chmod 644 "$tmpd"/*.ini
 out=$(nsr --check "$tmpd/good.ini" 2>&1); rc=$?
 eq "--check of a valid root-owned file exits 0" 0 "$rc"
 eq "--check of a valid file prints nothing" "" "$out"
+out=$(cd "$tmpd" && nsr --check good.ini 2>&1); rc=$?
+eq "--check of a relative path works" "0/" "$rc/$out"
 out=$(nsr --check "$tmpd/bad.ini" 2>&1); rc=$?
 eq "--check of an invalid file exits 1" 1 "$rc"
 match "--check reports the bad path with its line" "^$tmpd/bad.ini:4: " "$out"
