@@ -148,6 +148,11 @@ int main(int argc, char **argv)
 	case ARGS_MODE_CHECK:
 		if (caps_drop_to_caller(&err) < 0)
 			return fail(NULL, &err);
+		/* Relative FILEs are the caller's: back to their directory, as them. */
+		if (inh.cwd[0] == '/' && chdir(inh.cwd) < 0) {
+			nsr_err_set(&err, NSR_E_USAGE, errno, "cannot return to the current directory");
+			return fail(NULL, &err);
+		}
 		return list_check_files(a.files, a.n_files);
 	case ARGS_MODE_LIST:
 		if (caller_load(inh.term, &caller, &err) < 0)

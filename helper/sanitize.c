@@ -122,6 +122,8 @@ int sanitize_process(struct nsr_inherited *inh, struct nsr_err *err)
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);   /* a tiny RLIMIT_FSIZE gives EFBIG, not death */
 	inh->umask = umask(022) & 0777;
+	if (getcwd(inh->cwd, sizeof(inh->cwd)) == NULL)
+		inh->cwd[0] = '\0';
 	if (chdir("/") < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot chdir to /");
 	if (sanitize_fds(err) < 0)

@@ -18,6 +18,7 @@ struct nsr_inherited {
 	bool rlim_saved[SANITIZE_NLIMITS];
 	struct rlimit self_nofile;           /* what nsrun itself runs with */
 	mode_t umask;                        /* the caller's, for the payload */
+	char cwd[4096];                      /* the caller's, for --check only */
 };
 
 /* Make the process state ours. Never fails half-way silently: returns -1
