@@ -6,6 +6,7 @@
  * drops to the caller before reading anything), --list, --gc, or a start:
  * load + trust + authorise the policy, build the plan, run the box.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
