@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "cgroup.h"
 #include "init.h"
 #include "mounts.h"
 #include "net.h"
@@ -95,6 +96,10 @@ void box_child(const struct box_ctx *ctx)
 	struct box_go go;
 	struct mnt_input in;
 
+	/* Into the box's v1 cgroups first, so that everything setup does is
+	 * counted there (cgroup.h: no RCU stall when we move ourselves). */
+	if (cg_self_enter(ctx->cg_fds, &err) < 0)
+		box_fail(ctx, &err);
 	keep_only(ctx->go_fd, ctx->err_fd);
 	arm_parent_death(ctx);
 	if (nsr_read_full(ctx->go_fd, &go, sizeof(go)) != (ssize_t)sizeof(go) || go.magic != BOX_GO_MAGIC)

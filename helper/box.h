@@ -26,6 +26,7 @@ struct box_ctx {
 	const char *datadir;
 	int go_fd;                     /* read end: struct box_go, EOF = abort */
 	int err_fd;                    /* write end, CLOEXEC: struct nsr_err */
+	int *cg_fds;                   /* v1: "tasks" fds to enter through, CG_V1_N */
 };
 
 /* Runs in the clone child; never returns. */

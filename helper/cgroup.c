@@ -125,6 +125,44 @@ int cg_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err)
 	return cg_v2_enter(cg, pid, err);
 }
 
+int cg_open_self_enter(const struct cg_box *cg, int fds[CG_V1_N], struct nsr_err *err)
+{
+	int i;
+
+	for (i = 0; i < CG_V1_N; i++)
+		fds[i] = -1;
+	if (!cg->created || cg->mode != CG_MODE_V1)
+		return 0;
+	for (i = 0; i < CG_V1_N; i++) {
+		if (cg->v1_dfd[i] < 0)
+			continue;
+		fds[i] = nsr_openat(cg->v1_dfd[i], "tasks", O_WRONLY | O_NOFOLLOW | O_NOCTTY, 0);
+		if (fds[i] < 0) {
+			int e = errno;
+			while (--i >= 0)
+				if (fds[i] >= 0)
+					close(fds[i]);
+			return nsr_err_set(err, NSR_E_SETUP, e, "cannot open the cgroup of %s", cg->leaf);
+		}
+	}
+	return 0;
+}
+
+int cg_self_enter(int fds[CG_V1_N], struct nsr_err *err)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < CG_V1_N; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (rc == 0 && write(fds[i], "0", 1) != 1)
+			rc = nsr_err_set(err, NSR_E_SETUP, errno, "cannot enter the box's cgroup");
+		close(fds[i]);
+		fds[i] = -1;
+	}
+	return rc;
+}
+
 int cg_oom_kills(const struct cg_box *cg, uint64_t *count)
 {
 	*count = 0;

@@ -69,6 +69,14 @@ int cg_create(struct cg_box *cg, enum cg_mode mode, uid_t uid, const char *box,
 int cg_clone_fd(const struct cg_box *cg);
 /* Move pid into the leaf (v1 always; v2 when clone3 placement was not used). */
 int cg_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err);
+/* v1 without the stall: the supervisor opens each leaf's "tasks" file
+ * (write-only, CLOEXEC) before clone; the child writes "0" to them, which
+ * moves the calling thread without the cgroup_threadgroup_rwsem RCU wait a
+ * write of a pid costs. fds[] gets -1 where a controller is unused. */
+int cg_open_self_enter(const struct cg_box *cg, int fds[CG_V1_N], struct nsr_err *err);
+/* In the child: move ourselves through those fds, then close them. */
+int cg_self_enter(int fds[CG_V1_N], struct nsr_err *err);
+
 /* Number of OOM kills in the leaf so far (0 when no memory controller). */
 int cg_oom_kills(const struct cg_box *cg, uint64_t *count);
 /* Kill every process in the leaf and wait until it is empty. */

@@ -110,6 +110,12 @@ static int do_start(const struct nsr_args *a)
 		plan_print(&plan, STDOUT_FILENO);
 		return 0;
 	}
+	if (caller.uid == 0) {
+		/* A box runs as its caller; uid 0 with no capabilities is still
+		 * root to every file on the host it can reach. */
+		nsr_err_set(&err, NSR_E_DENIED, 0, "boxes run as their caller, and root may not start one (use an ordinary account; --dry-run works)");
+		return fail(a->box, &err);
+	}
 	fflush(stdout);
 	fflush(stderr);
 	status = start_box(&plan, &inh, &paths, &err);

@@ -196,6 +196,7 @@ int start_box(const struct nsr_plan *plan, const struct nsr_inherited *inh,
 	struct start_state s;
 	struct nsr_err child_err;
 	int go[2] = { -1, -1 }, ep[2] = { -1, -1 };
+	int cg_fds[CG_V1_N];
 	sigset_t set, old;
 	ssize_t n;
 	size_t i;
@@ -206,7 +207,13 @@ int start_box(const struct nsr_plan *plan, const struct nsr_inherited *inh,
 	memset(&s, 0, sizeof(s));
 	s.lock.fd = -1;
 	s.cg.leaf_dfd = -1;
+	for (i = 0; i < CG_V1_N; i++)
+		cg_fds[i] = -1;
 	if (host_side(plan, paths, &s, err) < 0)
+		goto fail;
+	if (s.cg.swap_unenforced)
+		fprintf(stderr, "nsrun: %s: warning: %s\n", plan->box, s.cg.swap_note);
+	if (s.have_cg && cg_open_self_enter(&s.cg, cg_fds, err) < 0)
 		goto fail;
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
 		nsr_err_set(err, NSR_E_SETUP, errno, "pipe");
@@ -219,7 +226,7 @@ int start_box(const struct nsr_plan *plan, const struct nsr_inherited *inh,
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &old);
 
-	int cgfd = s.have_cg ? cg_clone_fd(&s.cg) : -1;
+	int cgfd = s.have_cg && s.cg.mode == CG_MODE_V2 ? cg_clone_fd(&s.cg) : -1;
 	pid = clone_box(plan, cgfd);
 	if (pid < 0 && cgfd >= 0) {
 		cgfd = -1;   /* kernel without CLONE_INTO_CGROUP: migrate instead */
@@ -233,6 +240,7 @@ int start_box(const struct nsr_plan *plan, const struct nsr_inherited *inh,
 		struct box_ctx ctx = {
 			.plan = plan, .inh = inh, .statedir = paths->statedir,
 			.datadir = paths->datadir, .go_fd = go[0], .err_fd = ep[1],
+			.cg_fds = cg_fds,
 		};
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		signal(SIGPIPE, SIG_DFL);
@@ -242,8 +250,15 @@ int start_box(const struct nsr_plan *plan, const struct nsr_inherited *inh,
 	close(go[0]);
 	close(ep[1]);
 	go[0] = ep[1] = -1;
+	bool self_entered = cg_fds[CG_V1_PIDS] >= 0 || cg_fds[CG_V1_MEMORY] >= 0 ||
+			    cg_fds[CG_V1_CPU] >= 0 || cg_fds[CG_V1_FREEZER] >= 0;
+	for (i = 0; i < CG_V1_N; i++)
+		if (cg_fds[i] >= 0) {
+			close(cg_fds[i]);
+			cg_fds[i] = -1;
+		}
 
-	if (wire_child(plan, pid, go[1], &s, cgfd >= 0, err) < 0) {
+	if (wire_child(plan, pid, go[1], &s, cgfd >= 0 || self_entered, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		goto fail;
@@ -294,6 +309,9 @@ int start_box(const struct nsr_plan *plan, const struct nsr_inherited *inh,
 	return status;
 
 fail:
+	for (i = 0; i < CG_V1_N; i++)
+		if (cg_fds[i] >= 0)
+			close(cg_fds[i]);
 	for (i = 0; i < 2; i++) {
 		if (go[i] >= 0)
 			close(go[i]);

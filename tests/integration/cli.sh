@@ -83,6 +83,17 @@ match "--dry-run prints the plan" "rootfs: $NSRUN_ROOTFS" "$out"
 match "--dry-run names the namespaces" 'namespaces: pid mount uts ipc cgroup net' "$out"
 eq "--dry-run leaves no lock" "" "$(ls "$STATEDIR/locks" 2>/dev/null)"
 
+policy cli-root <<INI
+[policy]
+users = root, $TUSER
+[rootfs]
+path = $NSRUN_ROOTFS
+INI
+err=$("$NSRUN" --policy cli-root b1 /bin/true 2>&1); rc=$?
+eq "root may not start a box (125)" 125 "$rc"
+match "and is told why in one line" '^nsrun: b1: boxes run as their caller, and root may not start one' "$err"
+t "root may still --dry-run a policy" "$NSRUN" --policy cli-root --dry-run b1
+
 # --list
 out=$(nsr --list); rc=$?
 eq "--list exits 0" 0 "$rc"
