@@ -81,7 +81,7 @@ out=$(nsr --policy cli-ok --dry-run b1 /bin/true); rc=$?
 eq "--dry-run exits 0" 0 "$rc"
 match "--dry-run prints the plan" "rootfs: $NSRUN_ROOTFS" "$out"
 match "--dry-run names the namespaces" 'namespaces: pid mount uts ipc cgroup net' "$out"
-eq "--dry-run leaves no lock" "" "$(ls "$STATEDIR/locks" 2>/dev/null)"
+eq "--dry-run leaves no lock" "" "$(ls "$STATEDIR/locks/$TUID-b1.lock" 2>/dev/null)"
 
 policy cli-root <<INI
 [policy]
