@@ -82,7 +82,10 @@ void init_run(const struct nsr_plan *plan, int err_fd)
 		setsid();
 
 	prctl(PR_SET_NAME, "nsrun-init", 0, 0, 0);
-	payload = fork();
+	/* vfork: no page tables to copy before the exec. The child only makes
+	 * system calls and writes its own stack frames until execve or _exit,
+	 * and never returns from this function. */
+	payload = vfork();
 	if (payload < 0) {
 		struct nsr_err e;
 		nsr_err_set(&e, NSR_E_SETUP, errno, "cannot start the command");
