@@ -39,6 +39,7 @@ struct floor_opts {
 	bool cgroup;
 	bool cg_self;
 	bool full;
+	bool veth_del;
 	const char *bridge;
 	const char *lease;
 	const char *rootfs;
@@ -227,7 +228,7 @@ static __attribute__((noreturn)) void floor_child(const struct floor_opts *o,
 static void floor_usage(void)
 {
 	fprintf(stderr, "usage: floor [--uid N] [--gid N] [--cgroup | --cg-self] [--full]\n"
-			"             [--veth BRIDGE [--lease FILE]] ROOTFS CMD [ARG...]\n");
+			"             [--veth BRIDGE [--lease FILE] [--veth-del]] ROOTFS CMD [ARG...]\n");
 	exit(125);
 }
 
@@ -241,6 +242,7 @@ static void floor_parse(int argc, char **argv, struct floor_opts *o)
 		{ "full", no_argument, NULL, 'f' },
 		{ "veth", required_argument, NULL, 'v' },
 		{ "lease", required_argument, NULL, 'l' },
+		{ "veth-del", no_argument, NULL, 'd' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -256,6 +258,7 @@ static void floor_parse(int argc, char **argv, struct floor_opts *o)
 		case 'f': o->full = true; break;
 		case 'v': o->bridge = optarg; break;
 		case 'l': o->lease = optarg; break;
+		case 'd': o->veth_del = true; break;
 		default: floor_usage();
 		}
 	}
@@ -317,6 +320,8 @@ int main(int argc, char **argv)
 			floor_die("waitpid");
 	if (o.cgroup)
 		floor_cg_destroy(&cg);
+	if (o.bridge && o.veth_del)
+		floor_net_veth_del(pid);
 	if (o.bridge)
 		floor_net_release(o.lease, addr);
 	if (WIFSIGNALED(status))

@@ -17,6 +17,9 @@ __attribute__((noreturn)) void floor_die(const char *what);
 /* Parent: a veth "nsrf<child>" on bridge, up, its peer "eth0" created
  * directly in the child's netns. One netlink request. */
 void floor_net_veth(const char *bridge, pid_t child);
+/* Parent, after the child is gone: delete the host end explicitly (the
+ * kernel would drop it with the netns, asynchronously). */
+void floor_net_veth_del(pid_t child);
 /* Child, in its own netns: lo up, eth0 address + up, default route via gw. */
 void floor_net_box(uint32_t addr, unsigned prefix, uint32_t gw);
 /* Child with network none: lo up. */

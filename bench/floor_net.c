@@ -34,8 +34,10 @@ static struct mnl_socket *floor_nl_open(void)
 	return nl;
 }
 
-/* Send one request with NLM_F_ACK and wait for its ACK; errors are fatal. */
-static void floor_nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh, const char *what)
+/* Send one request with NLM_F_ACK and wait for its ACK; errors but
+ * ok_errno are fatal. */
+static void floor_nl_talk_ok(struct mnl_socket *nl, struct nlmsghdr *nlh, const char *what,
+			     int ok_errno)
 {
 	char buf[FLOOR_NL_BUF];
 	unsigned portid = mnl_socket_get_portid(nl);
@@ -52,8 +54,13 @@ static void floor_nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh, const cha
 			floor_die(what);
 		r = mnl_cb_run(buf, (size_t)n, nlh->nlmsg_seq, portid, NULL, NULL);
 	} while (r > 0);
-	if (r < 0)
+	if (r < 0 && errno != ok_errno)
 		floor_die(what);
+}
+
+static void floor_nl_talk(struct mnl_socket *nl, struct nlmsghdr *nlh, const char *what)
+{
+	floor_nl_talk_ok(nl, nlh, what, 0);
 }
 
 static struct nlmsghdr *floor_nl_link(char *buf, uint16_t type, uint16_t flags,
@@ -101,6 +108,20 @@ void floor_net_veth(const char *bridge, pid_t child)
 	mnl_attr_nest_end(nlh, linkinfo);
 	nl = floor_nl_open();
 	floor_nl_talk(nl, nlh, "veth create");
+	mnl_socket_close(nl);
+}
+
+void floor_net_veth_del(pid_t child)
+{
+	char buf[FLOOR_NL_BUF];
+	char host_if[IFNAMSIZ];
+	struct mnl_socket *nl = floor_nl_open();
+	struct nlmsghdr *nlh;
+
+	snprintf(host_if, sizeof(host_if), "nsrf%d", (int)child);
+	nlh = floor_nl_link(buf, RTM_DELLINK, 0, 0, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, host_if);
+	floor_nl_talk_ok(nl, nlh, "veth delete", ENODEV);
 	mnl_socket_close(nl);
 }
 

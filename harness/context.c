@@ -4,6 +4,8 @@
  * the one `facts` run a target's simple checks read. Runs as root in the
  * host's namespaces; the box is started through runner.c.
  */
+#include "config.h"
+
 #include "harness.h"
 
 #include <stdarg.h>

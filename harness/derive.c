@@ -5,6 +5,8 @@
  * boxes must show. Input is a policy the library already validated; output
  * is written by root into the harness's private policy dir.
  */
+#include "config.h"
+
 #include "derive.h"
 
 #include <arpa/inet.h>

@@ -3,6 +3,8 @@
  * Parse the probe's `key=value` lines. Input comes from inside a box and is
  * untrusted; the parser only splits and bounds it. No privilege needed.
  */
+#include "config.h"
+
 #include "facts.h"
 
 #include <errno.h>

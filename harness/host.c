@@ -4,6 +4,8 @@
  * the process table. Runs as root and only reads /proc; what it reads of
  * other processes is used for comparison, never executed or trusted.
  */
+#include "config.h"
+
 #include "host.h"
 
 #include <ctype.h>
@@ -143,7 +145,7 @@ size_t host_procs_with(const char *token, char *out, size_t outsz)
 	if (d == NULL)
 		return 0;
 	while ((e = readdir(d)) != NULL) {
-		char path[64], cmd[4096];
+		char path[300], cmd[4096];
 		ssize_t n, i;
 		size_t used;
 
@@ -169,7 +171,7 @@ size_t host_procs_with(const char *token, char *out, size_t outsz)
 /* The ppid of a host pid, from /proc/PID/stat (after the comm's ')'). */
 static pid_t host_ppid(const char *pid)
 {
-	char path[64], stat[1024];
+	char path[300], stat[1024];
 	const char *p;
 	long ppid;
 

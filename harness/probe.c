@@ -6,6 +6,8 @@
  * memory until killed), ids (identity only, for a setuid copy). Static, no
  * NSS; expects no privilege and stops itself at the bounds it is given.
  */
+#include "config.h"
+
 #include "probe.h"
 
 #include <errno.h>

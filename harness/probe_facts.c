@@ -5,6 +5,8 @@
  * only where the harness asks (a file of its own name). Runs unprivileged
  * inside the box; trusts nothing it reads beyond printing it.
  */
+#include "config.h"
+
 #include "probe.h"
 
 #include <ctype.h>
@@ -98,7 +100,7 @@ static void probe_procs(void)
 		return;
 	}
 	while ((e = readdir(d)) != NULL) {
-		char path[64], comm[64] = "?";
+		char path[300], comm[64] = "?";
 		ssize_t n;
 
 		if (!isdigit((unsigned char)e->d_name[0]))
@@ -144,7 +146,7 @@ static void probe_fds(void)
 		return;
 	}
 	while ((e = readdir(d)) != NULL) {
-		char path[64], target[256];
+		char path[300], target[256];
 		ssize_t n;
 
 		if (!isdigit((unsigned char)e->d_name[0]) ||

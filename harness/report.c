@@ -4,6 +4,8 @@
  * names; diagnostics may hold text from inside a box, so TAP puts each
  * line behind "# " and JUnit escapes it. No privilege needed.
  */
+#include "config.h"
+
 #include "report.h"
 
 #include <string.h>
@@ -39,7 +41,7 @@ void rep_tap_result(FILE *out, size_t n, const struct rep_result *r)
 		size_t i;
 
 		/* The reason shares the test line: one line, no '#'. */
-		snprintf(reason, sizeof(reason), "%s", r->diag);
+		snprintf(reason, sizeof(reason), "%.255s", r->diag);
 		for (i = 0; reason[i] != '\0'; i++)
 			if (reason[i] == '\n' || reason[i] == '#')
 				reason[i] = ' ';

@@ -6,12 +6,15 @@
  * execs nsrun, so nsrun sees an ordinary caller. The parent reads the
  * probe's output (untrusted) with bounds and deadlines.
  */
+#include "config.h"
+
 #include "runner.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,10 +48,11 @@ static int run_write(int dfd, const char *name, const char *data, size_t len,
 }
 
 /* The child: never returns. */
-static void run_child(const struct hx_ctx *ctx, char *const *argv, int in_r,
-		      int out_w, int err_w)
+static void run_child(const struct hx_ctx *ctx, const char *policy_mnt,
+		      char *const *argv, int in_r, int out_w, int err_w)
 {
-	static char *const envp[] = { "PATH=/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C", NULL };
+	char env_path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin", env_lc[] = "LC_ALL=C";
+	char *envp[] = { env_path, env_lc, NULL };
 	const struct hx_config *cfg = ctx->cfg;
 	const struct hx_user *u = &cfg->as;
 	char name[POLICY_NAME_MAX + 8];
@@ -56,12 +60,15 @@ static void run_child(const struct hx_ctx *ctx, char *const *argv, int in_r,
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	umask(022);
-	/* A mount namespace of our own, private first, so the tmpfs below
-	 * never reaches the host or the admin's real policy dir. */
+	/* A mount namespace of our own. Only the mount holding the policy
+	 * dir is made private (not recursively), so the tmpfs below never
+	 * reaches the host or the admin's real policy dir, while every other
+	 * mount keeps the host's propagation: the box must cut it itself,
+	 * and mount-propagation must be able to see when it does not. */
 	if (unshare(CLONE_NEWNS) < 0)
 		run_child_die(err_w, "unshare(CLONE_NEWNS)");
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		run_child_die(err_w, "make / private");
+	if (mount(NULL, policy_mnt, NULL, MS_PRIVATE, NULL) < 0)
+		run_child_die(err_w, "make the policy dir's mount private");
 	/* Root-owned 0755 as nsrun's trust walk wants; no nosuid, so the
 	 * setuid check has a set-uid binary for the box to defeat. */
 	if (mount("nsrun-harness", cfg->policydir, "tmpfs", MS_NODEV,
@@ -98,36 +105,83 @@ static void run_child(const struct hx_ctx *ctx, char *const *argv, int in_r,
 	run_child_die(2, cfg->nsrun);
 }
 
+/* The mount point holding path: the longest mountinfo mount point that is
+ * path or a directory above it. */
+static int run_mount_of(const char *path, char *mp, size_t sz)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[8192], point[4096];
+	size_t best = 0;
+
+	if (f == NULL)
+		return -1;
+	mp[0] = '\0';
+	while (fgets(line, sizeof(line), f) != NULL) {
+		size_t n;
+
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
+			continue;
+		n = strlen(point);
+		if (n < best || n >= sz || strncmp(path, point, n) != 0 ||
+		    (n > 1 && path[n] != '/' && path[n] != '\0'))
+			continue;
+		best = n;
+		memcpy(mp, point, n + 1);
+	}
+	fclose(f);
+	return best > 0 ? 0 : -1;
+}
+
+static void run_free_argv(char **argv)
+{
+	size_t i;
+
+	for (i = 0; i < RUN_MAX_ARGS && argv[i] != NULL; i++)
+		free(argv[i]);
+}
+
 int run_start(const struct hx_ctx *ctx, const char *const *args,
 	      struct run_box *b, struct nsr_err *err)
 {
-	char *argv[RUN_MAX_ARGS];
-	char probe[64];
+	char *argv[RUN_MAX_ARGS] = { NULL };
+	char policy_mnt[PATH_MAX];
+	const char *src[RUN_MAX_ARGS];
 	int in[2], out[2], errp[2];
 	size_t n = 0, i;
 
 	memset(b, 0, sizeof(*b));
 	b->in_fd = b->out_fd = b->err_fd = -1;
 	b->pid = -1;
-	snprintf(probe, sizeof(probe), "%s/nsrun-probe", HX_PROBE_TARGET);
-	argv[n++] = (char *)ctx->cfg->nsrun;
-	argv[n++] = (char *)"--policy";
-	argv[n++] = (char *)ctx->t->policy;
-	argv[n++] = (char *)ctx->t->box;
-	argv[n++] = (char *)"--";
+	src[n++] = ctx->cfg->nsrun;
+	src[n++] = "--policy";
+	src[n++] = ctx->t->policy;
+	src[n++] = ctx->t->box;
+	src[n++] = "--";
 	for (i = 0; args[i] != NULL && n < RUN_MAX_ARGS - 1; i++)
-		argv[n++] = (char *)args[i];
-	argv[n] = NULL;
+		src[n++] = args[i];
+	/* execve wants char *: copies, freed in the parent after fork. */
+	for (i = 0; i < n; i++)
+		if ((argv[i] = strdup(src[i])) == NULL) {
+			run_free_argv(argv);
+			return nsr_err_set(err, NSR_E_SETUP, ENOMEM, "argv");
+		}
+	if (run_mount_of(ctx->cfg->policydir, policy_mnt, sizeof(policy_mnt)) < 0) {
+		run_free_argv(argv);
+		return nsr_err_set(err, NSR_E_SETUP, 0, "no mount holds %s", ctx->cfg->policydir);
+	}
 	b->out_cap = 65536;
 	b->out = malloc(b->out_cap);
 	if (b->out == NULL)
 		return nsr_err_set(err, NSR_E_SETUP, ENOMEM, "output buffer");
 	b->out[0] = '\0';
-	if (pipe2(in, O_CLOEXEC) < 0)
+	if (pipe2(in, O_CLOEXEC) < 0) {
+		run_free_argv(argv);
 		return nsr_err_set(err, NSR_E_SETUP, errno, "pipe");
+	}
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
 		close(in[0]);
 		close(in[1]);
+		run_free_argv(argv);
 		return nsr_err_set(err, NSR_E_SETUP, errno, "pipe");
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b->deadline);
@@ -135,7 +189,8 @@ int run_start(const struct hx_ctx *ctx, const char *const *args,
 	fflush(NULL);
 	b->pid = fork();
 	if (b->pid == 0)
-		run_child(ctx, argv, in[0], out[1], errp[1]);
+		run_child(ctx, policy_mnt, argv, in[0], out[1], errp[1]);
+	run_free_argv(argv);
 	close(in[0]);
 	close(out[1]);
 	close(errp[1]);

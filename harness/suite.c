@@ -4,13 +4,21 @@
  * runs as root on their behalf), but it is still checked strictly: unknown
  * sections and keys, bad names and bad values are errors with their line.
  */
+#include "config.h"
+
 #include "suite.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <ini.h>
+#include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "util.h"
+
+#define SUITE_FILE_MAX (256 * 1024)
 
 struct suite_parser {
 	struct suite *s;
@@ -20,10 +28,19 @@ struct suite_parser {
 	bool failed;
 };
 
-static int suite_bad(struct suite_parser *p, const char *fmt, const char *what)
+static int suite_bad(struct suite_parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int suite_bad(struct suite_parser *p, const char *fmt, ...)
 {
+	char msg[NSR_ERR_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	if (!p->failed)
-		nsr_err_set(p->err, NSR_E_USAGE, 0, fmt, what);
+		nsr_err_set(p->err, NSR_E_USAGE, 0, "%s", msg);
 	p->failed = true;
 	return 0;
 }
@@ -211,26 +228,54 @@ static int suite_finish(struct suite_parser *p, int r)
 	return 0;
 }
 
+/* inih hands a repeated [section] to the handler as a mere continuation;
+ * find repeats in the text first. */
+static int suite_repeats(const char *text, struct nsr_err *err)
+{
+	const char *l, *m;
+	unsigned line = 1;
+
+	for (l = text; *l != '\0'; l += strcspn(l, "\n"), l += *l == '\n', line++) {
+		size_t n = strcspn(l, "\n");
+		unsigned other = 1;
+
+		if (l[0] != '[')
+			continue;
+		for (m = text; m < l; m += strcspn(m, "\n") + 1, other++)
+			if (strncmp(m, l, n) == 0 && (m[n] == '\n' || m[n] == '\0'))
+				return nsr_err_set(err, NSR_E_USAGE, 0,
+						   "line %u: repeated section %.*s (first on line %u)",
+						   line, (int)n, l, other);
+	}
+	return 0;
+}
+
 int suite_parse_string(const char *text, struct suite *s, struct nsr_err *err)
 {
 	struct suite_parser p = { .s = s, .err = err };
 
 	memset(s, 0, sizeof(*s));
+	if (suite_repeats(text, err) < 0)
+		return -1;
 	return suite_finish(&p, ini_parse_string(text, suite_handler, &p));
 }
 
 int suite_parse_file(const char *path, struct suite *s, struct nsr_err *err)
 {
-	struct suite_parser p = { .s = s, .err = err };
-	FILE *f = fopen(path, "re");
-	int r;
+	nsr_cleanup_free char *text = malloc(SUITE_FILE_MAX + 1);
+	nsr_cleanup_fd int fd = nsr_openat(AT_FDCWD, path, O_RDONLY, 0);
+	ssize_t n;
 
 	memset(s, 0, sizeof(*s));
-	if (f == NULL)
-		return nsr_err_set(err, NSR_E_USAGE, errno, "cannot open %s", path);
-	r = ini_parse_file(f, suite_handler, &p);
-	fclose(f);
-	if (suite_finish(&p, r) < 0)
+	if (text == NULL)
+		return nsr_err_set(err, NSR_E_USAGE, ENOMEM, "%s", path);
+	if (fd < 0 || (n = nsr_read_full(fd, text, SUITE_FILE_MAX + 1)) < 0)
+		return nsr_err_set(err, NSR_E_USAGE, errno, "cannot read %s", path);
+	if (n > SUITE_FILE_MAX)
+		return nsr_err_set(err, NSR_E_USAGE, 0, "%s: larger than %d bytes", path,
+				   SUITE_FILE_MAX);
+	text[n] = '\0';
+	if (suite_parse_string(text, s, err) < 0)
 		return nsr_err_prefix(err, "%s", path);
 	return 0;
 }

@@ -66,10 +66,11 @@ struct policy_keydef {
 	int (*set)(struct policy_parser *ps, const struct policy_keydef *k,
 		   const char *value);
 };
-/* [policy] [rootfs] [mount] [box] keys (keys.c), [limits] [network]
- * keys (keys_net.c); each table ends with a NULL name. */
+/* [policy] [rootfs] [mount] keys (keys.c), [limits] [network] keys
+ * (keys_net.c), [box] keys (keys_box.c); each table ends with a NULL name. */
 extern const struct policy_keydef policy_keys_main[];
 extern const struct policy_keydef policy_keys_net[];
+extern const struct policy_keydef policy_keys_box[];
 /* Record "SECTION.KEY: message" at the current line; returns -1. */
 int policy_key_bad(struct policy_parser *ps, const struct policy_keydef *k,
 		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The keys of [policy], [rootfs], [mount] and [box], and the dispatch
+ * The keys of [policy], [rootfs] and [mount], and the dispatch
  * from inih's handler: unknown, empty and repeated keys are refused here.
  * Values are untrusted text; user and group names are looked up in the
  * user database (getpwnam/getgrnam), nothing else leaves memory.
@@ -13,6 +13,11 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "util.h"
+
+_Static_assert(sizeof(uid_t) == sizeof(uint32_t) &&
+		       sizeof(gid_t) == sizeof(uint32_t), "ids are 32 bits");
 
 static const char *const keys_sections[SEC_COUNT] = {
 	[SEC_POLICY] = "policy", [SEC_ROOTFS] = "rootfs", [SEC_MOUNT] = "mount",
@@ -131,7 +136,7 @@ static int keys_one_id(struct policy_parser *ps, const struct policy_keydef *k,
 	return -1;
 }
 
-static void keys_ids(struct policy_parser *ps, const struct policy_keydef *k,
+static int keys_ids(struct policy_parser *ps, const struct policy_keydef *k,
 		     const char *v)
 {
 	uint32_t *ids = k->key == K_USERS ? (uint32_t *)ps->pol->users :
@@ -147,7 +152,7 @@ static void keys_ids(struct policy_parser *ps, const struct policy_keydef *k,
 		return policy_key_bad(ps, k, "empty list element");
 	for (item = strtok_r(buf, ",", &save); item != NULL;
 	     item = strtok_r(NULL, ",", &save)) {
-		uint32_t id;
+		uint32_t id = 0;
 		size_t i;
 
 		item += strspn(item, " \t");
@@ -167,6 +172,7 @@ static void keys_ids(struct policy_parser *ps, const struct policy_keydef *k,
 					      POLICY_MAX_IDS);
 		ids[(*n)++] = id;
 	}
+	return 0;
 }
 
 static int keys_rootfs(struct policy_parser *ps,
@@ -227,7 +233,7 @@ static int keys_target(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
-static void keys_bind(struct policy_parser *ps, const struct policy_keydef *k,
+static int keys_bind(struct policy_parser *ps, const struct policy_keydef *k,
 		      const char *v)
 {
 	struct policy *p = ps->pol;
@@ -251,7 +257,7 @@ static void keys_bind(struct policy_parser *ps, const struct policy_keydef *k,
 	if (!policy_path_ok(src, true))
 		return policy_key_bad(ps, k, "source \"%s\" is not an absolute, normalised path", src);
 	if (keys_target(ps, k, tgt) < 0)
-		return;
+		return -1;
 	if (p->n_binds >= POLICY_MAX_BINDS)
 		return policy_key_bad(ps, k, "too many bind mounts (at most %d)",
 				      POLICY_MAX_BINDS);
@@ -260,9 +266,10 @@ static void keys_bind(struct policy_parser *ps, const struct policy_keydef *k,
 	p->binds[p->n_binds].rw = rw;
 	p->binds[p->n_binds].line = ps->line;
 	p->n_binds++;
+	return 0;
 }
 
-static void keys_tmpfs(struct policy_parser *ps, const struct policy_keydef *k,
+static int keys_tmpfs(struct policy_parser *ps, const struct policy_keydef *k,
 		       const char *v)
 {
 	struct policy *p = ps->pol;
@@ -280,7 +287,7 @@ static void keys_tmpfs(struct policy_parser *ps, const struct policy_keydef *k,
 			return policy_key_bad(ps, k, "bad size \"%s\"", opt + 5);
 	}
 	if (keys_target(ps, k, buf) < 0)
-		return;
+		return -1;
 	if (p->n_tmpfs >= POLICY_MAX_TMPFS)
 		return policy_key_bad(ps, k, "too many tmpfs mounts (at most %d)",
 				      POLICY_MAX_TMPFS);
@@ -288,63 +295,7 @@ static void keys_tmpfs(struct policy_parser *ps, const struct policy_keydef *k,
 	p->tmpfs[p->n_tmpfs].size = size;
 	p->tmpfs[p->n_tmpfs].line = ps->line;
 	p->n_tmpfs++;
-}
-
-static int keys_hostname(struct policy_parser *ps,
-			  const struct policy_keydef *k, const char *v)
-{
-	const char *c;
-
-	if (strlen(v) > 63)
-		return policy_key_bad(ps, k, "too long (at most 63 characters)");
-	for (c = v; *c != '\0'; c++) {
-		if (*c == '$') {
-			size_t n = policy_var_len(c + 1);
-
-			if (n == 0 || strncmp(c + 1, "HOME", 4) == 0)
-				return policy_key_bad(ps, k, "only $BOX, $USER and $UID may be used");
-			c += n;
-		} else if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-			     *c == '-')) {
-			return policy_key_bad(ps, k, "\"%s\": a hostname is a-z, 0-9 and '-'", v);
-		}
-	}
-	snprintf(ps->pol->hostname, sizeof(ps->pol->hostname), "%s", v);
 	return 0;
-}
-
-static int keys_command(struct policy_parser *ps,
-			 const struct policy_keydef *k, const char *v)
-{
-	if (!policy_path_ok(v, false) || strcmp(v, "/") == 0)
-		return policy_key_bad(ps, k, "\"%s\" is not an absolute, normalised path to a program", v);
-	snprintf(ps->pol->command, sizeof(ps->pol->command), "%s", v);
-	return 0;
-}
-
-static void keys_env(struct policy_parser *ps, const struct policy_keydef *k,
-		     const char *v)
-{
-	struct policy *p = ps->pol;
-	size_t n = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-			     "0123456789_");
-	const char *c;
-	size_t i;
-
-	if (n == 0 || v[n] != '=' || (v[0] >= '0' && v[0] <= '9'))
-		return policy_key_bad(ps, k, "expected NAME=VALUE with NAME [A-Za-z_][A-Za-z0-9_]*");
-	if (n == 9 && strncmp(v, "container", 9) == 0)
-		return policy_key_bad(ps, k, "\"container\" is set by nsrun");
-	for (c = v + n + 1; *c != '\0'; c++)
-		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
-			return policy_key_bad(ps, k, "value is not printable ASCII");
-	for (i = 0; i < p->n_env; i++)
-		if (strncmp(p->env[i], v, n + 1) == 0)
-			return policy_key_bad(ps, k, "%.*s set twice", (int)n, v);
-	if (p->n_env >= POLICY_MAX_ENV)
-		return policy_key_bad(ps, k, "too many variables (at most %d)",
-				      POLICY_MAX_ENV);
-	snprintf(p->env[p->n_env++], POLICY_STR_MAX, "%s", v);
 }
 
 const struct policy_keydef policy_keys_main[] = {
@@ -355,20 +306,18 @@ const struct policy_keydef policy_keys_main[] = {
 	{ SEC_ROOTFS, "writable", K_WRITABLE, false, keys_writable },
 	{ SEC_MOUNT, "bind", K_BIND, true, keys_bind },
 	{ SEC_MOUNT, "tmpfs", K_TMPFS, true, keys_tmpfs },
-	{ SEC_BOX, "hostname", K_HOSTNAME, false, keys_hostname },
-	{ SEC_BOX, "command", K_COMMAND, false, keys_command },
-	{ SEC_BOX, "env", K_ENV, true, keys_env },
 	{ 0, NULL, 0, false, NULL },
 };
 
 static const struct policy_keydef *keys_find(int section, const char *key)
 {
-	const struct policy_keydef *const tables[] = { policy_keys_main,
-						       policy_keys_net };
+	const struct policy_keydef *const tables[] = {
+		policy_keys_main, policy_keys_net, policy_keys_box,
+	};
 	const struct policy_keydef *k;
 	size_t t;
 
-	for (t = 0; t < 2; t++)
+	for (t = 0; t < NSR_ARRAY_SIZE(tables); t++)
 		for (k = tables[t]; k->name != NULL; k++)
 			if (k->section == section && strcmp(k->name, key) == 0)
 				return k;
@@ -389,7 +338,7 @@ void policy_key_set(struct policy_parser *ps, const char *key,
 		return;
 	}
 	if (ps->key_line[k->key] != 0 && !k->repeatable) {
-		return policy_key_bad(ps, k, "repeated key (first on line %u)",
+		policy_key_bad(ps, k, "repeated key (first on line %u)",
 			       ps->key_line[k->key]);
 		return;
 	}

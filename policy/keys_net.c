@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static void net_pids(struct policy_parser *ps, const struct policy_keydef *k,
+static int net_pids(struct policy_parser *ps, const struct policy_keydef *k,
 		     const char *v)
 {
 	struct policy_limits *l = &ps->pol->limits;
@@ -20,9 +20,10 @@ static void net_pids(struct policy_parser *ps, const struct policy_keydef *k,
 	if (policy_parse_uint(v, 1, 4194304, &l->pids) < 0)
 		return policy_key_bad(ps, k, "\"%s\" is not an integer from 1 to 4194304", v);
 	l->has_pids = true;
+	return 0;
 }
 
-static void net_nofile(struct policy_parser *ps, const struct policy_keydef *k,
+static int net_nofile(struct policy_parser *ps, const struct policy_keydef *k,
 		       const char *v)
 {
 	struct policy_limits *l = &ps->pol->limits;
@@ -30,9 +31,10 @@ static void net_nofile(struct policy_parser *ps, const struct policy_keydef *k,
 	if (policy_parse_uint(v, 8, 1048576, &l->nofile) < 0)
 		return policy_key_bad(ps, k, "\"%s\" is not an integer from 8 to 1048576", v);
 	l->has_nofile = true;
+	return 0;
 }
 
-static void net_memory(struct policy_parser *ps, const struct policy_keydef *k,
+static int net_memory(struct policy_parser *ps, const struct policy_keydef *k,
 		       const char *v)
 {
 	struct policy_limits *l = &ps->pol->limits;
@@ -42,9 +44,10 @@ static void net_memory(struct policy_parser *ps, const struct policy_keydef *k,
 	if (l->memory < (1ULL << 20))
 		return policy_key_bad(ps, k, "\"%s\" is below the minimum of 1M", v);
 	l->has_memory = true;
+	return 0;
 }
 
-static void net_swap(struct policy_parser *ps, const struct policy_keydef *k,
+static int net_swap(struct policy_parser *ps, const struct policy_keydef *k,
 		     const char *v)
 {
 	struct policy_limits *l = &ps->pol->limits;
@@ -52,9 +55,10 @@ static void net_swap(struct policy_parser *ps, const struct policy_keydef *k,
 	if (policy_parse_size(v, &l->swap) < 0)
 		return policy_key_bad(ps, k, "\"%s\" is not a size (integer with optional K, M or G)", v);
 	l->has_swap = true;
+	return 0;
 }
 
-static void net_cpu(struct policy_parser *ps, const struct policy_keydef *k,
+static int net_cpu(struct policy_parser *ps, const struct policy_keydef *k,
 		    const char *v)
 {
 	struct policy_limits *l = &ps->pol->limits;
@@ -62,9 +66,10 @@ static void net_cpu(struct policy_parser *ps, const struct policy_keydef *k,
 	if (policy_parse_cpu(v, &l->cpu_milli) < 0)
 		return policy_key_bad(ps, k, "\"%s\" is not a CPU count above 0, at most 1024, with at most 3 decimals", v);
 	l->has_cpu = true;
+	return 0;
 }
 
-static void net_mode(struct policy_parser *ps, const struct policy_keydef *k,
+static int net_mode(struct policy_parser *ps, const struct policy_keydef *k,
 		     const char *v)
 {
 	if (strcmp(v, "none") == 0)
@@ -75,9 +80,10 @@ static void net_mode(struct policy_parser *ps, const struct policy_keydef *k,
 		ps->pol->net.mode = POLICY_NET_HOST;
 	else
 		return policy_key_bad(ps, k, "\"%s\" is not one of none, bridge, host", v);
+	return 0;
 }
 
-static void net_bridge(struct policy_parser *ps, const struct policy_keydef *k,
+static int net_bridge(struct policy_parser *ps, const struct policy_keydef *k,
 		       const char *v)
 {
 	size_t n = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -87,9 +93,10 @@ static void net_bridge(struct policy_parser *ps, const struct policy_keydef *k,
 	    strcmp(v, "..") == 0)
 		return policy_key_bad(ps, k, "\"%s\" is not an interface name ([A-Za-z0-9_.-], at most 15)", v);
 	snprintf(ps->pol->net.bridge, sizeof(ps->pol->net.bridge), "%s", v);
+	return 0;
 }
 
-static void net_subnet(struct policy_parser *ps, const struct policy_keydef *k,
+static int net_subnet(struct policy_parser *ps, const struct policy_keydef *k,
 		       const char *v)
 {
 	struct policy_net *n = &ps->pol->net;
@@ -99,9 +106,10 @@ static void net_subnet(struct policy_parser *ps, const struct policy_keydef *k,
 	if (n->prefix < 8 || n->prefix > 30)
 		return policy_key_bad(ps, k, "prefix /%u is outside /8 to /30", n->prefix);
 	n->has_subnet = true;
+	return 0;
 }
 
-static void net_gateway(struct policy_parser *ps, const struct policy_keydef *k,
+static int net_gateway(struct policy_parser *ps, const struct policy_keydef *k,
 			const char *v)
 {
 	struct policy_net *n = &ps->pol->net;
@@ -109,9 +117,10 @@ static void net_gateway(struct policy_parser *ps, const struct policy_keydef *k,
 	if (policy_parse_ipv4(v, &n->gateway) < 0)
 		return policy_key_bad(ps, k, "\"%s\" is not an IPv4 address", v);
 	n->has_gateway = true;
+	return 0;
 }
 
-static void net_dns(struct policy_parser *ps, const struct policy_keydef *k,
+static int net_dns(struct policy_parser *ps, const struct policy_keydef *k,
 		    const char *v)
 {
 	struct policy_net *n = &ps->pol->net;
@@ -137,6 +146,7 @@ static void net_dns(struct policy_parser *ps, const struct policy_keydef *k,
 			return policy_key_bad(ps, k, "\"%s\" is not an IPv4 address", item);
 		n->n_dns++;
 	}
+	return 0;
 }
 
 static int net_per_user(struct policy_parser *ps,

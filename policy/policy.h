@@ -125,7 +125,8 @@ bool policy_target_reserved(const char *path);
 /* ---- parsing (parse.c, validate.c) ----
  * Parse and validate the policy text read from fd (a regular file already
  * opened by the caller). `display` is the file name used in diagnostics;
- * `name` the policy name (may be NULL for --check, then taken from display).
+ * out->name is taken from it when it ends in NAME.ini with a valid NAME
+ * (policy_load sets it from the requested name).
  * Returns 0 when the policy is valid, -1 with every problem in *diags.
  * A policy with any problem is refused as a whole: *out is then zeroed. */
 int policy_parse_fd(int fd, const char *display, struct policy *out,

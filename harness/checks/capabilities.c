@@ -3,6 +3,8 @@
  * capabilities: the five capability sets of the box's process are empty
  * and no_new_privs is set. Reads the shared facts run.
  */
+#include "config.h"
+
 #include "checks.h"
 
 #include <string.h>

@@ -3,6 +3,8 @@
  * cgroupfs: no file under /sys/fs/cgroup inside is writable by the box's
  * user (the probe asks access(W_OK), it never writes).
  */
+#include "config.h"
+
 #include "checks.h"
 
 int chk_cgroupfs(struct hx_ctx *ctx, struct hx_result *res)

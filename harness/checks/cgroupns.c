@@ -3,6 +3,8 @@
  * cgroupns: the box has its own cgroup namespace, so every line of
  * /proc/self/cgroup inside ends in "/" (the box's own root).
  */
+#include "config.h"
+
 #include "checks.h"
 
 #include <string.h>

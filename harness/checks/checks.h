@@ -12,6 +12,7 @@
 #include "../harness.h"
 #include "../host.h"
 #include "../runner.h"
+#include "util.h"
 
 #define CHK_EXPECT(res, bad, cond, ...) \
 	do { \

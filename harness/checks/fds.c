@@ -3,6 +3,8 @@
  * fds: the runner leaks two inheritable fds (/ and the policy dir) into
  * nsrun on purpose; inside, only 0, 1 and 2 may be open.
  */
+#include "config.h"
+
 #include "checks.h"
 
 #include <stdlib.h>

@@ -4,6 +4,8 @@
  * $BOX/$USER/$UID expanded), it has its own UTS namespace, and the host's
  * hostname is what it was when the run began.
  */
+#include "config.h"
+
 #include "checks.h"
 
 #include <string.h>

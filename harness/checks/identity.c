@@ -5,6 +5,8 @@
  * Reads the shared facts run; the expected ids come from the user database
  * on the host.
  */
+#include "config.h"
+
 #include "checks.h"
 
 #include <stdlib.h>

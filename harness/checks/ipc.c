@@ -6,6 +6,8 @@
  * host. The harness removes its own objects, and any of the box's that
  * did reach the host.
  */
+#include "config.h"
+
 #include "checks.h"
 
 #include <errno.h>

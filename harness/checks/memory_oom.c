@@ -6,6 +6,8 @@
  * nsrun exits 137 with its "killed: memory limit" message, the probe did
  * not get far past the limit, and a host bystander process survived.
  */
+#include "config.h"
+
 #include "checks.h"
 
 #include <signal.h>

@@ -7,6 +7,8 @@
  * The host mount is the harness's own (source "nsrh-TOKEN") and is removed
  * at once; it goes on the first of a few rarely used directories.
  */
+#include "config.h"
+
 #include "checks.h"
 
 #include <stdio.h>
@@ -57,7 +59,10 @@ static size_t mprop_leaked(const struct hx_ctx *ctx, const char *before,
 		    strstr(line, HX_PROBE_TARGET " ") == NULL)
 			continue;
 		n++;
-		snprintf(out + used, sz - used, "%s\n", line);
+		if (used + strlen(line) + 2 < sz) {
+			strcpy(out + used, line);
+			strcat(out + used, "\n");
+		}
 		if (l[len] == '\0')
 			break;
 	}

@@ -4,6 +4,8 @@
  * none -> lo; bridge -> lo and eth0; host -> the host's own (same netns).
  * A suite may name the list explicitly.
  */
+#include "config.h"
+
 #include "checks.h"
 
 #include <stdio.h>

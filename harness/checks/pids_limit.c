@@ -6,6 +6,8 @@
  * init and the probe count), the host could still fork meanwhile, and no
  * process of the probe is left on the host once the box has ended.
  */
+#include "config.h"
+
 #include "checks.h"
 
 #include <signal.h>

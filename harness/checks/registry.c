@@ -3,6 +3,8 @@
  * The table of checks in the order they run, and helpers several checks
  * share. No privilege of its own.
  */
+#include "config.h"
+
 #include "checks.h"
 
 #include <stdio.h>

@@ -5,6 +5,8 @@
  * writes follow `writable`: refused for no, allowed and gone in the next
  * box for tmpfs, kept for persistent, and never reaching the host's image.
  */
+#include "config.h"
+
 #include "checks.h"
 
 #include <dirent.h>

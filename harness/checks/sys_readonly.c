@@ -3,6 +3,8 @@
  * sys-readonly: /sys inside is mounted read-only (statvfs ST_RDONLY). The
  * probe never writes to /sys to find out.
  */
+#include "config.h"
+
 #include "checks.h"
 
 #include <string.h>

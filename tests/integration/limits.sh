@@ -65,7 +65,7 @@ pids_leaf() {
 }
 # tnsr ARGS...: nsrun as the test user, bounded in time.
 tnsr() {
-  timeout 60 setpriv --reuid="$TUID" --regid="$TGID" --init-groups --reset-env -- \
+  timeout $((60 * SCALE)) setpriv --reuid="$TUID" --regid="$TGID" --init-groups --reset-env -- \
     "$NSRUN" "$@"
 }
 # Live (non-zombie) processes of the test user whose command matches ERE.
@@ -73,12 +73,14 @@ user_procs() {
   ps -u "$TUID" -o pid=,stat=,args= 2>/dev/null |
     awk -v re="$1" '$2 !~ /^Z/ && $0 ~ re { print $1 }' | tr '\n' ' '
 }
-wait_for() {   # wait_for TENTHS CMD...
-  local n=$1; shift
+SCALE=${NSRUN_TIME_SCALE:-1}   # the VM under emulation sets 10
+wait_for() {   # wait_for TENTHS CMD... (TENTHS scaled by SCALE)
+  local n=$(($1 * SCALE)); shift
   while [ "$n" -gt 0 ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.1; n=$((n - 1)); done
   return 1
 }
 no_leaves() { [ -z "$(leaves "$1")" ]; }
+has_leaves() { [ -n "$(leaves "$1")" ]; }
 no_user_procs() { [ -z "$(user_procs "$1")" ]; }
 host_forks() {   # seconds for N host forks+execs of /bin/true
   local n=$1 t0 t1 i
@@ -95,7 +97,7 @@ host_before=$(host_state)
 
 # --- pids: fork bomb ------------------------------------------------------
 base_ms=$(host_forks 200)
-timeout 60 setpriv --reuid="$TUID" --regid="$TGID" --init-groups --reset-env -- \
+timeout $((60 * SCALE)) setpriv --reuid="$TUID" --regid="$TGID" --init-groups --reset-env -- \
   "$NSRUN" --policy lim-pids lbomb -- /bin/sh -c "$BOMB" >"$TD/bomb.out" 2>&1 &
 BOMB_PID=$!; BG+=("$BOMB_PID")
 maxp=0
@@ -178,7 +180,7 @@ kill9() {
     "$NSRUN" --policy lim-pids "$1" -- /bin/sleep 1234 >/dev/null 2>&1 &
   local p=$!
   BG+=("$p")
-  wait_for 100 test -n "$(leaves "$1")" || return 1
+  wait_for 100 has_leaves "$1" || return 1
   kill -KILL "$p"; wait "$p" 2>/dev/null
   return 0
 }
@@ -202,6 +204,6 @@ fi
 
 # A killed nsrun's init lingers as a zombie until the host's PID 1 reaps it.
 same_state() { [ "$host_before" = "$(host_state)" ]; }
-wait_for 150 same_state
+wait_for 50 same_state
 eq "host state unchanged" "$host_before" "$(host_state)"
 done_testing

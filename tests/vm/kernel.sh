@@ -11,7 +11,7 @@
 #     their dependencies) plus a modules.dep, and a stamp file "complete";
 #   - the package is the one `linux-image-amd64` depends on today, looked up
 #     with apt-cache (offline, from the local package lists); when apt-cache
-#     knows none, the newest complete entry is reused;
+#     knows none or the download fails, the newest complete entry is reused;
 #   - an entry is built under a lock into a temporary directory and renamed,
 #     so a crash never leaves a half entry; entries other than the newest two
 #     are removed.
@@ -106,7 +106,7 @@ vm_build_entry() {
 # vm_kernel_fetch: set VM_KVER, VM_KDIR (cache entry), VM_KPKG. Downloads at
 # most once per kernel version.
 vm_kernel_fetch() {
-  local cache=${NSRUN_VM_CACHE:-/var/cache/nsrun-vm} pv pkg ver entry tmp old
+  local cache=${NSRUN_VM_CACHE:-/var/cache/nsrun-vm} pv pkg ver entry='' tmp old
   install -d -m 0755 -o root -g root "$cache" || return 1
   exec 9>"$cache/.lock"
   flock -w 600 9 || { echo "vm-test: cannot lock $cache" >&2; return 1; }
@@ -117,16 +117,20 @@ vm_kernel_fetch() {
       vm_log "fetching $pkg $ver into $cache (once per kernel version)"
       tmp=$cache/.tmp.$$
       rm -rf "$tmp" "$entry"
-      if ! vm_build_entry "$pkg" "$ver" "$tmp"; then
-        rm -rf "$tmp"; exec 9>&-; return 1
+      if vm_build_entry "$pkg" "$ver" "$tmp"; then
+        mv "$tmp" "$entry"
+      else
+        rm -rf "$tmp"
+        entry=''
+        vm_log "cannot fetch $pkg $ver (stale package lists?)"
       fi
-      mv "$tmp" "$entry"
     fi
-  else
+  fi
+  if [ -z "$entry" ]; then
     entry=$(ls -dt "$cache"/linux-image-*/complete 2>/dev/null | head -n 1)
     entry=${entry%/complete}
-    [ -n "$entry" ] || { echo "vm-test: apt-cache knows no linux-image-amd64 and $cache is empty" >&2; exec 9>&-; return 1; }
-    vm_log "apt-cache knows no kernel package; reusing ${entry##*/}"
+    [ -n "$entry" ] || { echo "vm-test: no kernel package to fetch and $cache is empty" >&2; exec 9>&-; return 1; }
+    vm_log "reusing the cached ${entry##*/}"
   fi
   # Keep the newest two entries.
   for old in $(ls -dt "$cache"/linux-image-* 2>/dev/null | tail -n +3); do

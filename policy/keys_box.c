@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The keys of [box]: hostname (literal or with $BOX/$USER/$UID), the
+ * default command (one normalised absolute path) and the environment
+ * (NAME=VALUE; the value may use $HOME $USER $UID $BOX). Pure parsing
+ * of untrusted text; no privilege.
+ */
+#include "config.h"
+
+#include "internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static int keys_hostname(struct policy_parser *ps,
+			  const struct policy_keydef *k, const char *v)
+{
+	const char *c;
+
+	if (strlen(v) > 63)
+		return policy_key_bad(ps, k, "too long (at most 63 characters)");
+	for (c = v; *c != '\0'; c++) {
+		if (*c == '$') {
+			size_t n = policy_var_len(c + 1);
+
+			if (n == 0 || strncmp(c + 1, "HOME", 4) == 0)
+				return policy_key_bad(ps, k, "only $BOX, $USER and $UID may be used");
+			c += n;
+		} else if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
+			     *c == '-')) {
+			return policy_key_bad(ps, k, "\"%s\": a hostname is a-z, 0-9 and '-'", v);
+		}
+	}
+	snprintf(ps->pol->hostname, sizeof(ps->pol->hostname), "%s", v);
+	return 0;
+}
+
+static int keys_command(struct policy_parser *ps,
+			 const struct policy_keydef *k, const char *v)
+{
+	if (!policy_path_ok(v, false) || strcmp(v, "/") == 0)
+		return policy_key_bad(ps, k, "\"%s\" is not an absolute, normalised path to a program", v);
+	snprintf(ps->pol->command, sizeof(ps->pol->command), "%s", v);
+	return 0;
+}
+
+static int keys_env(struct policy_parser *ps, const struct policy_keydef *k,
+		     const char *v)
+{
+	struct policy *p = ps->pol;
+	size_t n = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			     "0123456789_");
+	const char *c;
+	size_t i;
+
+	if (n == 0 || v[n] != '=' || (v[0] >= '0' && v[0] <= '9'))
+		return policy_key_bad(ps, k, "expected NAME=VALUE with NAME [A-Za-z_][A-Za-z0-9_]*");
+	if (n == 9 && strncmp(v, "container", 9) == 0)
+		return policy_key_bad(ps, k, "\"container\" is set by nsrun");
+	for (c = v + n + 1; *c != '\0'; c++) {
+		if ((unsigned char)*c < 0x20 || (unsigned char)*c >= 0x7f)
+			return policy_key_bad(ps, k, "value is not printable ASCII");
+		if (*c == '$' && policy_var_len(c + 1) == 0)
+			return policy_key_bad(ps, k, "only $HOME, $USER, $UID and $BOX may be used");
+	}
+	for (i = 0; i < p->n_env; i++)
+		if (strncmp(p->env[i], v, n + 1) == 0)
+			return policy_key_bad(ps, k, "%.*s set twice", (int)n, v);
+	if (p->n_env >= POLICY_MAX_ENV)
+		return policy_key_bad(ps, k, "too many variables (at most %d)",
+				      POLICY_MAX_ENV);
+	snprintf(p->env[p->n_env++], POLICY_STR_MAX, "%s", v);
+	return 0;
+}
+
+const struct policy_keydef policy_keys_box[] = {
+	{ SEC_BOX, "hostname", K_HOSTNAME, false, keys_hostname },
+	{ SEC_BOX, "command", K_COMMAND, false, keys_command },
+	{ SEC_BOX, "env", K_ENV, true, keys_env },
+	{ 0, NULL, 0, false, NULL },
+};
