@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * rootfs: a marker file on the host is unreachable; / lists what the
- * policy's rootfs lists (plus mount points of the policy's own mounts);
+ * policy's rootfs lists (plus mount points of the policy's own mounts, and
+ * the user's home that a writable root gets);
  * writes follow `writable`: refused for no, allowed and gone in the next
  * box for tmpfs, kept for persistent, and never reaching the host's image.
  */
@@ -25,6 +26,12 @@ static bool rootfs_mount_top(const struct hx_ctx *ctx, const char *name)
 	size_t i, n = strlen(name);
 
 	if (strcmp(HX_PROBE_TARGET + 1, name) == 0)
+		return true;
+	/* With a writable root nsrun gives the user a home of their own when
+	 * the image has none (nsrun(1), THE BOX). */
+	if (p->writable != POLICY_WRITABLE_NO && ctx->cfg->as.home[0] == '/' &&
+	    strncmp(ctx->cfg->as.home + 1, name, n) == 0 &&
+	    (ctx->cfg->as.home[1 + n] == '/' || ctx->cfg->as.home[1 + n] == '\0'))
 		return true;
 	for (i = 0; i < p->n_binds + p->n_tmpfs; i++) {
 		const char *t = i < p->n_binds ? p->binds[i].target

@@ -139,6 +139,13 @@ writable = tmpfs
 [box]
 hostname = hx-\$USER-\$BOX
 INI
+policy hx-tmpfs-nobody <<INI
+[policy]
+users = nobody
+[rootfs]
+path = $NSRUN_ROOTFS
+writable = tmpfs
+INI
 policy hx-pers <<INI
 [policy]
 users = $TUSER
@@ -165,6 +172,14 @@ match "TAP: plan" '^1\.\.48$' "$out"
 match "summary table at the end" '^# [0-9]+ passed, 0 failed, 3 skipped' "$out"
 t "JUnit is well-formed XML" python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$T/j.xml"
 match "JUnit counts" 'tests="48" failures="0" errors="0" skipped="3"' "$(cat "$T/j.xml")"
+
+# The default --as user (nobody, home /nonexistent) on a writable root:
+# nsrun gives it a home in the overlay; the rootfs check must allow that.
+out=$(timeout 300 "$HARNESS" --nsrun "$NSRUN" --probe "$PROBE" --only rootfs,identity,pid1 \
+      hx-tmpfs-nobody 2>&1)
+rc=$?
+diag "$out"
+eq "real nsrun as nobody on a writable root: exit 0" 0 "$rc"
 
 # A bridged box, in a network namespace of this test's own.
 unshare --net -- sleep 3600 &
