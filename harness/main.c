@@ -233,10 +233,12 @@ int main(int argc, char **argv)
 		setup_cleanup(&cfg);
 		return 2;
 	}
-	rs = calloc(nt * hx_n_checks, sizeof(*rs));
+	rs = calloc(nt * hx_n_checks + 1, sizeof(*rs));
 	if (rs == NULL || setup_marker(&cfg, &err) < 0) {
+		int had = rs != NULL;
+		free(rs);
 		setup_cleanup(&cfg);
-		return main_fail("setup", rs ? &err : NULL);
+		return main_fail("setup", had ? &err : NULL);
 	}
 	n = main_run(&cfg, ts, nt, rs);
 	for (i = 0; i < n; i++)

@@ -172,7 +172,10 @@ static int suite_section(struct suite_parser *p, const char *section)
 	struct suite_run *r;
 	size_t i;
 
-	snprintf(p->section, sizeof(p->section), "%s", section);
+	size_t n = strnlen(section, sizeof(p->section) - 1);
+
+	memcpy(p->section, section, n);   /* section names are short; cut if not */
+	p->section[n] = '\0';
 	p->run = NULL;
 	if (strcmp(section, "harness") == 0)
 		return 1;

@@ -105,6 +105,42 @@ int caps_drop(const struct nsr_plan *plan, struct nsr_err *err)
 	return verify_dropped(plan, err);
 }
 
+int caps_guard_begin(struct caps_guard *g, struct nsr_err *err)
+{
+	sigset_t stops;
+	uid_t r, e, sv;
+
+	g->on = false;
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGTSTP);
+	sigaddset(&stops, SIGTTIN);
+	sigaddset(&stops, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &stops, &g->old);
+	if (getresuid(&r, &e, &sv) < 0 || e != 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot guard the lock");
+	g->ruid = r;
+	/* ruid 0 (suid is 0 already): kill(2) from the caller now fails. */
+	if (setresuid(0, 0, 0) < 0) {
+		sigprocmask(SIG_SETMASK, &g->old, NULL);
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot guard the lock");
+	}
+	g->on = true;
+	return 0;
+}
+
+int caps_guard_end(struct caps_guard *g, struct nsr_err *err)
+{
+	int rc = 0;
+
+	if (!g->on)
+		return 0;
+	g->on = false;
+	if (setresuid(g->ruid, 0, 0) < 0)
+		rc = nsr_err_set(err, NSR_E_SETUP, errno, "cannot leave the lock guard");
+	sigprocmask(SIG_SETMASK, &g->old, NULL);
+	return rc;
+}
+
 int caps_drop_to_caller(struct nsr_err *err)
 {
 	uid_t uid = getuid();

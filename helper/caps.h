@@ -3,6 +3,9 @@
 #ifndef NSR_CAPS_H
 #define NSR_CAPS_H
 
+#include <signal.h>
+#include <stdbool.h>
+
 #include "plan.h"
 
 /* Check file access as the user for a while: groups, fsgid, fsuid. */
@@ -12,6 +15,19 @@ int caps_user_fs_end(struct nsr_err *err);
 /* One way: the user's groups, gid, uid; every capability set empty,
  * bounding set cleared, ambient cleared, no_new_privs; then verify. */
 int caps_drop(const struct nsr_plan *plan, struct nsr_err *err);
+
+/* The supervisor's real uid is the caller's, so the caller may signal it,
+ * stop it included. Around sections that hold locks other users depend on
+ * (the lease file, other users' box locks during gc) the guard makes the
+ * real uid 0 and blocks the stop signals, so no caller can freeze nsrun
+ * while it holds them. Returns -1 if the ids cannot be switched. */
+struct caps_guard {
+	sigset_t old;
+	uid_t ruid;
+	bool on;
+};
+int caps_guard_begin(struct caps_guard *g, struct nsr_err *err);
+int caps_guard_end(struct caps_guard *g, struct nsr_err *err);
 
 /* For --check: become the caller for good (no privilege needed to lint). */
 int caps_drop_to_caller(struct nsr_err *err);

@@ -138,7 +138,7 @@ int cg_gc_match(enum cg_mode mode, const char *lock_dir, const char *prefix,
 		for (int i = 0; i < n; i++) {
 			nsr_cleanup_fd int lock_fd = -1;
 			struct cg_box cg;
-			if ((prefix && strncmp(names[i], prefix, strlen(prefix))) ||
+			if ((prefix && strncmp(names[i], prefix, strlen(prefix)) != 0) ||
 			    cg_gc_orphan(lock_dfd, parents[p], names[i], &lock_fd) != 1)
 				continue;
 			/* Every hierarchy's leaf of that name goes at once;

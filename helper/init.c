@@ -96,8 +96,12 @@ void init_run(const struct nsr_plan *plan, int err_fd)
 		/* Dispositions are default already (sanitize, then the box child);
 		 * exec keeps the mask, so only the mask needs resetting. */
 		sigprocmask(SIG_UNBLOCK, &set, NULL);
-		if (chdir(plan->home) < 0 && chdir("/") < 0)
+		if (chdir(plan->home) < 0 && chdir("/") < 0) {
+			struct nsr_err e;
+			nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter / of the box as %s", plan->user);
+			nsr_write_all(err_fd, &e, sizeof(e));
 			_exit(125);
+		}
 		exec_payload(plan, err_fd);
 	}
 	close(err_fd);

@@ -87,9 +87,12 @@ int lock_box(const char *statedir, uid_t uid, const char *box, struct nsr_lock *
 		if (fd < 0)
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open lock %s", lk->path);
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-			if (errno == EWOULDBLOCK)
+			int e = errno;
+			if (e == EWOULDBLOCK)
 				return nsr_err_set(err, NSR_E_BUSY, 0, "box is already running");
-			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot lock %s", lk->path);
+			/* Nobody holds it (we could not even try): do not leave it. */
+			unlinkat(dfd, name, 0);
+			return nsr_err_set(err, NSR_E_SETUP, e, "cannot lock %s", lk->path);
 		}
 		if (fstat(fd, &a) < 0)
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot stat lock");

@@ -81,7 +81,8 @@ static int sanitize_fds(struct nsr_err *err)
 
 /* For nsrun's own work: every soft limit up to its hard limit, core dumps
  * off. Hard limits are never lowered (without CAP_SYS_RESOURCE we could
- * not give the caller theirs back) and never need raising. */
+ * not give the caller theirs back); only RLIMIT_FSIZE is lifted when it can
+ * be, and below 64 fds nsrun refuses rather than half-work. */
 static int sanitize_rlimits(struct nsr_inherited *inh, struct nsr_err *err)
 {
 	int r;
@@ -94,6 +95,14 @@ static int sanitize_rlimits(struct nsr_inherited *inh, struct nsr_err *err)
 			continue;   /* do not hand out scheduling privileges */
 		want.rlim_max = inh->rlim[r].rlim_max;
 		want.rlim_cur = r == RLIMIT_CORE ? 0 : want.rlim_max;
+		/* Files nsrun writes (leases, generated /etc files) must not be
+		 * cut by the caller's limit: lift it when we may (as euid 0 with
+		 * CAP_SYS_RESOURCE); the payload gets the caller's back. */
+		if (r == RLIMIT_FSIZE) {
+			struct rlimit inf = { RLIM_INFINITY, RLIM_INFINITY };
+			if (setrlimit(r, &inf) == 0)
+				continue;
+		}
 		setrlimit(r, &want);
 	}
 	if (getrlimit(RLIMIT_NOFILE, &inh->self_nofile) < 0 || inh->self_nofile.rlim_cur < NSR_MIN_NOFILE)

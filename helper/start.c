@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "box.h"
+#include "caps.h"
 #include "cgroup.h"
 #include "ipam.h"
 #include "lock.h"
@@ -64,8 +65,13 @@ static void start_undo(const struct nsr_plan *plan, const struct start_paths *pa
 		net_link_del(s->host_if, NULL);   /* usually gone with the netns */
 	if (s->have_cg)
 		cg_destroy(&s->cg, NULL);
-	if (s->have_lease)
-		ipam_release(paths->statedir, plan->net.bridge, s->addr, NULL);
+	if (s->have_lease) {
+		struct caps_guard g;
+		if (caps_guard_begin(&g, NULL) == 0) {
+			ipam_release(paths->statedir, plan->net.bridge, s->addr, NULL);
+			caps_guard_end(&g, NULL);
+		}
+	}
 	lock_release(&s->lock);
 }
 
@@ -129,6 +135,7 @@ static void human_size(uint64_t b, char *out, size_t sz)
 static int host_side(const struct nsr_plan *plan, const struct start_paths *paths,
 		     struct start_state *s, struct nsr_err *err)
 {
+	struct caps_guard g;
 	enum cg_mode mode;
 
 	if (lock_box(paths->statedir, plan->uid, plan->box, &s->lock, err) < 0)
@@ -139,18 +146,31 @@ static int host_side(const struct nsr_plan *plan, const struct start_paths *path
 		mode = cg_detect();
 		if (mode == CG_MODE_NONE)
 			return nsr_err_set(err, NSR_E_SETUP, 0, "the policy sets limits but this host has no usable cgroup controllers");
-		/* Leaves of boxes whose supervisor died (kill -9) go now. */
-		if (nsr_fmt(lockdir, sizeof(lockdir), "%s/locks", paths->statedir) == 0)
+		/* Leaves of boxes whose supervisor died (kill -9) go now. gc
+		 * briefly locks other users' box locks: guarded. */
+		if (nsr_fmt(lockdir, sizeof(lockdir), "%s/locks", paths->statedir) == 0) {
+			if (caps_guard_begin(&g, err) < 0)
+				return -1;
 			cg_gc(mode, lockdir, NULL);
+			if (caps_guard_end(&g, err) < 0)
+				return -1;
+		}
 		if (cg_create(&s->cg, mode, plan->uid, plan->box, &plan->limits, err) < 0)
 			return -1;
 		s->have_cg = true;
 	}
 	if (plan->net.mode == POLICY_NET_BRIDGE) {
-		if (ipam_acquire(paths->statedir, plan->net.bridge, plan->net.subnet, plan->net.prefix,
-				 plan->net.gateway, plan->uid,
-				 plan->net.has_per_user ? plan->net.per_user : 0, plan->box,
-				 &s->addr, err) < 0)
+		/* The lease file is shared by every user of the bridge. */
+		if (caps_guard_begin(&g, err) < 0)
+			return -1;
+		int r = ipam_acquire(paths->statedir, plan->net.bridge, plan->net.subnet, plan->net.prefix,
+				     plan->net.gateway, plan->uid,
+				     plan->net.has_per_user ? plan->net.per_user : 0, plan->box,
+				     &s->addr, err);
+		struct nsr_err e2;
+		if (caps_guard_end(&g, r < 0 ? &e2 : err) < 0 && r == 0)
+			return -1;
+		if (r < 0)
 			return -1;
 		s->have_lease = true;
 		if (net_veth_names(getpid(), s->host_if, s->peer_if) < 0)

@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Denial of service from a box, under a policy WITH pids and memory
+# limits: a fork bomb, memory exhaustion, tmpfs / overlay / /dev/shm fill;
+# many boxes at once; long-running boxes ended by their owner (and not by
+# anyone else). Meanwhile the host keeps forking, another user's box runs
+# normally, and nothing is left behind.
+. "$(dirname "$0")/hlib.sh"
+[ "$CGMODE" != none ] || bail "no cgroup controllers (cgroup: none): limits cannot be tested"
+
+LIM="[limits]
+pids = 64
+memory = 64M
+swap = 0"
+hpolicy hdos "writable = tmpfs" "$LIM"
+hpolicy hdos-free            # the other user's box: no limits
+host_ok() {   # the host forks 50 processes within 5 s
+  timeout 5 bash -c 'for i in $(seq 50); do /bin/true || exit 1; done'
+}
+descendants_of() { local c; for c in $(pgrep -P "$1"); do descendants_of "$c"; echo "$c"; done; }
+other_box_ok() {
+  [ "$(timeout 20 setpriv --reuid="$TUSER2" --regid="$(id -g "$TUSER2")" --init-groups --reset-env -- \
+    "$NSRUN" -p hdos-free hdos-other -- /bin/echo alive 2>&1)" = alive ]
+}
+
+# ---- fork bomb
+hbg "$TUSER" -p hdos hbomb -- /hbin/probe forkbomb 8
+sup=$H_BG
+sleep 2
+t "fork bomb: the host keeps forking" host_ok
+t "fork bomb: another user's box runs normally" other_box_ok
+n=$(pgrep -u "$TUSER" | wc -l)
+[ "$n" -le 70 ] && ok "fork bomb: held at the pids limit ($n processes of the user)" ||
+  not_ok "fork bomb: held at the pids limit" "$n processes"
+t "fork bomb: the owner ends it with SIGTERM to the payload's init" run_as "$TUSER" kill -TERM "$(pgrep -P "$(pgrep -P "$sup" | head -1)" | head -1)"
+wait "$sup" 2>/dev/null
+t "fork bomb: every process of it is gone" user_procs_gone
+same_state "fork bomb: host state back as before"
+
+# ---- memory
+out=$(nsr -p hdos hmem -- /hbin/probe eatmem 1024 2>&1); rc=$?
+eq "memory: the eater is killed by the limit (137)" 137 "$rc"
+match "memory: nsrun says so" 'nsrun: hmem: killed: memory limit \(64M\) exceeded' "$out"
+t "memory: the host keeps forking" host_ok
+t "memory: another user's box runs normally" other_box_ok
+
+# ---- tmpfs, overlay upper (writable = tmpfs) and /dev/shm fill
+for f in /tmp/fill /fill /dev/shm/fill; do
+  before=$(awk '/MemAvailable/ {print $2}' /proc/meminfo)
+  out=$(timeout 60 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
+    "$NSRUN" -p hdos hfill -- /bin/sh -c "dd if=/dev/zero of=$f bs=1M count=2048 2>&1 | tail -1; ls -l $f" 2>&1); rc=$?
+  [ "$rc" != 0 ] || grep -Eq 'No space|memory|Killed|Cannot allocate' <<<"$out" ||
+    [ "$(awk '{print $5}' <<<"$(tail -1 <<<"$out")")" -lt $((80 * 1024 * 1024)) ] 2>/dev/null &&
+    ok "fill $f: stopped near the memory limit (rc $rc)" || not_ok "fill $f: stopped near the memory limit" "$out"
+  sleep 0.5
+  after=$(awk '/MemAvailable/ {print $2}' /proc/meminfo)
+  [ $((before - after)) -lt 204800 ] && ok "fill $f: host memory back after the box (Δ $(( (before - after) / 1024 )) MiB)" ||
+    not_ok "fill $f: host memory back after the box" "before $before after $after kB"
+done
+t "fills: the host keeps forking" host_ok
+same_state "memory and fills: host state back as before"
+
+# ---- many boxes at once (one user), one name many times
+for i in $(seq 40); do hbg "$TUSER" -p hdos "hmany$i" -- /bin/sleep 3; done
+sleep 1
+t "40 boxes at once: the host keeps forking" host_ok
+t "40 boxes at once: another user's box runs normally" other_box_ok
+fails=0
+for p in "${H_PIDS[@]: -40}"; do wait "$p" 2>/dev/null; rc=$?; [ "$rc" = 0 ] || [ "$rc" = 125 ] || fails=$((fails + 1)); done
+eq "40 boxes at once: each ran or was refused cleanly" 0 "$fails"
+res=$(run_as "$TUSER" bash -c 'ps=(); for i in $(seq 20); do "$1" -p hdos hsame -- /bin/sleep 2 >/dev/null 2>&1 & ps+=($!); done; for p in "${ps[@]}"; do wait "$p"; echo $?; done' _ "$NSRUN" | sort | uniq -c | awk '{print $2 ":" $1}' | tr '\n' ' ')
+eq "20 starts of one box name at once: one runs, 19 refused" "0:1 125:19 " "$res"
+same_state "many boxes: host state back as before"
+
+# ---- long-running boxes ended by their owner; not by anyone else
+hbg "$TUSER" -p hdos hlong -- /bin/sleep 1000
+sup=$H_BG; init=$(wait_child_of "$sup"); sleep 0.3
+tf "another user cannot signal the box's supervisor" run_as "$TUSER2" kill -TERM "$sup"
+tf "another user cannot signal the box's init" run_as "$TUSER2" kill -KILL "${init:-1}"
+t "the owner's SIGTERM to the supervisor is forwarded" run_as "$TUSER" kill -TERM "$sup"
+wait "$sup" 2>/dev/null; rc=$?
+eq "the box ended by SIGTERM (143)" 143 "$rc"
+t "nothing of the box is left" user_procs_gone
+hbg "$TUSER" -p hdos hlong -- /bin/sleep 1000
+sup=$H_BG; wait_child_of "$sup" >/dev/null; sleep 0.3
+t "the owner's SIGKILL to the supervisor" run_as "$TUSER" kill -KILL "$sup"
+{ wait "$sup"; } 2>/dev/null
+t "after SIGKILL of the supervisor the box dies too" user_procs_gone
+out=$(nsr -p hdos hlong -- /bin/echo again 2>&1)
+eq "the next start of that box works (leftovers collected)" again "$out"
+gc
+same_state "long-running boxes: host state back as before"
+# ---- a frozen supervisor must not lock other users out of the network.
+# A user may SIGSTOP their own supervisor (its real uid is theirs), at any
+# moment, forever. If that moment is inside the lease file's critical
+# section (flock held), every other user's bridged start waits on the
+# lock, then fails (125, "cannot lock .../leases/BRIDGE"). The user needs luck to hit the window; the test removes the luck
+# (strace, as root, stops the supervisor at its rename of the lease file,
+# which is the state a well-timed SIGSTOP from the user leaves). Another
+# user's bridged box must still start.
+if command -v strace >/dev/null; then
+  unshare --net -- sleep 100000 &
+  NH=$!; H_PIDS+=("$NH"); sleep 0.3
+  NNS=/proc/$NH/ns/net
+  nsenter --net="$NNS" -- sh -c 'ip link set lo up && ip link add nsdos0 type bridge &&
+    ip addr add 10.90.0.1/24 dev nsdos0 && ip link set nsdos0 up'
+  H_CLEAN+=("$STATEDIR/leases/nsdos0")
+  hpolicy hdos-net "" "[network]
+mode = bridge
+bridge = nsdos0
+subnet = 10.90.0.0/24
+gateway = 10.90.0.1"
+  t "user can SIGSTOP their own supervisor (its real uid is theirs)" bash -c "
+    setpriv --reuid=$TUSER --regid=$TGID --init-groups --reset-env -- '$NSRUN' -p hdos x -- /bin/sleep 3 >/dev/null 2>&1 &
+    p=\$!; sleep 0.5; setpriv --reuid=$TUSER --regid=$TGID --init-groups -- kill -STOP \$p; r=\$?
+    kill -CONT \$p; kill -TERM \$p; wait \$p; exit \$r"
+  # The supervisor's first write(2) is the new lease table, between its
+  # flock of the lease file and the rename: stop it right there.
+  nsenter --net="$NNS" -- strace -qq -o /dev/null -u "$TUSER" -e trace=write \
+    -e inject=write:signal=SIGSTOP:when=1 "$NSRUN" -p hdos-net hfrozen -- /bin/sleep 1 \
+    >/dev/null 2>&1 &
+  frozen=$!; H_PIDS+=("$frozen")
+  sleep 1.5
+  fsup=$(pgrep -P "$frozen" | head -1)
+  diag "frozen supervisor $fsup: $(grep State "/proc/$fsup/status" 2>/dev/null)"
+  start=$(date +%s)
+  out=$(timeout 30 nsenter --net="$NNS" -- setpriv --reuid="$TUSER2" --regid="$(id -g "$TUSER2")" \
+    --init-groups --reset-env -- "$NSRUN" -p hdos-net hother -- /bin/echo started 2>&1); rc=$?
+  took=$(( $(date +%s) - start ))
+  eq "another user's bridged box starts while a supervisor is frozen in the lease file (took ${took}s)" \
+    "0 started" "$rc $out"
+  for p in $(descendants_of "$frozen"); do kill -CONT "$p" 2>/dev/null; done
+  sleep 2
+  kill -TERM "$frozen" 2>/dev/null; { wait "$frozen"; } 2>/dev/null
+  user_procs_gone; gc
+  kill "$NH" 2>/dev/null; { wait "$NH"; } 2>/dev/null
+  rm -f "$STATEDIR/leases/nsdos0"
+else
+  skip "bridged starts survive a frozen supervisor" "strace missing"
+fi
+same_state "host state back as before at the end"
+done_testing

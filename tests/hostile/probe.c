@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Attacks run INSIDE a box by the hostile suite (tests/hostile). Built
+ * static, so it runs on any image. Unprivileged; every attempt prints one
+ * line "NAME: ok" or "NAME: denied (errno)"; the tests decide what passes.
+ *   probe ids | suid | status | tiocsti | exe | fds | eatmem MB | forkbomb SECONDS
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int report(const char *what, long rc)
+{
+	if (rc < 0)
+		printf("%s: denied (%s)\n", what, strerrorname_np(errno));
+	else
+		printf("%s: ok\n", what);
+	fflush(stdout);
+	return rc < 0 ? 0 : 1;
+}
+
+static int try_open(const char *what, const char *path, int flags)
+{
+	int fd = open(path, flags);
+	int r = report(what, fd);
+
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static int ids(void)
+{
+	uid_t r, e, s;
+	gid_t rg, eg, sg;
+
+	getresuid(&r, &e, &s);
+	getresgid(&rg, &eg, &sg);
+	printf("uid=%u,%u,%u gid=%u,%u,%u\n", r, e, s, rg, eg, sg);
+	return 0;
+}
+
+/* A setuid-root copy of this binary must still run as the caller. */
+static int suid(void)
+{
+	int got = 0;
+
+	ids();
+	got += report("setuid0", setuid(0));
+	got += report("setresuid0", setresuid(0, 0, 0));
+	got += report("setgid0", setgid(0));
+	got += try_open("open-shadow", "/etc/shadow", O_RDONLY);
+	printf("euid-now=%u\n", geteuid());
+	return got ? 1 : 0;
+}
+
+/* Push "echo INJECTED" into the terminal on fds 0-2 and /dev/tty, as
+ * plain ioctl, with high bits set in the request (CVE-2017-5226), through
+ * the i386 entry point, and TIOCLINUX paste. */
+static int tiocsti(void)
+{
+	static const char cmd[] = "echo INJECTED\n";
+	int fds[4] = { 0, 1, 2, open("/dev/tty", O_RDWR | O_NOCTTY) };
+	char what[64];
+	int got = 0, i;
+
+	for (i = 0; i < 4; i++) {
+		if (fds[i] < 0) {
+			printf("tiocsti-fd%d: denied (no tty)\n", i);
+			continue;
+		}
+		snprintf(what, sizeof(what), "tiocsti-fd%d", i);
+		got += report(what, ioctl(fds[i], TIOCSTI, &cmd[0]));
+		snprintf(what, sizeof(what), "tiocsti-highbits-fd%d", i);
+		got += report(what, syscall(SYS_ioctl, fds[i], (unsigned long)TIOCSTI | (1UL << 32), &cmd[1]));
+		char sub[2] = { 3, 0 };   /* TIOCL_PASTESEL */
+		snprintf(what, sizeof(what), "tioclinux-fd%d", i);
+		got += report(what, ioctl(fds[i], TIOCLINUX, sub));
+		long r;
+		/* i386 ioctl(fd, TIOCSTI, p) through int 0x80 */
+		__asm__ volatile("int $0x80" : "=a"(r)
+				 : "a"(54), "b"(fds[i]), "c"(TIOCSTI), "d"(&cmd[2]) : "memory");
+		snprintf(what, sizeof(what), "tiocsti-i386-fd%d", i);
+		if (r < 0) {
+			errno = (int)-r;
+			r = -1;
+		}
+		got += report(what, r);
+		/* x32 ioctl: the filter refuses the whole x32 ABI */
+		snprintf(what, sizeof(what), "tiocsti-x32-fd%d", i);
+		got += report(what, syscall(__NR_ioctl | 0x40000000, fds[i], TIOCSTI, &cmd[3]));
+	}
+	return got ? 1 : 0;
+}
+
+/* CVE-2019-5736 class: the box's init is nsrun; its exe, mem, fds and root
+ * must be out of reach. */
+static int exe(void)
+{
+	int got = 0;
+	char buf[256];
+
+	got += try_open("proc1-exe-rdonly", "/proc/1/exe", O_RDONLY);
+	got += try_open("proc1-exe-wronly", "/proc/1/exe", O_WRONLY);
+	got += try_open("proc1-exe-path", "/proc/1/exe", O_PATH);
+	got += try_open("proc1-mem", "/proc/1/mem", O_RDWR);
+	got += try_open("proc1-environ", "/proc/1/environ", O_RDONLY);
+	got += report("proc1-root", readlink("/proc/1/root", buf, sizeof(buf)));
+	got += report("proc1-cwd", readlink("/proc/1/cwd", buf, sizeof(buf)));
+	got += try_open("proc1-fd", "/proc/1/fd", O_RDONLY | O_DIRECTORY);
+	got += report("ptrace-attach-1", ptrace(PTRACE_ATTACH, 1, 0, 0));
+	got += report("ptrace-seize-1", ptrace(PTRACE_SEIZE, 1, 0, 0));
+	return got ? 1 : 0;
+}
+
+static int fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *de;
+	int self = d ? dirfd(d) : -1;
+
+	if (d == NULL)
+		return 2;
+	while ((de = readdir(d)) != NULL) {
+		char p[300], t[512];
+		ssize_t n;
+
+		if (de->d_name[0] == '.' || atoi(de->d_name) == self)
+			continue;
+		snprintf(p, sizeof(p), "/proc/self/fd/%s", de->d_name);
+		n = readlink(p, t, sizeof(t) - 1);
+		t[n < 0 ? 0 : n] = '\0';
+		struct stat st;
+		if (stat(p, &st) == 0 && S_ISCHR(st.st_mode))
+			printf("fd %s -> %s char %u:%u\n", de->d_name, t, major(st.st_rdev), minor(st.st_rdev));
+		else
+			printf("fd %s -> %s\n", de->d_name, t);
+	}
+	closedir(d);
+	char cwd[512];
+	printf("cwd %s\n", getcwd(cwd, sizeof(cwd)) ? cwd : "?");
+	return 0;
+}
+
+/* Our own credentials, as the kernel reports them. */
+static int status(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+
+	if (f == NULL)
+		return 2;
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "Cap", 3) == 0 || strncmp(line, "NoNewPrivs", 10) == 0 ||
+		    strncmp(line, "Seccomp:", 8) == 0 || strncmp(line, "Uid", 3) == 0 ||
+		    strncmp(line, "Gid", 3) == 0 || strncmp(line, "Groups", 6) == 0)
+			fputs(line, stdout);
+	fclose(f);
+	return 0;
+}
+
+static int eatmem(long mb)
+{
+	long i;
+
+	for (i = 0; i < mb; i++) {
+		char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED) {
+			printf("eatmem: stopped at %ld MiB (%s)\n", i, strerrorname_np(errno));
+			return 1;
+		}
+		memset(p, 0x5a, 1 << 20);
+	}
+	printf("eatmem: got %ld MiB\n", mb);
+	return 0;
+}
+
+static int forkbomb(int seconds)
+{
+	long made = 0;
+	int fails = 0;
+
+	alarm((unsigned)seconds);
+	for (;;) {
+		pid_t p = fork();
+		if (p == 0) {
+			pause();
+			_exit(0);
+		}
+		if (p > 0)
+			made++;
+		else if (++fails == 1000) {
+			printf("forkbomb: %ld children, then %s\n", made, strerrorname_np(errno));
+			fflush(stdout);
+			pause();
+		}
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return 2;
+	if (strcmp(argv[1], "ids") == 0)
+		return ids();
+	if (strcmp(argv[1], "suid") == 0)
+		return suid();
+	if (strcmp(argv[1], "status") == 0)
+		return status();
+	if (strcmp(argv[1], "tiocsti") == 0)
+		return tiocsti();
+	if (strcmp(argv[1], "exe") == 0)
+		return exe();
+	if (strcmp(argv[1], "fds") == 0)
+		return fds();
+	if (strcmp(argv[1], "eatmem") == 0 && argc > 2)
+		return eatmem(atol(argv[2]));
+	if (strcmp(argv[1], "forkbomb") == 0 && argc > 2)
+		return forkbomb(atoi(argv[2]));
+	return 2;
+}
