@@ -152,7 +152,7 @@ void box_child(const struct box_ctx *ctx)
 	if (caps_drop(p, &err) < 0)
 		box_fail(ctx, &err);
 	arm_parent_death(ctx);
-	if (caps_seccomp_tty(&err) < 0)
+	if (caps_seccomp(p->deny_userns, &err) < 0)
 		box_fail(ctx, &err);
 	close(ctx->go_fd);
 	init_run(p, ctx->err_fd);

@@ -15,7 +15,9 @@
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -156,32 +158,71 @@ int caps_drop_to_caller(struct nsr_err *err)
 }
 
 #define ARG_LO(n) (offsetof(struct seccomp_data, args[n]))
+#define LD_ABS(off) ((struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off)))
+#define JUMP(op, k, t, f) ((struct sock_filter)BPF_JUMP(BPF_JMP | (op) | BPF_K, (k), (t), (f)))
+#define RET(v) ((struct sock_filter)BPF_STMT(BPF_RET | BPF_K, (v)))
 
-int caps_seccomp_tty(struct nsr_err *err)
+/* The filter is a list of self-contained rules; each falls through to the
+ * next one when it does not match, so every jump is local and short. */
+struct filter {
+	struct sock_filter f[96];
+	unsigned short n;
+};
+
+/* arch == a && nr >= lo: ret */
+static void rule_nr_from(struct filter *p, uint32_t a, uint32_t lo, uint32_t ret)
 {
-	/* ioctl's request is an unsigned int: compare the low 32 bits only,
-	 * so high bits cannot sneak TIOCSTI past (CVE-2017-5226). x32 calls
-	 * are refused; i386 ioctl is checked like x86_64's. */
-	struct sock_filter f[] = {
-		/*  0 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
-		/*  1 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 0, 5),
-		/*  2 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		/*  3 */ BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
-		/*  4 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
-		/*  5 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 4, 0),
-		/*  6 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-		/*  7 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_I386, 0, 6),
-		/*  8 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-		/*  9 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 54 /* i386 ioctl */, 0, 4),
-		/* 10 */ BPF_STMT(BPF_LD | BPF_W | BPF_ABS, ARG_LO(1)),
-		/* 11 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCSTI, 1, 0),
-		/* 12 */ BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCLINUX, 0, 1),
-		/* 13 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		/* 14 */ BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { .len = NSR_ARRAY_SIZE(f), .filter = f };
+	p->f[p->n++] = LD_ABS(offsetof(struct seccomp_data, arch));
+	p->f[p->n++] = JUMP(BPF_JEQ, a, 0, 3);
+	p->f[p->n++] = LD_ABS(offsetof(struct seccomp_data, nr));
+	p->f[p->n++] = JUMP(BPF_JGE, lo, 0, 1);
+	p->f[p->n++] = RET(ret);
+}
 
+/* arch == a && nr == nr && (low 32 bits of arg) op k: ret. Only the low
+ * word is compared: ioctl's request and clone's flags are read as 32-bit
+ * values by the kernel, so high bits cannot sneak past (CVE-2017-5226). */
+static void rule_arg(struct filter *p, uint32_t a, uint32_t nr, int arg, uint16_t op,
+		     uint32_t k, uint32_t ret)
+{
+	p->f[p->n++] = LD_ABS(offsetof(struct seccomp_data, arch));
+	p->f[p->n++] = JUMP(BPF_JEQ, a, 0, 5);
+	p->f[p->n++] = LD_ABS(offsetof(struct seccomp_data, nr));
+	p->f[p->n++] = JUMP(BPF_JEQ, nr, 0, 3);
+	p->f[p->n++] = LD_ABS(ARG_LO(arg));
+	p->f[p->n++] = JUMP(op, k, 0, 1);
+	p->f[p->n++] = RET(ret);
+}
+
+#define X86_64 AUDIT_ARCH_X86_64
+#define I386 AUDIT_ARCH_I386
+#define DENY(e) (SECCOMP_RET_ERRNO | (e))
+
+int caps_seccomp(bool deny_userns, struct nsr_err *err)
+{
+	struct filter p = { .n = 0 };
+	struct sock_fprog prog;
+
+	/* x32 system calls are refused outright (the kernel usually has none). */
+	rule_nr_from(&p, X86_64, 0x40000000, DENY(ENOSYS));
+	rule_arg(&p, X86_64, __NR_ioctl, 1, BPF_JEQ, TIOCSTI, DENY(EPERM));
+	rule_arg(&p, X86_64, __NR_ioctl, 1, BPF_JEQ, TIOCLINUX, DENY(EPERM));
+	rule_arg(&p, I386, 54 /* ioctl */, 1, BPF_JEQ, TIOCSTI, DENY(EPERM));
+	rule_arg(&p, I386, 54, 1, BPF_JEQ, TIOCLINUX, DENY(EPERM));
+	if (deny_userns) {
+		/* clone3 passes its flags in memory seccomp cannot read: ENOSYS
+		 * makes libc fall back to clone, whose flags it can. */
+		rule_arg(&p, X86_64, __NR_clone, 0, BPF_JSET, CLONE_NEWUSER, DENY(EPERM));
+		rule_arg(&p, X86_64, __NR_unshare, 0, BPF_JSET, CLONE_NEWUSER, DENY(EPERM));
+		rule_arg(&p, X86_64, 435 /* clone3 */, 0, BPF_JGE, 0, DENY(ENOSYS));
+		rule_arg(&p, I386, 120 /* clone */, 0, BPF_JSET, CLONE_NEWUSER, DENY(EPERM));
+		rule_arg(&p, I386, 310 /* unshare */, 0, BPF_JSET, CLONE_NEWUSER, DENY(EPERM));
+		rule_arg(&p, I386, 435 /* clone3 */, 0, BPF_JGE, 0, DENY(ENOSYS));
+	}
+	p.f[p.n++] = RET(SECCOMP_RET_ALLOW);
+	prog.len = p.n;
+	prog.filter = p.f;
 	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot install the terminal filter");
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot install the seccomp filter");
 	return 0;
 }

@@ -32,8 +32,9 @@ int caps_guard_end(struct caps_guard *g, struct nsr_err *err);
 /* For --check: become the caller for good (no privilege needed to lint). */
 int caps_drop_to_caller(struct nsr_err *err);
 
-/* Deny TIOCSTI and TIOCLINUX (terminal input injection) with seccomp.
- * Needs no_new_privs already set. */
-int caps_seccomp_tty(struct nsr_err *err);
+/* The box's seccomp filter: TIOCSTI and TIOCLINUX (terminal input
+ * injection) always fail; with deny_userns, so does every way to a new user
+ * namespace. Needs no_new_privs already set. */
+int caps_seccomp(bool deny_userns, struct nsr_err *err);
 
 #endif

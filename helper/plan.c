@@ -171,6 +171,7 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 			return -1;
 	}
 
+	plan->deny_userns = pol->deny_userns;
 	plan->interactive = caller->interactive;
 	plan->dry_run = req->dry_run;
 	return 0;
@@ -221,6 +222,7 @@ void plan_print(const struct nsr_plan *p, int fd)
 	if (p->net.mode == POLICY_NET_BRIDGE)
 		dprintf(fd, " bridge=%s subnet=%s/%u gateway=%s", p->net.bridge, ip4(p->net.subnet, a),
 			p->net.prefix, ip4(p->net.gateway, b));
+	dprintf(fd, "\nuser namespaces: %s", p->deny_userns ? "refused" : "allowed");
 	dprintf(fd, "\ncommand:");
 	for (i = 0; i < p->argc; i++)
 		dprintf(fd, " %s", p->argv[i]);

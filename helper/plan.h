@@ -87,6 +87,7 @@ struct nsr_plan {
 
 	bool interactive;
 	bool dry_run;
+	bool deny_userns;              /* seccomp refuses CLONE_NEWUSER */
 };
 
 /* Build the plan. The policy must already be trusted and authorised. */

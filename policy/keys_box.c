@@ -2,7 +2,8 @@
 /*
  * The keys of [box]: hostname (literal or with $BOX/$USER/$UID), the
  * default command (one normalised absolute path) and the environment
- * (NAME=VALUE; the value may use $HOME $USER $UID $BOX). Pure parsing
+ * (NAME=VALUE; the value may use $HOME $USER $UID $BOX) and whether the
+ * box may create user namespaces (userns = yes|no). Pure parsing
  * of untrusted text; no privilege.
  */
 #include "config.h"
@@ -73,9 +74,22 @@ static int keys_env(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
+static int keys_userns(struct policy_parser *ps, const struct policy_keydef *k,
+			const char *v)
+{
+	if (strcmp(v, "yes") == 0)
+		ps->pol->deny_userns = false;
+	else if (strcmp(v, "no") == 0)
+		ps->pol->deny_userns = true;
+	else
+		return policy_key_bad(ps, k, "\"%s\": expected yes or no", v);
+	return 0;
+}
+
 const struct policy_keydef policy_keys_box[] = {
 	{ SEC_BOX, "hostname", K_HOSTNAME, false, keys_hostname },
 	{ SEC_BOX, "command", K_COMMAND, false, keys_command },
 	{ SEC_BOX, "env", K_ENV, true, keys_env },
+	{ SEC_BOX, "userns", K_USERNS, false, keys_userns },
 	{ 0, NULL, 0, false, NULL },
 };

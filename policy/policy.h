@@ -97,6 +97,7 @@ struct policy {
 	char hostname[POLICY_STR_MAX];   /* default "$BOX" */
 	char command[POLICY_STR_MAX];    /* "" = none given */
 	char env[POLICY_MAX_ENV][POLICY_STR_MAX];  /* "NAME=value" */
+	bool deny_userns;                /* [box] userns = no */
 	size_t n_env;
 };
 

@@ -91,6 +91,17 @@ ins=$(in_box 'cat /proc/sysvipc/msg | wc -l')
 ipcrm -q "$qid"
 eq "a host message queue is invisible inside" 1 "$ins"
 
+# user namespaces: allowed by default, refused with [box] userns = no
+basic_policy box-nouserns "[box]
+userns = no"
+eq "by default the box may make a user namespace (as on the host)" "0" \
+  "$(in_box 'unshare -U -r id -u' 2>/dev/null)"
+err=$(nsr --policy box-nouserns bx -- /bin/sh -c 'unshare -U -r id -u' 2>&1)
+match "userns = no: unshare(CLONE_NEWUSER) is refused" 'Operation not permitted' "$err"
+t "userns = no: processes still start (clone without CLONE_NEWUSER, clone3 falls back)" \
+  nsr --policy box-nouserns bx -- /bin/sh -c 'ls / >/dev/null && (true) && echo ok | grep -q ok'
+match "userns = no shows in --dry-run" 'user namespaces: refused' "$(nsr --policy box-nouserns --dry-run bx)"
+
 # exit statuses
 in_box 'exit 3'; eq "the payload's exit status" 3 $?
 in_box 'kill -TERM $$'; eq "killed by SIGTERM -> 143" 143 $?

@@ -436,6 +436,14 @@ START_TEST(box_section)
 	kx_bad("box", "env = X=$FOO\n", 4, "box.env: only $HOME, $USER, $UID and $BOX may be used");
 	kx_bad("box", "env = X=a$\n", 4, "only $HOME");
 	kx_bad("box", "env = X=$$\n", 4, "only $HOME");
+	kx_ok("box", "hostname = b\n");
+	ck_assert(!fx_pol.deny_userns);
+	kx_ok("box", "userns = no\n");
+	ck_assert(fx_pol.deny_userns);
+	kx_ok("box", "userns = yes\n");
+	ck_assert(!fx_pol.deny_userns);
+	kx_bad("box", "userns = off\n", 4, "box.userns: \"off\": expected yes or no");
+	kx_bad("box", "userns = no\nuserns = yes\n", 5, "repeated key");
 }
 END_TEST
 
