@@ -117,8 +117,21 @@ INI
 }
 cleanup_policies() { rm -f "${T_POLICIES[@]}"; T_POLICIES=(); }
 
-# Host state that a box must never leave behind.
+# Host state that a box must never leave behind. A box's processes die,
+# and its veth goes, asynchronously after its supervisor is gone: give them
+# up to 5 s to settle before taking the snapshot (anything still there
+# after that is a leak and shows in the comparison).
+host_settle() {
+  local i
+  for i in $(seq 50); do
+    [ -z "$(pgrep -u "$TUSER,$TUSER2" 2>/dev/null)" ] &&
+      ! ip -o link show 2>/dev/null | grep -q 'nsr[0-9]' && return 0
+    sleep 0.1
+  done
+  return 0
+}
 host_state() {
+  host_settle
   {
     echo "locks: $(find "$STATEDIR" -name '*.lock' 2>/dev/null | sort | tr '\n' ' ')"
     echo "cgroups: $(find /sys/fs/cgroup -maxdepth 3 -path '*/nsrun/*' -type d 2>/dev/null | sort | tr '\n' ' ')"
