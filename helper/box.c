@@ -128,8 +128,8 @@ void box_child(const struct box_ctx *ctx)
 		nsr_err_set(&err, NSR_E_SETUP, errno, "cannot set the hostname");
 		box_fail(ctx, &err);
 	}
-	if (p->net.mode != POLICY_NET_HOST && net_lo_up(&err) < 0)
-		box_fail(ctx, &err);
+	if (p->net.mode == POLICY_NET_NONE && net_lo_up(&err) < 0)
+		box_fail(ctx, &err);   /* (bridge mode: net_box_eth0 brings lo up) */
 	if (p->net.mode == POLICY_NET_BRIDGE &&
 	    net_box_eth0(go.peer_if, go.addr, go.prefix, go.gateway, &err) < 0)
 		box_fail(ctx, &err);

@@ -119,6 +119,22 @@ size_t nlmsg_veth_create(void *buf, size_t bufsz, uint32_t seq,
 	return nlh->nlmsg_len;
 }
 
+size_t nlmsg_veth_create_bridged(void *buf, size_t bufsz, uint32_t seq, const char *host_if,
+				 const char *peer_if, int peer_netns_fd, int master_ifindex)
+{
+	size_t len = nlmsg_veth_create(buf, bufsz, seq, host_if, peer_if, peer_netns_fd);
+	struct nlmsghdr *nlh = buf;
+	struct ifinfomsg *ifm;
+
+	if (len == 0 || master_ifindex <= 0 ||
+	    !mnl_attr_put_u32_check(nlh, bufsz, IFLA_MASTER, (uint32_t)master_ifindex))
+		return 0;
+	ifm = mnl_nlmsg_get_payload(nlh);
+	ifm->ifi_flags = IFF_UP;
+	ifm->ifi_change = IFF_UP;
+	return nlh->nlmsg_len;
+}
+
 size_t nlmsg_link_set_master(void *buf, size_t bufsz, uint32_t seq,
 			     int ifindex, int master_ifindex)
 {
@@ -359,8 +375,7 @@ int net_veth_to_bridge(const char *host_if, const char *peer_if, int netns_fd,
 		       const char *bridge, struct nsr_err *err)
 {
 	net_cleanup_sock struct net_sock s = { 0 };
-	struct net_link_reply br, host;
-	int saved;
+	struct net_link_reply br;
 
 	if (net_sock_open(&s, err) < 0)
 		return -1;
@@ -371,24 +386,14 @@ int net_veth_to_bridge(const char *host_if, const char *peer_if, int netns_fd,
 	}
 	if (!br.is_bridge)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "%s is not a bridge", bridge);
-	/* Creates a pair named by the supervisor, with the peer born inside
-	 * the box's netns (netns_fd came from our own child, never the user). */
-	if (net_do(&s, nlmsg_veth_create(NET_REQ(s), host_if, peer_if, netns_fd)) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create veth %s", host_if);
-	if (net_get(&s, host_if, &host) < 0) {
-		nsr_err_set(err, NSR_E_SETUP, errno, "cannot look up veth %s", host_if);
-	} else if (net_do(&s, nlmsg_link_set_master(NET_REQ(s), host.ifindex, br.ifindex)) < 0) {
-		nsr_err_set(err, NSR_E_SETUP, errno, "cannot attach veth to bridge %s", bridge);
-	} else if (net_do(&s, nlmsg_link_up(NET_REQ(s), host.ifindex)) < 0) {
-		nsr_err_set(err, NSR_E_SETUP, errno, "cannot bring up veth %s", host_if);
-	} else {
-		return 0;
-	}
-	/* Undo: deleting one end of a veth pair deletes both. */
-	saved = errno;
-	net_do(&s, nlmsg_link_del(NET_REQ(s), host_if));
-	errno = saved;
-	return -1;
+	/* One request: the pair named by the supervisor, the peer born inside
+	 * the box's netns (netns_fd came from our own child, never the user),
+	 * the host end up and on the bridge. The kernel undoes the whole link
+	 * if any part fails, so there is nothing to clean up here. */
+	if (net_do(&s, nlmsg_veth_create_bridged(NET_REQ(s), host_if, peer_if, netns_fd,
+						 br.ifindex)) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot attach veth to bridge %s", bridge);
+	return 0;
 }
 
 int net_link_del(const char *ifname, struct nsr_err *err)
@@ -415,7 +420,9 @@ int net_box_eth0(const char *peer_if, uint32_t addr, unsigned prefix, uint32_t g
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot bring up lo");
 	if (net_get(&s, peer_if, &peer) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot find %s in the box", peer_if);
-	if (net_do(&s, nlmsg_link_rename(NET_REQ(s), peer.ifindex, "eth0")) < 0)
+	/* nsrun's supervisor creates the peer as eth0 already; others rename. */
+	if (strcmp(peer_if, "eth0") != 0 &&
+	    net_do(&s, nlmsg_link_rename(NET_REQ(s), peer.ifindex, "eth0")) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot rename %s to eth0", peer_if);
 	if (net_do(&s, nlmsg_addr_add(NET_REQ(s), peer.ifindex, addr, prefix)) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot add address to eth0");

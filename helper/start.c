@@ -175,6 +175,8 @@ static int host_side(const struct nsr_plan *plan, const struct start_paths *path
 		s->have_lease = true;
 		if (net_veth_names(getpid(), s->host_if, s->peer_if) < 0)
 			return nsr_err_set(err, NSR_E_SETUP, 0, "cannot name the veth pair");
+		/* The box's end is born as eth0 in the box's own netns. */
+		memcpy(s->peer_if, "eth0", sizeof("eth0"));
 	}
 	return 0;
 }

@@ -263,7 +263,7 @@ START_TEST(refusals_leave_nothing)
 	nothing_left("nsr1", "nsp1");
 	/* The kernel refuses a name in use: its errno reaches the caller. */
 	ck_assert_int_eq(net_veth_to_bridge("tbr0", "nsp1", ns_b, "tbr0", &err), -1);
-	ck_assert_str_eq(err.msg, "cannot create veth tbr0");
+	ck_assert_str_eq(err.msg, "cannot attach veth to bridge tbr0");
 	ck_assert_int_eq(err.errnum, EEXIST);
 	nothing_left("nsr1", "nsp1");
 	enter(ns_b);

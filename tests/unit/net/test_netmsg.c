@@ -156,6 +156,27 @@ START_TEST(veth_create)
 }
 END_TEST
 
+START_TEST(veth_create_bridged)
+{
+	size_t len = nlmsg_veth_create_bridged(buf, sizeof(buf), 7, "nsr7", "eth0", 9, 12);
+	const struct nlmsghdr *nlh = check_hdr(len, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, 7);
+	const struct ifinfomsg *ifm = check_ifi(nlh, 0);
+	struct attrs a = parse_msg(nlh, len, sizeof(*ifm)), info;
+
+	/* The host end is created up and enslaved, in the same request. */
+	ck_assert_uint_eq(ifm->ifi_flags, IFF_UP);
+	ck_assert_uint_eq(ifm->ifi_change, IFF_UP);
+	ck_assert_int_eq(a.count, 3);
+	check_str(a.tb[IFLA_IFNAME], "nsr7");
+	check_u32(a.tb[IFLA_MASTER], 12);
+	info = parse_nested(a.tb[IFLA_LINKINFO]);
+	check_str(info.tb[IFLA_INFO_KIND], "veth");
+	ck_assert_uint_eq(nlmsg_veth_create_bridged(buf, sizeof(buf), 7, "nsr7", "eth0", 9, 0), 0);
+	ck_assert_uint_eq(nlmsg_veth_create_bridged(buf, sizeof(buf), 7, "nsr7", "eth0", -1, 12), 0);
+	ck_assert_uint_eq(nlmsg_veth_create_bridged(buf, 60, 7, "nsr7", "eth0", 9, 12), 0);
+}
+END_TEST
+
 START_TEST(veth_bad_args)
 {
 	ck_assert_uint_eq(nlmsg_veth_create(buf, sizeof(buf), 1, "", "nsp1", 3), 0);
@@ -317,6 +338,7 @@ int main(void)
 
 	tcase_add_test(tc, link_up);
 	tcase_add_test(tc, veth_create);
+	tcase_add_test(tc, veth_create_bridged);
 	tcase_add_test(tc, veth_bad_args);
 	tcase_add_test(tc, set_master);
 	tcase_add_test(tc, rename_get_del);
