@@ -121,3 +121,14 @@ hbg() {
 }
 # is_nsrun PID: PID runs the nsrun binary (not setpriv before its exec).
 is_nsrun() { [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$NSRUN" ]; }
+# nsrun_stamp PID [EUID]: print PID's start time if PID runs nsrun (with
+# that effective uid, when given); fail otherwise. A probe result counts
+# only when the stamp is the same before and after it: exec is one-way
+# (setpriv -> nsrun -> payload), so the whole probe then hit nsrun.
+nsrun_stamp() {
+  is_nsrun "$1" || return 1
+  if [ -n "${2:-}" ]; then
+    [ "$(awk '/^Uid:/ {print $3}' "/proc/$1/status" 2>/dev/null)" = "$2" ] || return 1
+  fi
+  awk '{print $22}' "/proc/$1/stat" 2>/dev/null
+}

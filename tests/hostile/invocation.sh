@@ -175,14 +175,14 @@ for i in $(seq 30); do
   hbg "$TUSER" -p hinv hptr2 -- /bin/true
   sup=$H_BG
   for j in 1 2 3; do
-    if ! run_as "$TUSER" "$HB/hostprobe" peek "$sup" >"$HT/peek" 2>&1 && is_nsrun "$sup" &&
-       [ "$(awk '/^Uid:/ {print $3}' "/proc/$sup/status" 2>/dev/null)" = 0 ]; then
-      won=$((won + 1)); diag "$(cat "$HT/peek")"
+    if st=$(nsrun_stamp "$sup" 0) && ! run_as "$TUSER" "$HB/hostprobe" peek "$sup" >"$HT/peek" 2>&1 &&
+       [ "$(nsrun_stamp "$sup" 0)" = "$st" ]; then
+      won=$((won + 1)); diag "supervisor $sup: $(cat "$HT/peek")"
     fi
     for c in $(pgrep -P "$sup") $(pgrep -P "$(pgrep -P "$sup" | head -1)" 2>/dev/null); do
-      is_nsrun "$c" || continue
+      st=$(nsrun_stamp "$c") || continue
       run_as "$TUSER" "$HB/hostprobe" peek "$c" >"$HT/peek" 2>&1 ||
-        { is_nsrun "$c" && { won=$((won + 1)); diag "child $c: $(cat "$HT/peek")"; }; }
+        { [ "$(nsrun_stamp "$c")" = "$st" ] && { won=$((won + 1)); diag "child $c: $(cat "$HT/peek")"; }; }
     done
   done
   wait "$sup" 2>/dev/null
