@@ -8,6 +8,7 @@
  */
 #include "mounts_fs.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "etcfiles.h"
@@ -139,9 +141,57 @@ static int proc_masks(int root_fd, struct nsr_err *err)
 	return 0;
 }
 
+/* The host's node, bound nosuid and noexec (the fallback of dev_node). */
+static int dev_bind(int dev, const char *name, struct nsr_err *err)
+{
+	nsr_cleanup_fd int f = nsr_openat(dev, name, O_WRONLY | O_CREAT | O_EXCL, 0666);
+	nsr_cleanup_fd int tree = -1, t = -1;
+	char host[32];
+
+	if (f < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create /dev/%s", name);
+	snprintf(host, sizeof(host), "/dev/%s", name);
+	if (mnt_clone(AT_FDCWD, host, false, &tree, host, err) < 0 ||
+	    mnt_setattr(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, MOUNT_ATTR_NODEV, false, host, err) < 0)
+		return -1;
+	t = nsr_openat(dev, name, O_PATH | O_NOFOLLOW, 0);
+	if (t < 0 || mnt_attach(tree, t, host, err) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot mount %s", host);
+	return 0;
+}
+
+/* One of the six nodes. We are root of the host's user namespace, so
+ * mknod makes it: one call, and no mount for the box to carry and the
+ * kernel to tear down. Where a device cgroup or an LSM refuses mknod,
+ * the host's node is bound instead. */
+static int dev_node(int dev, const char *name, unsigned int major, unsigned int minor,
+		    struct nsr_err *err)
+{
+	if (mknodat(dev, name, S_IFCHR | 0666, makedev(major, minor)) < 0) {
+		if (errno == EPERM || errno == EACCES)
+			return dev_bind(dev, name, err);
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create /dev/%s", name);
+	}
+	/* mknod's mode went through our umask. (The name is the node just
+	 * made, in a tmpfs only we can reach: nothing to follow.) */
+	if (fchmodat(dev, name, 0666, 0) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot set the mode of /dev/%s", name);
+	return 0;
+}
+
+/* The minimal /dev: a tmpfs of its own, without nodev so that its six
+ * nodes work, read-only once populated. Nobody in the box can add a node
+ * (no CAP_MKNOD, and the mount is read-only); /dev/shm and /dev/pts are
+ * mounts of their own, nodev and noexec. */
 static int dev_setup(int root_fd, struct nsr_err *err)
 {
-	static const char *const nodes[] = { "null", "zero", "full", "random", "urandom", "tty" };
+	static const struct {
+		const char *name;
+		unsigned int major, minor;
+	} nodes[] = {
+		{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+		{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
+	};
 	static const char *const links[][2] = {
 		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
@@ -152,27 +202,14 @@ static int dev_setup(int root_fd, struct nsr_err *err)
 	nsr_cleanup_fd int dev = -1;
 	size_t i;
 
-	if (new_fs_at(root_fd, "tmpfs", dev_opts, NOSUID_NODEV | MOUNT_ATTR_NOEXEC, "/dev", err) < 0)
+	if (new_fs_at(root_fd, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev", err) < 0)
 		return -1;
 	dev = mnt_open_in(root_fd, "/dev", O_PATH | O_DIRECTORY, MNT_RESOLVE_IN | RESOLVE_NO_SYMLINKS);
 	if (dev < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open /dev in the box");
-	for (i = 0; i < NSR_ARRAY_SIZE(nodes); i++) {
-		char host[32];
-		nsr_cleanup_fd int f = nsr_openat(dev, nodes[i], O_WRONLY | O_CREAT | O_EXCL, 0666);
-		nsr_cleanup_fd int tree = -1, t = -1;
-		if (f < 0)
-			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create /dev/%s", nodes[i]);
-		snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
-		/* The host's node, bound nosuid and noexec: the only mounts
-		 * in the box that are not nodev. */
-		if (mnt_clone(AT_FDCWD, host, false, &tree, host, err) < 0 ||
-		    mnt_setattr(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, MOUNT_ATTR_NODEV, false, host, err) < 0)
+	for (i = 0; i < NSR_ARRAY_SIZE(nodes); i++)
+		if (dev_node(dev, nodes[i].name, nodes[i].major, nodes[i].minor, err) < 0)
 			return -1;
-		t = nsr_openat(dev, nodes[i], O_PATH | O_NOFOLLOW, 0);
-		if (t < 0 || mnt_attach(tree, t, host, err) < 0)
-			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot mount %s", host);
-	}
 	for (i = 0; i < NSR_ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][1], dev, links[i][0]) < 0)
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create /dev/%s", links[i][0]);
