@@ -7,7 +7,8 @@
  * read-only /sys, a minimal /dev, /tmp, the policy's binds and tmpfs mounts,
  * generated /etc files, pivot_root, old root detached. Every target inside
  * the root is resolved with RESOLVE_IN_ROOT and mounted by fd (mnt_util.c);
- * every mount is nosuid and nodev except the device binds in /dev.
+ * every mount is nosuid and nodev except /dev itself (a read-only tmpfs
+ * holding the six nodes, made with mknod; mounts_fs.c).
  */
 #include "mounts.h"
 
