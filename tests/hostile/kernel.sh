@@ -82,6 +82,12 @@ done
 # ---- devices: the minimal set, nothing more; device nodes elsewhere inert
 out=$(inbox 'ls -A /dev | tr "\n" " "')
 eq "/dev holds exactly the minimal set" "fd full null ptmx pts random shm stderr stdin stdout tty urandom zero " "$out"
+# /dev is the one mount without nodev (its six nodes are mknod'ed there):
+# it must be read-only, and the box can add nothing to it.
+out=$(inbox 'grep " /dev " /proc/self/mountinfo | cut -d" " -f6 | tr , "\n" | grep -xE "ro|rw|nosuid|nodev|noexec" | tr "\n" ,
+mknod /dev/evil c 1 1 2>/dev/null && echo MADE; touch /dev/x 2>/dev/null && echo WROTE
+mkdir /dev/d 2>/dev/null && echo MKDIR; ls -l /dev/null | cut -c1')
+eq "/dev is read-only, nosuid, noexec; no node, file or dir can be added" "ro,nosuid,noexec,c" "$(tr -d '\n' <<<"$out")"
 out=$(inbox 'find / -xdev \( -type b -o -type c \) 2>/dev/null; ls /dev/pts')
 eq "no device node on the root file system; private devpts holds only ptmx" "ptmx" "$(tr '\n' ' ' <<<"$out" | sed 's/ $//')"
 IMG=$(mktemp -d /run/nsrun-test/hostile-img.XXXXXX); H_CLEAN+=("$IMG")
