@@ -3,14 +3,18 @@
  * nsrun-probe MODE [OPTIONS]: runs inside a box for nsrun-harness and prints
  * `key=value` lines. Modes: facts, hold (facts, wait for a line on stdin,
  * then mountinfo and IPC again), fork (fork until refused), memory (touch
- * memory until killed), ids (identity only, for a setuid copy). Static, no
+ * memory until killed), ids (identity only, for a setuid copy), ping
+ * (one ICMP echo over an unprivileged ICMP socket). Static, no
  * NSS; expects no privilege and stops itself at the bounds it is given.
  */
 #include "config.h"
 
 #include "probe.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -22,6 +26,7 @@
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -151,6 +156,42 @@ static int probe_memory(long max_mib, long step_mib)
 	return 0;
 }
 
+/* One echo request to addr over an ICMP datagram socket (the kernel sets
+ * the id and the checksum); "ping=ok" when the reply comes within 3 s. */
+static int probe_ping(const char *addr)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct icmphdr req = { .type = ICMP_ECHO, .un.echo.sequence = htons(1) };
+	struct icmphdr rep;
+	struct pollfd pfd;
+	int fd;
+
+	if (inet_pton(AF_INET, addr, &to.sin_addr) != 1) {
+		probe_out("ping", "error:bad address");
+		return 2;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, IPPROTO_ICMP);
+	if (fd < 0) {
+		probe_out("ping", "error:socket:%s", strerror(errno));
+		return 1;
+	}
+	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&to, sizeof(to)) < 0) {
+		probe_out("ping", "error:sendto:%s", strerror(errno));
+		close(fd);
+		return 1;
+	}
+	pfd = (struct pollfd){ .fd = fd, .events = POLLIN };
+	if (poll(&pfd, 1, 3000) != 1 || recv(fd, &rep, sizeof(rep), 0) < (ssize_t)sizeof(rep) ||
+	    rep.type != ICMP_ECHOREPLY) {
+		probe_out("ping", "error:no reply");
+		close(fd);
+		return 1;
+	}
+	close(fd);
+	probe_out("ping", "ok");
+	return 0;
+}
+
 static long probe_num(const char *s)
 {
 	char *end;
@@ -209,6 +250,8 @@ int main(int argc, char **argv)
 		return probe_fork(probe_num(argv[2]));
 	if (strcmp(mode, "memory") == 0 && argc >= 4)
 		return probe_memory(probe_num(argv[2]), probe_num(argv[3]));
+	if (strcmp(mode, "ping") == 0 && argc >= 3)
+		return probe_ping(argv[2]);
 	if (strcmp(mode, "ids") == 0) {
 		probe_facts(&o);
 		return 0;
@@ -221,6 +264,6 @@ int main(int argc, char **argv)
 		probe_out("done", "1");
 		return 0;
 	}
-	probe_out("error", "usage: nsrun-probe facts|hold [OPTIONS] | fork MAX [--token T] | memory MIB STEP | ids");
+	probe_out("error", "usage: nsrun-probe facts|hold [OPTIONS] | fork MAX [--token T] | memory MIB STEP | ids | ping ADDR");
 	return 2;
 }

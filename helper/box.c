@@ -106,6 +106,12 @@ void box_child(const struct box_ctx *ctx)
 		box_fail(ctx, &err);
 	}
 
+	/* ping for the box's user, in the box's own netns only: never with
+	 * mode = host, where the netns (and so the sysctl) is the host's.
+	 * Best effort, and before the box's /proc hides /proc/sys read-only. */
+	if (p->net.mode != POLICY_NET_HOST)
+		(void)net_allow_ping(p->gid);
+
 	memset(&in, 0, sizeof(in));
 	in.plan = p;
 	in.statedir = ctx->statedir;

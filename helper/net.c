@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_link.h>
@@ -18,6 +19,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -355,6 +357,23 @@ int net_lo_up(struct nsr_err *err)
 	if (net_do(&s, nlmsg_link_up(NET_REQ(s), 1)) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot bring up lo");
 	return 0;
+}
+
+int net_allow_ping(gid_t gid)
+{
+	char v[32];
+	int fd, rc = 0;
+
+	/* Through the host's procfs, still mounted at /proc in our copy of
+	 * the mount table: net sysctls resolve to the opener's netns. */
+	fd = nsr_openat(AT_FDCWD, "/proc/sys/net/ipv4/ping_group_range", O_WRONLY, 0);
+	if (fd < 0)
+		return -1;
+	snprintf(v, sizeof(v), "%u %u", (unsigned)gid, (unsigned)gid);
+	if (nsr_write_all(fd, v, strlen(v)) < 0)
+		rc = -1;
+	close(fd);
+	return rc;
 }
 
 int net_link_info(const char *ifname, int *ifindex, int *is_bridge, struct nsr_err *err)

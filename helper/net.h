@@ -43,6 +43,11 @@ int net_veth_names(pid_t supervisor_pid, char host_if[16], char peer_if[16]);
 /* ---- calls (open their own NETLINK_ROUTE socket, SOCK_CLOEXEC) ---- */
 /* Bring `lo` up in the current netns. */
 int net_lo_up(struct nsr_err *err);
+/* Let gid open ICMP echo sockets (unprivileged ping) in the current
+ * netns: net.ipv4.ping_group_range is per network namespace. Best effort:
+ * returns -1 with errno when /proc/sys cannot be written (ping then needs
+ * a raw socket, which the box never has). */
+int net_allow_ping(gid_t gid);
 /* Look up an interface: index and whether it is a bridge. */
 int net_link_info(const char *ifname, int *ifindex, int *is_bridge, struct nsr_err *err);
 /* Supervisor: create host_if <-> peer_if with the peer in the netns of

@@ -101,6 +101,17 @@ per_user = 32"
 basic_policy nsrt-net "$NETCONF"
 basic_policy nsrt-netnone "[network]
 mode = none"
+# nsrun-probe (static) for unprivileged ICMP: busybox ping wants a raw socket
+PROBE=${NSRUN_BUILDDIR:-}/harness/nsrun-probe
+[ -x "$PROBE" ] || bail "nsrun-probe not built ($PROBE)"
+install -d -m 0755 "$T/pb" && install -m 0755 "$PROBE" "$T/pb/nsrun-probe"
+basic_policy nsrt-netping "$NETCONF
+[mount]
+bind = $T/pb:/pb:ro"
+basic_policy nsrt-netnoneping "[network]
+mode = none
+[mount]
+bind = $T/pb:/pb:ro"
 basic_policy nsrt-netmiss "${NETCONF/bridge = $BR/bridge = nsbrnope}"
 basic_policy nsrt-netnotbr "${NETCONF/bridge = $BR/bridge = nsnotbr0}"
 
@@ -132,6 +143,29 @@ for attempt in 1 2 3; do
 done
 eq "box connects to the gateway" 0 "$rc"
 eq "the gateway got the box's data" "hello-gateway" "$(cat "$T/gw.out")"
+
+# ---- ping as the user: ICMP echo sockets for the box's gid, in its netns only
+host_pgr=$(cat /proc/sys/net/ipv4/ping_group_range)
+netns_pgr=$(innet cat /proc/sys/net/ipv4/ping_group_range)
+out=$(nsr_in "$TUSER" --policy nsrt-netping np1 -- sh -c \
+  '/pb/nsrun-probe ping 10.88.0.1; echo @@; cat /proc/sys/net/ipv4/ping_group_range' 2>&1)
+match "the user pings the gateway from a bridged box (unprivileged ICMP socket)" '^ping=ok$' "$out"
+eq "the box's ping_group_range is the user's gid alone" "$TGID $TGID" \
+  "$(awk 'BEGIN { RS = "@@\n" } NR == 2' <<<"$out" | tr -s '[:space:]' ' ' | sed 's/ $//')"
+eq "the host's ping_group_range is untouched" "$host_pgr" "$(cat /proc/sys/net/ipv4/ping_group_range)"
+eq "the test netns' ping_group_range is untouched" "$netns_pgr" "$(innet cat /proc/sys/net/ipv4/ping_group_range)"
+# mode = host: the box is in the caller's netns (here the test's), whose
+# ping_group_range nsrun must leave alone
+basic_policy nsrt-nethost "[network]
+mode = host"
+out=$(nsr_in "$TUSER" --policy nsrt-nethost nh1 -- cat /proc/sys/net/ipv4/ping_group_range 2>&1)
+eq "mode = host: the box sees its netns' own ping_group_range" "$netns_pgr" "$out"
+eq "mode = host: nsrun left that netns' ping_group_range alone" "$netns_pgr" \
+  "$(innet cat /proc/sys/net/ipv4/ping_group_range)"
+out=$(nsr_in "$TUSER2" --policy nsrt-netnoneping np2 -- /pb/nsrun-probe ping 127.0.0.1 2>&1)
+match "network = none: the user pings the box's own lo" '^ping=ok$' "$out"
+out=$(nsr_in "$TUSER" --policy nsrt-netping np3 -- /pb/nsrun-probe ping 10.88.0.254 2>&1)
+match "a ping to an address nobody has gets no reply (the probe can fail)" '^ping=error:no reply$' "$out"
 
 # ---- two boxes on the bridge: A listens, B connects; ICMP both ways
 nsr_bg "$TUSER" --policy nsrt-net nba -- nc -l -p 7002 >"$T/a.out" 2>"$T/a.err" &
