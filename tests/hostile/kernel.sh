@@ -122,5 +122,23 @@ out=$(nsr -p hk-img-no hkimg -- /bin/sh -c 'echo x > /hostrw/devnull && echo OPE
 nomatch "a host device node on a rw bind is inert in the box" OPENED "$out"
 rm -f "$HT/devnull"
 
+# ---- where mknod is refused (here: a v1 devices cgroup that denies "m"
+# but allows read and write), nsrun binds the host's nodes instead
+DCG=/sys/fs/cgroup/devices/nsrun-hostile-nomknod.$$
+if [ -w /sys/fs/cgroup/devices/devices.deny ] && mkdir "$DCG" 2>/dev/null; then
+  echo 'c *:* m' >"$DCG/devices.deny"
+  ctl=$( (echo "$BASHPID" >"$DCG/cgroup.procs" && mknod "$HT/nomknod" c 1 3) 2>&1 && echo MADE)
+  rm -f "$HT/nomknod"
+  nomatch "control: mknod is refused in that cgroup" MADE "$ctl"
+  out=$( (echo "$BASHPID" >"$DCG/cgroup.procs" && exec "${NSR1[@]}" -p hk hkdev -- /bin/sh -c \
+    'grep -c " /dev/\(null\|zero\|full\|random\|urandom\|tty\) " /proc/self/mountinfo
+     echo x >/dev/null && echo WROTE; head -c 4 /dev/zero | wc -c; ls -l /dev/null | cut -c1') 2>&1)
+  rmdir "$DCG"
+  eq "mknod refused: the box starts with the host's six nodes bound, and they work" "6 WROTE 4 c" \
+    "$(tr -s '[:space:]' ' ' <<<"$out" | sed 's/ $//')"
+else
+  skip "mknod refused: the host's nodes are bound instead" "no writable cgroup v1 devices controller"
+fi
+
 same_state "host untouched at the end"
 done_testing

@@ -138,35 +138,34 @@ eq "parent restored: works again" GOOD "$out"
 # as the kernel allows, with a user-owned one and with a symlink to a
 # root-owned file outside the trusted tree. A start may be refused, or
 # run with the trusted policy; it must never run with the other.
+
+# swap_race A B WHAT: swap A and B (renameat2 EXCHANGE) for 12 s while the
+# user starts htr-swap boxes for 10 s; counts good, refusedn and evil runs.
+swap_race() {
+  "$HB/hostprobe" swap "$1" "$2" 12 >"$HT/swap.log" 2>&1 &
+  local racer=$! out rc end=$((SECONDS + 10))
+  H_PIDS+=("$racer")
+  good=0 evil=0 refusedn=0
+  while [ $SECONDS -lt $end ]; do
+    out=$(nsr -p htr-swap hb -- /bin/sh -c 'echo $MARK' 2>&1); rc=$?
+    case "$rc:$out" in 0:GOOD) good=$((good + 1));; *EVIL*) evil=$((evil + 1));; 125:nsrun:*) refusedn=$((refusedn + 1));;
+      *) diag "unexpected: $rc $out";; esac
+  done
+  wait "$racer"
+  diag "swap with $3: $good good, $refusedn refused, $evil evil; $(cat "$HT/swap.log")"
+}
+
 f=$POLICYDIR/htr-swap.ini; T_POLICIES+=("$f" "$POLICYDIR/htr-evil.ini")
 mkpol "$f" GOOD
 mkpol "$POLICYDIR/htr-evil.ini" EVIL; chown "$TUSER" "$POLICYDIR/htr-evil.ini"
-"$HB/hostprobe" swap "$f" "$POLICYDIR/htr-evil.ini" 12 >"$HT/swap1.log" 2>&1 &
-racer=$!; H_PIDS+=("$racer")
-good=0 evil=0 refusedn=0 end=$((SECONDS + 10))
-while [ $SECONDS -lt $end ]; do
-  out=$(nsr -p htr-swap hb -- /bin/sh -c 'echo $MARK' 2>&1); rc=$?
-  case "$rc:$out" in 0:GOOD) good=$((good + 1));; *EVIL*) evil=$((evil + 1));; 125:nsrun:*) refusedn=$((refusedn + 1));;
-    *) diag "unexpected: $rc $out";; esac
-done
-wait "$racer"
-diag "swap with a user-owned file: $good good, $refusedn refused, $evil evil; $(cat "$HT/swap1.log")"
+swap_race "$f" "$POLICYDIR/htr-evil.ini" "a user-owned file"
 eq "policy swapped with a user-owned one: never used" 0 "$evil"
 [ "$good" -gt 0 ] && [ "$refusedn" -gt 0 ] && ok "the race was really run (both outcomes seen)" ||
   skip "the race was really run (both outcomes seen)" "good=$good refused=$refusedn"
 rm -f "$POLICYDIR/htr-evil.ini" "$f"
 mkpol "$f" GOOD
 ln -s "$HT/evil.ini" "$POLICYDIR/htr-evil.ini"
-"$HB/hostprobe" swap "$f" "$POLICYDIR/htr-evil.ini" 12 >"$HT/swap2.log" 2>&1 &
-racer=$!; H_PIDS+=("$racer")
-good=0 evil=0 refusedn=0 end=$((SECONDS + 10))
-while [ $SECONDS -lt $end ]; do
-  out=$(nsr -p htr-swap hb -- /bin/sh -c 'echo $MARK' 2>&1); rc=$?
-  case "$rc:$out" in 0:GOOD) good=$((good + 1));; *EVIL*) evil=$((evil + 1));; 125:nsrun:*) refusedn=$((refusedn + 1));;
-    *) diag "unexpected: $rc $out";; esac
-done
-wait "$racer"
-diag "swap with a symlink: $good good, $refusedn refused, $evil evil; $(cat "$HT/swap2.log")"
+swap_race "$f" "$POLICYDIR/htr-evil.ini" "a symlink"
 eq "policy swapped with a symlink: never followed" 0 "$evil"
 same_state "host untouched after the swap races"
 

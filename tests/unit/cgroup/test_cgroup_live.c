@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cgroup_int.h"
+#include "../ck_run.h"
 
 #define T_UID 4242
 
@@ -418,8 +419,6 @@ int main(void)
 {
 	Suite *s = suite_create("cgroup-live");
 	TCase *tc = tcase_create("live");
-	SRunner *sr;
-	int failed;
 
 	t_runner = getpid();
 	t_mode = cg_detect();
@@ -435,9 +434,5 @@ int main(void)
 	tcase_add_test(tc, live_oom_counted);
 	tcase_add_test(tc, live_gc);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return nsr_ck_run(s, CK_FORK_GETENV);
 }

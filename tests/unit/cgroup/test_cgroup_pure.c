@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "../ck_run.h"
 
 /* ---- leaf names ---- */
 
@@ -357,11 +358,5 @@ static Suite *cg_pure_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(cg_pure_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return nsr_ck_run(cg_pure_suite(), CK_FORK_GETENV);
 }

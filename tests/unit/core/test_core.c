@@ -11,6 +11,7 @@
 #include "log.h"
 #include "plan.h"
 #include "sanitize.h"
+#include "../ck_run.h"
 
 #define ARGV(...) ((char *const[]){ __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *const[]){ __VA_ARGS__ }) / sizeof(char *)))
@@ -307,8 +308,6 @@ int main(void)
 {
 	Suite *s = suite_create("core");
 	TCase *a = tcase_create("args"), *p = tcase_create("plan"), *m = tcase_create("misc");
-	SRunner *r;
-	int failed;
 
 	tcase_add_test(a, args_start_with_command);
 	tcase_add_test(a, args_command_without_dashdash);
@@ -327,9 +326,5 @@ int main(void)
 	suite_add_tcase(s, a);
 	suite_add_tcase(s, p);
 	suite_add_tcase(s, m);
-	r = srunner_create(s);
-	srunner_run_all(r, CK_ENV);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return nsr_ck_run(s, CK_FORK_GETENV);
 }

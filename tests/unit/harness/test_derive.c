@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "derive.h"
+#include "../ck_run.h"
 
 static struct policy src, back;
 static struct policy_diags diags;
@@ -138,17 +139,11 @@ int main(void)
 {
 	Suite *s = suite_create("harness-derive");
 	TCase *tc = tcase_create("derive");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_roundtrip);
 	tcase_add_test(tc, test_minimal_roundtrip);
 	tcase_add_test(tc, test_no_room);
 	tcase_add_test(tc, test_expect);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return nsr_ck_run(s, CK_FORK_GETENV);
 }

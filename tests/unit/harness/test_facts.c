@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "facts.h"
+#include "../ck_run.h"
 
 static const char sample[] =
 	"probe=1\n"
@@ -90,17 +91,11 @@ int main(void)
 {
 	Suite *s = suite_create("harness-facts");
 	TCase *tc = tcase_create("facts");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_parse_keys);
 	tcase_add_test(tc, test_repeated);
 	tcase_add_test(tc, test_not_nul_terminated);
 	tcase_add_test(tc, test_ids_and_numbers);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return nsr_ck_run(s, CK_FORK_GETENV);
 }

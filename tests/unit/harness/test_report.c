@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "../ck_run.h"
 
 /* Run a writer into memory; the caller frees the text. */
 static char *report_capture(void (*fn)(FILE *, const struct rep_result *, size_t),
@@ -131,8 +132,6 @@ int main(void)
 {
 	Suite *s = suite_create("harness-report");
 	TCase *tc = tcase_create("report");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_tap_lines);
 	tcase_add_test(tc, test_tap_skip);
@@ -140,9 +139,5 @@ int main(void)
 	tcase_add_test(tc, test_junit);
 	tcase_add_test(tc, test_summary);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return nsr_ck_run(s, CK_FORK_GETENV);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "suite.h"
+#include "../ck_run.h"
 
 static struct suite s;
 
@@ -134,8 +135,6 @@ int main(void)
 {
 	Suite *su = suite_create("harness-suite");
 	TCase *tc = tcase_create("suite");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_full_suite);
 	tcase_add_test(tc, test_skip_list);
@@ -143,9 +142,5 @@ int main(void)
 	tcase_add_test(tc, test_apply);
 	tcase_add_test(tc, test_examples);
 	suite_add_tcase(su, tc);
-	sr = srunner_create(su);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return nsr_ck_run(su, CK_FORK_GETENV);
 }

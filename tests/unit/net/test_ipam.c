@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "ipam.h"
+#include "../ck_run.h"
 
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
 #define NET IP(10, 88, 0, 0)
@@ -529,8 +530,6 @@ int main(void)
 	Suite *s = suite_create("ipam");
 	TCase *tc = tcase_create("pure");
 	TCase *tf = tcase_create("files");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, parse_good);
 	tcase_add_loop_test(tc, parse_bad, 0, (int)(sizeof(bad) / sizeof(bad[0])));
@@ -551,9 +550,5 @@ int main(void)
 	tcase_set_timeout(tf, 30);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, tf);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return nsr_ck_run(s, CK_FORK_GETENV);
 }

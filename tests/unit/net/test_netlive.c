@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "net.h"
+#include "../ck_run.h"
 
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))
 
@@ -300,8 +301,6 @@ int main(void)
 	const char *why = skip_reason();
 	Suite *s = suite_create("netlive");
 	TCase *tc = tcase_create("netns");
-	SRunner *sr;
-	int failed;
 
 	if (why != NULL) {
 		printf("1..0 # SKIP %s\n", why);
@@ -313,11 +312,6 @@ int main(void)
 	tcase_add_test(tc, refusals_leave_nothing);
 	tcase_set_timeout(tc, 30);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
 	/* Every test unshares its own netns: it must run in a child. */
-	srunner_set_fork_status(sr, CK_FORK);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return nsr_ck_run(s, CK_FORK);
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "net.h"
+#include "../ck_run.h"
 
 #define MAXATTR 64
 
@@ -333,8 +334,6 @@ int main(void)
 {
 	Suite *s = suite_create("netmsg");
 	TCase *tc = tcase_create("build");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, link_up);
 	tcase_add_test(tc, veth_create);
@@ -347,9 +346,5 @@ int main(void)
 	tcase_add_loop_test(tc, too_small, 0, 8);
 	tcase_add_test(tc, veth_names);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return nsr_ck_run(s, CK_FORK_GETENV);
 }

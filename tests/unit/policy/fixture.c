@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include "../ck_run.h"
 
 struct policy fx_pol;
 struct policy_diags fx_diags;
@@ -70,11 +71,5 @@ const char *fx_dump(void)
 
 int fx_run(Suite *s)
 {
-	SRunner *sr = srunner_create(s);
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return nsr_ck_run(s, CK_FORK_GETENV);
 }
