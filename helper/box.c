@@ -22,10 +22,10 @@
 #include <unistd.h>
 
 #include "caps.h"
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "init.h"
-#include "mounts.h"
-#include "net.h"
+#include "mount/mount.h"
+#include "net/net.h"
 #include "util.h"
 
 __attribute__((noreturn))

@@ -17,7 +17,7 @@
 #include "args.h"
 #include "caller.h"
 #include "caps.h"
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "list.h"
 #include "log.h"
 #include "plan.h"

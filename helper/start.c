@@ -22,11 +22,11 @@
 
 #include "box.h"
 #include "caps.h"
-#include "cgroup.h"
-#include "ipam.h"
+#include "cgroup/cgroup.h"
+#include "net/ipam.h"
 #include "lock.h"
 #include "log.h"
-#include "net.h"
+#include "net/net.h"
 #include "util.h"
 
 #ifndef CLONE_INTO_CGROUP

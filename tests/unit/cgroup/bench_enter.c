@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 
 #define BENCH_MAX 1000
 

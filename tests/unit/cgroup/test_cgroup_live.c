@@ -21,7 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup_int.h"
+#include "cgroup/internal.h"
 #include "../ck_run.h"
 
 #define T_UID 4242

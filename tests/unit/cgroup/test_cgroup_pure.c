@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cgroup.h"
+#include "cgroup/cgroup.h"
 #include "../ck_run.h"
 
 /* ---- leaf names ---- */

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "args.h"
-#include "etcfiles.h"
+#include "mount/etcfiles.h"
 #include "log.h"
 #include "plan.h"
 #include "sanitize.h"

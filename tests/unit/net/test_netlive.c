@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "net/net.h"
 #include "../ck_run.h"
 
 #define IP(a, b, c, d) (((uint32_t)(a) << 24) | ((uint32_t)(b) << 16) | ((uint32_t)(c) << 8) | (d))

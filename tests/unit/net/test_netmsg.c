@@ -13,7 +13,7 @@
 #include <linux/veth.h>
 #include <string.h>
 
-#include "net.h"
+#include "net/net.h"
 #include "../ck_run.h"
 
 #define MAXATTR 64

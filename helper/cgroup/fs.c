@@ -7,7 +7,7 @@
  */
 #include "config.h"
 
-#include "cgroup_int.h"
+#include "internal.h"
 
 #include <fcntl.h>
 #include <linux/magic.h>

@@ -10,7 +10,7 @@
  * every mount is nosuid and nodev except /dev itself (a read-only tmpfs
  * holding the six nodes, made with mknod; mounts_fs.c).
  */
-#include "mounts.h"
+#include "mount.h"
 
 #include <fcntl.h>
 #include <linux/openat2.h>
@@ -23,8 +23,8 @@
 
 #include "caps.h"
 #include "lock.h"
-#include "mnt_util.h"
-#include "mounts_fs.h"
+#include "internal.h"
+#include "fs.h"
 #include "util.h"
 
 int mnt_open_sources(const struct nsr_plan *plan, int *src_fds, struct nsr_err *err)

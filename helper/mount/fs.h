@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "mounts.h"
+#include "mount.h"
 
 bool mnt_need_resolv(const struct nsr_plan *p);
 /* Write passwd, group, hostname, hosts (and resolv.conf) into stage/gen. */

@@ -6,7 +6,7 @@
  * (mnt_util.c), sources either nsrun's own (host /dev nodes, the staging
  * tmpfs) or fds the user opened with their own permissions (mounts.c).
  */
-#include "mounts_fs.h"
+#include "fs.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "etcfiles.h"
-#include "mnt_util.h"
+#include "internal.h"
 #include "util.h"
 
 #define ETC_MAX (256 * 1024)

@@ -8,7 +8,7 @@
  * (move_mount), binds are cloned by fd (open_tree). Runs as root in the
  * box's private mount namespace only.
  */
-#include "mnt_util.h"
+#include "internal.h"
 
 #include <fcntl.h>
 #include <linux/openat2.h>

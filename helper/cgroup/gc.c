@@ -7,7 +7,7 @@
  */
 #include "config.h"
 
-#include "cgroup_int.h"
+#include "internal.h"
 
 #include <dirent.h>
 #include <fcntl.h>
