@@ -130,11 +130,19 @@ host_settle() {
   done
   return 0
 }
+# own_leaves: the cgroup leaves this run's nsrun could have made, those of
+# the test users' boxes ("UID-BOX-SUFFIX" under an "nsrun" parent). Leaves
+# of other users, another install or an earlier experiment are not ours
+# to judge: a leak of this run still shows, someone else's never does.
+own_leaves() {
+  find /sys/fs/cgroup -maxdepth 4 -path '*/nsrun/*' -type d 2>/dev/null |
+    grep -E "/nsrun/($TUID|$TUID2)-[^/]+\$" | sort
+}
 host_state() {
   host_settle
   {
     echo "locks: $(find "$STATEDIR" -name '*.lock' 2>/dev/null | sort | tr '\n' ' ')"
-    echo "cgroups: $(find /sys/fs/cgroup -maxdepth 3 -path '*/nsrun/*' -type d 2>/dev/null | sort | tr '\n' ' ')"
+    echo "cgroups: $(own_leaves | tr '\n' ' ')"
     echo "mounts: $(grep -c . /proc/self/mountinfo) $(grep -E "nsrun|$NSRUN_ROOTFS" /proc/self/mountinfo | tr '\n' ' ')"
     echo "veths: $(ip -o link show 2>/dev/null | grep -o 'nsr[0-9a-z]*' | sort | tr '\n' ' ')"
     echo "leases: $(cat "$STATEDIR"/leases/* 2>/dev/null | tr '\n' ' ')"

@@ -53,17 +53,23 @@ ${3:-}"; }
 # hbox POLICY BOX CMD...: run CMD in a box as the test user; output on stdout.
 hbox() { local p=$1 b=$2; shift 2; nsr -p "$p" "$b" -- "$@" 2>&1; }
 
-# Host state that a box must never leave behind, limited to what nsrun
-# touches (other suites may mount or start things meanwhile).
+# is_nsrun PID: PID runs the nsrun binary (not setpriv before its exec).
+is_nsrun() { [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$NSRUN" ]; }
+# Host state that a box must never leave behind, limited to what this
+# run's nsrun could have made (other suites, another install or an earlier
+# experiment may mount or start things meanwhile): its own state dir, the
+# cgroup leaves of the test users' boxes (own_leaves), its own mounts, the
+# test users' processes and nsrun processes.
 h_state() {
   echo "locks: $(find "$STATEDIR" -name '*.lock' 2>/dev/null | sort | tr '\n' ' ')"
-  echo "cgroups: $(find /sys/fs/cgroup -maxdepth 3 -path '*/nsrun/*' -type d 2>/dev/null | sort | tr '\n' ' ')"
+  echo "cgroups: $(own_leaves | tr '\n' ' ')"
   echo "mounts: $(grep -E "$STATEDIR|$NSRUN_ROOTFS|$DATADIR|/run/nsrun-test/hostile" /proc/self/mountinfo |
     grep -v " $POLICYDIR " | awk '{print $5}' | sort | tr '\n' ' ')"
   echo "veths: $(ip -o link show 2>/dev/null | grep -o 'ns[rp][0-9]*' | sort | tr '\n' ' ')"
   echo "leases: $(cat "$STATEDIR"/leases/* 2>/dev/null | tr '\n' ' ')"
   echo "procs: $(pgrep -u "$TUSER,$TUSER2" 2>/dev/null | tr '\n' ' ')"
   echo "nsrun: $(pgrep -x nsrun 2>/dev/null | while read -r p; do
+    is_nsrun "$p" || continue
     awk '/^Uid:/ {print $2}' "/proc/$p/status" 2>/dev/null; done | grep -xE "$TUID|$TUID2" | tr '\n' ' ')"
 }
 # The host as it was when the file started; same_state waits for boxes
@@ -119,8 +125,6 @@ hbg() {
   H_BG=$!
   H_PIDS+=("$H_BG")
 }
-# is_nsrun PID: PID runs the nsrun binary (not setpriv before its exec).
-is_nsrun() { [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$NSRUN" ]; }
 # nsrun_stamp PID [EUID]: print PID's start time if PID runs nsrun (with
 # that effective uid, when given); fail otherwise. A probe result counts
 # only when the stamp is the same before and after it: exec is one-way

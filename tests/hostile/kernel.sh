@@ -58,6 +58,11 @@ eq "/proc/sys is mounted read-only" ro "$(awk '$5 == "/proc/sys" {split($6, o, "
 eq "host hostname unchanged" "$(hostname)" "$(cat /proc/sys/kernel/hostname)"
 
 # ---- /sys, cgroupfs, release_agent
+# (the host's own release_agents, as they are before the attacks: a host
+# may have set them, e.g. a v1 systemd; only a change is a finding)
+ra_now() { local c; for c in $(ls /sys/fs/cgroup); do
+  [ -f "/sys/fs/cgroup/$c/release_agent" ] && echo "$c=$(cat "/sys/fs/cgroup/$c/release_agent")"; done; }
+RA0=$(ra_now)
 out=$(inbox 'echo /tmp/x > /sys/kernel/uevent_helper && echo WROTE-uevent
 mkdir /sys/fs/cgroup/hostile && echo MADE-cgroup
 for f in $(find /sys/fs/cgroup /sys/kernel -name release_agent -o -name cgroup.procs -o -name notify_on_release 2>/dev/null); do
@@ -74,10 +79,7 @@ unshare -Urm sh -c "mount -t cgroup2 cg /tmp/c && { echo MOUNTED-v2; for f in /t
 exit 0')
 nomatch "cgroup v1 cannot be mounted from a user namespace in the box" 'MOUNTED-v1' "$out"
 nomatch "a cgroup2 mount from a user ns in the box (if allowed) writes nothing of the host" 'WROTE' "$out"
-for c in $(ls /sys/fs/cgroup); do
-  [ -f "/sys/fs/cgroup/$c/release_agent" ] || continue
-  eq "host release_agent of $c untouched" "" "$(cat "/sys/fs/cgroup/$c/release_agent")"
-done
+eq "host release_agents untouched" "$RA0" "$(ra_now)"
 
 # ---- devices: the minimal set, nothing more; device nodes elsewhere inert
 out=$(inbox 'ls -A /dev | tr "\n" " "')

@@ -4,7 +4,10 @@
 # with high bits set in the request, through the i386 and x32 entry
 # points) and TIOCLINUX paste, on fds 0-2 and /dev/tty, from interactive
 # boxes (the caller's pty is the box's terminal), non-interactive ones,
-# and from a user namespace made inside. Nothing may reach the terminal's
+# and from a user namespace made inside. A variant the host itself cannot
+# run (no int 0x80 here, say) is refused by the host, which is what these
+# tests want to see: the probe runs such variants in a child and reports
+# them as "denied (ABI unavailable: signal N)". Nothing may reach the terminal's
 # input queue. A control run of the same probe outside any box shows that
 # the test can see an injection on this kernel.
 . "$(dirname "$0")/hlib.sh"
@@ -28,21 +31,21 @@ fi
 # ---- interactive box, explicit command
 out=$($PTY 10 '' "${SU[@]}" "$NSRUN" -p hterm hterm -- /hbin/probe tiocsti)
 match "interactive box ran the probe" 'tiocsti-fd0:' "$out"
-nomatch "interactive box: every TIOCSTI/TIOCLINUX variant refused" '^(tiocsti|tioclinux)[^:]*: ok' "$out"
+nomatch "interactive box: every TIOCSTI/TIOCLINUX variant refused" '^(tiocsti|tioclinux)[^:]*: (ok|probe error)' "$out"
 injected "$out" && not_ok "interactive box: nothing reached the terminal's input" "$out" ||
   ok "interactive box: nothing reached the terminal's input"
 
 # ---- interactive box with the default shell, typed at
 out=$($PTY 10 '/hbin/probe tiocsti\nexit\n' "${SU[@]}" "$NSRUN" -p hterm hterm)
 match "interactive shell in the box ran the probe" 'tiocsti-fd0:' "$out"
-nomatch "interactive shell: every variant refused" '^(tiocsti|tioclinux)[^:]*: ok' "$out"
+nomatch "interactive shell: every variant refused" '^(tiocsti|tioclinux)[^:]*: (ok|probe error)' "$out"
 injected "$out" && not_ok "interactive shell: no injected command ran, nothing queued" "$out" ||
   ok "interactive shell: no injected command ran, nothing queued"
 
 # ---- non-interactive box whose stdout/stderr are the caller's terminal
 out=$($PTY 10 '' "${SU[@]}" sh -c 'exec "$0" -p hterm hterm -- /hbin/probe tiocsti </dev/null' "$NSRUN")
 match "non-interactive box ran the probe" 'tiocsti-fd1:' "$out"
-nomatch "non-interactive box: every variant refused" '^(tiocsti|tioclinux)[^:]*: ok' "$out"
+nomatch "non-interactive box: every variant refused" '^(tiocsti|tioclinux)[^:]*: (ok|probe error)' "$out"
 injected "$out" && not_ok "non-interactive box: nothing reached the terminal's input" "$out" ||
   ok "non-interactive box: nothing reached the terminal's input"
 out=$($PTY 10 '' "${SU[@]}" sh -c 'exec "$0" -p hterm hterm -- /bin/sh -c "tty; ls -l /proc/self/fd/0"' "$NSRUN")
@@ -51,7 +54,7 @@ diag "interactive box's view of its terminal: $(tr '\n' ' ' <<<"$out")"
 # ---- from a user namespace made inside the box (full capabilities there)
 out=$($PTY 10 '' "${SU[@]}" "$NSRUN" -p hterm hterm -- /bin/unshare -Ur /hbin/probe tiocsti)
 if grep -q 'tiocsti-fd0:' <<<"$out"; then
-  nomatch "nested user namespace: every variant still refused" '^(tiocsti|tioclinux)[^:]*: ok' "$out"
+  nomatch "nested user namespace: every variant still refused" '^(tiocsti|tioclinux)[^:]*: (ok|probe error)' "$out"
   injected "$out" && not_ok "nested user namespace: nothing reached the terminal" "$out" ||
     ok "nested user namespace: nothing reached the terminal"
 else
