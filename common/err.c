@@ -71,3 +71,15 @@ int nsr_err_exit_status(const struct nsr_err *err)
 		return 125;
 	}
 }
+
+struct nsr_err *nsr_err_slot(struct nsr_err_first *fe)
+{
+	return fe->rc < 0 || fe->err == NULL ? &fe->spare : fe->err;
+}
+
+int nsr_err_step(struct nsr_err_first *fe, int r)
+{
+	if (r < 0)
+		fe->rc = -1;
+	return r;
+}

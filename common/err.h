@@ -41,7 +41,26 @@ int nsr_err_prefix(struct nsr_err *err, const char *fmt, ...)
 /* "msg" or "msg: strerror(errnum)", into buf. */
 const char *nsr_err_text(const struct nsr_err *err, char *buf, size_t bufsz);
 
-/* CONTRACT §3 exit status for a failed start. */
+/* Exit status for a failed start (nsrun(1), EXIT STATUS). */
 int nsr_err_exit_status(const struct nsr_err *err);
+
+/* "First error wins", for steps that all run even after one failed
+ * (undo, cleanup): each step reports into nsr_err_slot(&fe), which is the
+ * caller's err until a step failed and a scratch one after; nsr_err_step()
+ * records a step's return value and fe.rc is -1 once any step failed:
+ *
+ *     struct nsr_err_first fe = NSR_ERR_FIRST(err);
+ *     nsr_err_step(&fe, undo_a(..., nsr_err_slot(&fe)));
+ *     nsr_err_step(&fe, undo_b(..., nsr_err_slot(&fe)));
+ *     return fe.rc;
+ */
+struct nsr_err_first {
+	struct nsr_err *err;
+	struct nsr_err spare;
+	int rc;
+};
+#define NSR_ERR_FIRST(e) ((struct nsr_err_first){ .err = (e), .rc = 0 })
+struct nsr_err *nsr_err_slot(struct nsr_err_first *fe);
+int nsr_err_step(struct nsr_err_first *fe, int r);
 
 #endif

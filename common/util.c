@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,19 @@ int nsr_openat(int dfd, const char *path, int flags, unsigned mode)
 		fd = openat(dfd, path, flags | O_CLOEXEC, mode);
 	while (fd < 0 && errno == EINTR);
 	return fd;
+}
+
+DIR *nsr_opendir_at(int dfd, const char *path)
+{
+	int fd = nsr_openat(dfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (d == NULL)
+		nsr_closep(&fd);
+	return d;
 }
 
 int nsr_write_all(int fd, const void *buf, size_t len)
@@ -101,4 +115,19 @@ int nsr_fmt(char *buf, size_t sz, const char *fmt, ...)
 		return -1;
 	}
 	return 0;
+}
+
+int nsr_format_size(uint64_t bytes, char *out, size_t outsz)
+{
+	static const char units[] = "KMGTPE";
+	uint64_t v = bytes;
+	int u = -1;
+
+	while (v != 0 && v % 1024 == 0 && u < 5) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		return nsr_fmt(out, outsz, "%" PRIu64, v);
+	return nsr_fmt(out, outsz, "%" PRIu64 "%c", v, units[u]);
 }

@@ -7,6 +7,7 @@
 #ifndef NSR_UTIL_H
 #define NSR_UTIL_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,7 +33,17 @@ static inline void nsr_freep(void *p)
 	errno = saved;
 }
 
+static inline void nsr_closedirp(DIR **d)
+{
+	if (*d != NULL) {
+		int saved = errno;
+		closedir(*d);
+		errno = saved;
+	}
+}
+
 #define nsr_cleanup_fd __attribute__((cleanup(nsr_closep)))
+#define nsr_cleanup_dir __attribute__((cleanup(nsr_closedirp)))
 #define nsr_cleanup_free __attribute__((cleanup(nsr_freep)))
 
 /* Hand an fd on: the cleanup variable is left holding -1. */
@@ -54,6 +65,10 @@ static inline void *nsr_steal_ptr(void *pp)
 /* open/openat with O_CLOEXEC always set; mode only used with O_CREAT. */
 int nsr_openat(int dfd, const char *path, int flags, unsigned mode);
 
+/* A DIR * reading dfd/path, a directory opened without following a
+ * symlink; dfd stays the caller's. NULL with errno on failure. */
+DIR *nsr_opendir_at(int dfd, const char *path);
+
 /* write all of buf, retrying on EINTR and short writes. */
 int nsr_write_all(int fd, const void *buf, size_t len);
 
@@ -69,5 +84,9 @@ int nsr_write_file(int dfd, const char *path, const char *s);
 /* snprintf that reports truncation as -1 (ENAMETOOLONG). */
 int nsr_fmt(char *buf, size_t sz, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* "64M", "1G", "1536K", "100" (bytes): the largest K/M/G/T/P/E unit
+ * that divides the value exactly, as nsrun.policy(5) writes sizes. */
+int nsr_format_size(uint64_t bytes, char *out, size_t outsz);
 
 #endif

@@ -91,9 +91,9 @@ void box_child(const struct box_ctx *ctx)
 	struct box_go go;
 	struct mnt_input in;
 
-	/* Into the box's v1 cgroups first, so that everything setup does is
-	 * counted there (cgroup.h: no RCU stall when we move ourselves). */
-	if (cg_self_enter(ctx->cg_fds, &err) < 0)
+	/* Into the box's cgroup leaf first (when not born there), so that
+	 * everything setup does is counted there (cgroup.h). */
+	if (cg_handoff_child(ctx->cg, &err) < 0)
 		box_fail(ctx, &err);
 	keep_only(ctx->go_fd, ctx->err_fd);
 	arm_parent_death(ctx);

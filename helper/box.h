@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "cgroup/cgroup.h"
 #include "plan.h"
 #include "sanitize.h"
 
@@ -26,7 +27,7 @@ struct box_ctx {
 	const char *datadir;
 	int go_fd;                     /* read end: struct box_go, EOF = abort */
 	int err_fd;                    /* write end, CLOEXEC: struct nsr_err */
-	int *cg_fds;                   /* v1: "tasks" fds to enter through, CG_V1_N */
+	struct cg_handoff *cg;         /* the way into the box's cgroup leaf */
 };
 
 /* Runs in the clone child; never returns. */

@@ -20,6 +20,14 @@
 
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 
+void init_signal_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < NSR_ARRAY_SIZE(forwarded); i++)
+		sigaddset(set, forwarded[i]);
+	sigaddset(set, SIGCHLD);
+}
+
 static const char *env_path(char *const *envp)
 {
 	for (; *envp; envp++)
@@ -69,12 +77,8 @@ void init_run(const struct nsr_plan *plan, int err_fd)
 {
 	sigset_t set;
 	pid_t payload;
-	size_t i;
 
-	sigemptyset(&set);
-	for (i = 0; i < NSR_ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
-	sigaddset(&set, SIGCHLD);
+	init_signal_set(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
 	/* Not interactive: a session of our own, no controlling terminal. */

@@ -4,7 +4,14 @@
 #ifndef NSR_INIT_H
 #define NSR_INIT_H
 
+#include <signal.h>
+
 #include "plan.h"
+
+/* The signals passed on to the payload (INT, TERM, HUP, QUIT, USR1, USR2,
+ * WINCH) plus SIGCHLD: what the supervisor and init each block and wait
+ * for with sigwaitinfo. */
+void init_signal_set(sigset_t *set);
 
 /* Never returns. err_fd: CLOEXEC pipe to the supervisor, for exec errors. */
 __attribute__((noreturn)) void init_run(const struct nsr_plan *plan, int err_fd);

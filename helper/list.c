@@ -3,13 +3,13 @@
  * --list: the policies a caller may use, read as root through the trusted
  * loader; a policy that fails to load is described only to root, others
  * just do not see it. --check: lint files with the caller's own
- * privileges (main drops them first), syntax, values and trust.
+ * privileges (main drops them first), syntax, values and trust. Both hand
+ * data back to main.c, which prints.
  */
 #include "list.h"
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,75 +24,74 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int list_policies(const char *policydir, const struct nsr_caller *caller)
+int list_open(const char *policydir, const struct nsr_caller *caller, struct list_iter *it,
+	      struct nsr_err *err)
 {
-	char why[160];
-	char *names[512];
-	size_t n = 0, i;
 	nsr_cleanup_fd int dfd = -1;
+	nsr_cleanup_dir DIR *d = NULL;
 	struct dirent *de;
-	DIR *d;
+	char why[160];
 
+	memset(it, 0, sizeof(*it));
+	it->policydir = policydir;
+	it->caller = caller;
 	if (trust_open_dir(policydir, &dfd, why, sizeof(why)) < 0) {
 		if (caller->uid == 0)
-			fprintf(stderr, "nsrun: policy directory %s: %s\n", policydir, why);
-		else
-			fprintf(stderr, "nsrun: no policies are available\n");
-		return 125;
+			return nsr_err_set(err, NSR_E_POLICY, 0, "policy directory %s: %s", policydir, why);
+		return nsr_err_set(err, NSR_E_POLICY, 0, "no policies are available");
 	}
-	int rfd = nsr_openat(dfd, ".", O_RDONLY | O_DIRECTORY, 0);
-	if (rfd < 0 || (d = fdopendir(rfd)) == NULL) {
-		if (rfd >= 0)
-			close(rfd);
-		fprintf(stderr, "nsrun: cannot read the policy directory\n");
-		return 125;
-	}
-	while ((de = readdir(d)) != NULL && n < NSR_ARRAY_SIZE(names)) {
+	d = nsr_opendir_at(dfd, ".");
+	if (d == NULL)
+		return nsr_err_set(err, NSR_E_POLICY, 0, "cannot read the policy directory");
+	while ((de = readdir(d)) != NULL && it->n < NSR_ARRAY_SIZE(it->names)) {
 		size_t len = strlen(de->d_name);
+		char *name;
 		if (len < 5 || len > POLICY_NAME_MAX + 4 || strcmp(de->d_name + len - 4, ".ini") != 0)
 			continue;
-		names[n] = strndup(de->d_name, len - 4);
-		if (names[n] != NULL && policy_name_valid(names[n]))
-			n++;
+		name = strndup(de->d_name, len - 4);
+		if (name != NULL && policy_name_valid(name))
+			it->names[it->n++] = name;
 		else
-			free(names[n]);
+			free(name);
 	}
-	closedir(d);
-	qsort(names, n, sizeof(names[0]), cmp);
-	for (i = 0; i < n; i++) {
-		struct nsr_err err = { 0 };
-		struct policy_caller pc = { caller->uid, caller->gid, caller->groups, caller->n_groups };
+	qsort(it->names, it->n, sizeof(it->names[0]), cmp);
+	return 0;
+}
 
-		if (policy_load(policydir, names[i], &pol, &diags, &err) < 0) {
-			if (caller->uid == 0) {
-				size_t k;
-				fprintf(stderr, "nsrun: policy %s is unusable:\n", names[i]);
-				for (k = 0; k < diags.n; k++)
-					fprintf(stderr, "  %s:%u: %s\n", diags.file, diags.items[k].line,
-						diags.items[k].msg);
-			}
-		} else if (policy_authorize(&pol, &pc) == POLICY_ALLOW) {
-			printf("%s\t%s\n", names[i], pol.description);
+int list_next(struct list_iter *it, struct list_entry *e)
+{
+	struct policy_caller pc = { it->caller->uid, it->caller->gid, it->caller->groups,
+				    it->caller->n_groups };
+
+	while (it->next < it->n) {
+		struct nsr_err err = { 0 };
+		const char *name = it->names[it->next++];
+
+		memset(e, 0, sizeof(*e));
+		e->name = name;
+		if (policy_load(it->policydir, name, &pol, &diags, &err) < 0) {
+			if (it->caller->uid != 0)
+				continue;
+			e->diags = &diags;
+			return 1;
 		}
-		free(names[i]);
+		if (policy_authorize(&pol, &pc) == POLICY_ALLOW) {
+			e->pol = &pol;
+			return 1;
+		}
 	}
 	return 0;
 }
 
-int list_check_files(char *const *files, int n)
+void list_close(struct list_iter *it)
 {
-	int i, bad = 0;
+	for (size_t i = 0; i < it->n; i++)
+		free(it->names[i]);
+	it->n = it->next = 0;
+}
 
-	for (i = 0; i < n; i++) {
-		size_t k;
-
-		if (policy_check_file(files[i], &pol, &diags) == 0 && diags.n == 0)
-			continue;
-		bad = 1;
-		for (k = 0; k < diags.n; k++)
-			printf("%s:%u: %s\n", files[i], diags.items[k].line, diags.items[k].msg);
-		if (diags.dropped)
-			printf("%s:0: %zu more problems\n", files[i], diags.dropped);
-	}
-	return bad;
+bool list_check_file(const char *file, const struct policy_diags **out)
+{
+	*out = &diags;
+	return policy_check_file(file, &pol, &diags) == 0 && diags.n == 0;
 }

@@ -118,18 +118,15 @@ void lock_release(struct nsr_lock *lk)
 int lock_gc(const char *statedir)
 {
 	nsr_cleanup_fd int dfd = -1;
+	nsr_cleanup_dir DIR *d = NULL;
 	struct dirent *de;
-	DIR *d;
 	int removed = 0;
 
 	if (lock_state_subdir(statedir, "locks", &dfd, NULL) < 0)
 		return 0;
-	int rfd = nsr_openat(dfd, ".", O_RDONLY | O_DIRECTORY, 0);
-	if (rfd < 0 || (d = fdopendir(rfd)) == NULL) {
-		if (rfd >= 0)
-			close(rfd);
+	d = nsr_opendir_at(dfd, ".");
+	if (d == NULL)
 		return 0;
-	}
 	while ((de = readdir(d)) != NULL) {
 		size_t n = strlen(de->d_name);
 		if (n < 6 || strcmp(de->d_name + n - 5, ".lock") != 0)
@@ -140,6 +137,5 @@ int lock_gc(const char *statedir)
 		if (unlinkat(dfd, de->d_name, 0) == 0)
 			removed++;
 	}
-	closedir(d);
 	return removed;
 }

@@ -95,7 +95,4 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 	       const struct nsr_caller *caller, const char *datadir,
 	       struct nsr_plan *plan, struct nsr_err *err);
 
-/* Human-readable plan for --dry-run. */
-void plan_print(const struct nsr_plan *plan, int fd);
-
 #endif

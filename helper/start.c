@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The supervisor: root, in the host's namespaces. Takes the box lock,
- * creates the cgroup leaf and the address lease, clones the box child into
- * new namespaces, wires the veth, says go, reads the child's verdict,
- * forwards signals, maps the exit status, and undoes every piece of host
- * state it made, in reverse order, however the box ended. If the
+ * creates the cgroup leaf and the address lease (start_prepare), clones
+ * the box child into new namespaces and its leaf, wires the veth and says
+ * go (start_spawn), reads the child's verdict, forwards signals, maps the
+ * exit status (start_wait), and undoes every piece of host state it made,
+ * in reverse order, however the box ended (start_run_free). If the
  * supervisor itself is killed, the box dies with it (PDEATHSIG) and the
  * next start (or --gc) collects the cgroup leaf and the lock file.
+ * Prints nothing: results and errors go back to main.c.
  */
 #include "start.h"
 
@@ -14,6 +16,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -23,9 +26,10 @@
 #include "box.h"
 #include "caps.h"
 #include "cgroup/cgroup.h"
-#include "net/ipam.h"
+#include "init.h"
 #include "lock.h"
 #include "log.h"
+#include "net/ipam.h"
 #include "net/net.h"
 #include "util.h"
 
@@ -39,40 +43,67 @@ struct nsr_clone_args {
 	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
 };
 
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
-
-/* Host state of one start: undone in reverse by start_undo(). */
-struct start_state {
+/* Host state of one start: undone in reverse by start_run_free(). */
+struct start_run {
+	const struct nsr_plan *plan;
+	struct start_paths paths;
 	struct nsr_lock lock;
-	struct cg_box cg;
-	bool have_cg;
+	struct cg_box *cg;
 	bool have_lease;
 	uint32_t addr;
 	char host_if[16];
 	char peer_if[16];
 	bool have_veth;
+	pid_t pid;                     /* the box's init until reaped, else 0 */
+	int go_fd;                     /* write end: struct box_go */
+	int err_fd;                    /* read end: struct nsr_err, EOF = exec'd */
+	sigset_t sigs;                 /* blocked from the clone on */
 };
 
-static bool wants_cgroup(const struct policy_limits *l)
+/* Run a lease-file step with the ids guarded (caps.h): the lease file is
+ * shared by every user of the bridge. First error wins. */
+static void start_release_lease(struct start_run *r)
 {
-	return l->has_pids || l->has_memory || l->has_swap || l->has_cpu;
+	struct caps_guard g;
+
+	if (caps_guard_begin(&g, NULL) == 0) {
+		ipam_release(r->paths.statedir, r->plan->net.bridge, r->addr, NULL);
+		caps_guard_end(&g, NULL);
+	}
+	r->have_lease = false;
 }
 
-static void start_undo(const struct nsr_plan *plan, const struct start_paths *paths,
-		       struct start_state *s)
+void start_run_free(struct start_run **runp)
 {
-	if (s->have_veth)
-		net_link_del(s->host_if, NULL);   /* usually gone with the netns */
-	if (s->have_cg)
-		cg_destroy(&s->cg, NULL);
-	if (s->have_lease) {
-		struct caps_guard g;
-		if (caps_guard_begin(&g, NULL) == 0) {
-			ipam_release(paths->statedir, plan->net.bridge, s->addr, NULL);
-			caps_guard_end(&g, NULL);
-		}
+	struct start_run *r = nsr_steal_ptr(runp);
+	int saved = errno;
+
+	if (r == NULL)
+		return;
+	if (r->pid > 0) {
+		kill(r->pid, SIGKILL);
+		waitpid(r->pid, NULL, 0);
 	}
-	lock_release(&s->lock);
+	nsr_closep(&r->go_fd);
+	nsr_closep(&r->err_fd);
+	if (r->have_veth)
+		net_link_del(r->host_if, NULL);   /* usually gone with the netns */
+	cg_destroy(&r->cg, NULL);
+	if (r->have_lease)
+		start_release_lease(r);
+	lock_release(&r->lock);
+	free(r);
+	errno = saved;
+}
+
+static void start_cg_limits(const struct policy_limits *p, struct cg_limits *c)
+{
+	*c = (struct cg_limits){
+		.has_pids = p->has_pids, .pids = p->pids,
+		.has_memory = p->has_memory, .memory = p->memory,
+		.has_swap = p->has_swap, .swap = p->swap,
+		.has_cpu = p->has_cpu, .cpu_milli = p->cpu_milli,
+	};
 }
 
 static pid_t clone_box(const struct nsr_plan *plan, int cgroup_fd)
@@ -117,244 +148,213 @@ static int supervise(const struct nsr_plan *plan, pid_t pid, const sigset_t *set
 	}
 }
 
-static void human_size(uint64_t b, char *out, size_t sz)
+static int start_cgroup(struct start_run *r, struct nsr_err *err)
 {
-	static const char units[] = "KMGT";
-	int u = -1;
-
-	while (b >= 1024 && b % 1024 == 0 && u < 3) {
-		b /= 1024;
-		u++;
-	}
-	if (u < 0)
-		snprintf(out, sz, "%llu", (unsigned long long)b);
-	else
-		snprintf(out, sz, "%llu%c", (unsigned long long)b, units[u]);
-}
-
-static int host_side(const struct nsr_plan *plan, const struct start_paths *paths,
-		     struct start_state *s, struct nsr_err *err)
-{
+	const char *statedir = r->paths.statedir;
+	struct cg_limits lim;
 	struct caps_guard g;
 	enum cg_mode mode;
+	char lockdir[600];
 
-	if (lock_box(paths->statedir, plan->uid, plan->box, &s->lock, err) < 0)
-		return -1;
-	if (wants_cgroup(&plan->limits)) {
-		char lockdir[600];
-
-		mode = cg_detect();
-		if (mode == CG_MODE_NONE)
-			return nsr_err_set(err, NSR_E_SETUP, 0, "the policy sets limits but this host has no usable cgroup controllers");
-		/* Leaves of boxes whose supervisor died (kill -9) go now. gc
-		 * briefly locks other users' box locks: guarded. */
-		if (nsr_fmt(lockdir, sizeof(lockdir), "%s/locks", paths->statedir) == 0) {
-			if (caps_guard_begin(&g, err) < 0)
-				return -1;
-			cg_gc(mode, lockdir, NULL);
-			if (caps_guard_end(&g, err) < 0)
-				return -1;
-		}
-		if (cg_create(&s->cg, mode, plan->uid, plan->box, &plan->limits, err) < 0)
-			return -1;
-		s->have_cg = true;
-	}
-	if (plan->net.mode == POLICY_NET_BRIDGE) {
-		/* The lease file is shared by every user of the bridge. */
+	start_cg_limits(&r->plan->limits, &lim);
+	if (!cg_limits_any(&lim))
+		return 0;
+	mode = cg_detect();
+	/* Leaves of boxes whose supervisor died (kill -9) go now. gc
+	 * briefly locks other users' box locks: guarded. */
+	if (mode != CG_MODE_NONE && nsr_fmt(lockdir, sizeof(lockdir), "%s/locks", statedir) == 0) {
 		if (caps_guard_begin(&g, err) < 0)
 			return -1;
-		int r = ipam_acquire(paths->statedir, plan->net.bridge, plan->net.subnet, plan->net.prefix,
-				     plan->net.gateway, plan->uid,
-				     plan->net.has_per_user ? plan->net.per_user : 0, plan->box,
-				     &s->addr, err);
-		struct nsr_err e2;
-		if (caps_guard_end(&g, r < 0 ? &e2 : err) < 0 && r == 0)
+		cg_gc(mode, lockdir, NULL);
+		if (caps_guard_end(&g, err) < 0)
 			return -1;
-		if (r < 0)
-			return -1;
-		s->have_lease = true;
-		if (net_veth_names(getpid(), s->host_if, s->peer_if) < 0)
-			return nsr_err_set(err, NSR_E_SETUP, 0, "cannot name the veth pair");
-		/* The box's end is born as eth0 in the box's own netns. */
-		memcpy(s->peer_if, "eth0", sizeof("eth0"));
 	}
+	return cg_create(mode, r->plan->uid, r->plan->box, &lim, &r->cg, err);
+}
+
+static int start_lease(struct start_run *r, struct nsr_err *err)
+{
+	const struct nsr_plan *plan = r->plan;
+	struct nsr_err_first fe = NSR_ERR_FIRST(err);
+	struct caps_guard g;
+
+	if (plan->net.mode != POLICY_NET_BRIDGE)
+		return 0;
+	/* The lease file is shared by every user of the bridge. */
+	if (caps_guard_begin(&g, err) < 0)
+		return -1;
+	if (nsr_err_step(&fe, ipam_acquire(r->paths.statedir, plan->net.bridge, plan->net.subnet,
+					   plan->net.prefix, plan->net.gateway, plan->uid,
+					   plan->net.has_per_user ? plan->net.per_user : 0,
+					   plan->box, &r->addr, nsr_err_slot(&fe))) == 0)
+		r->have_lease = true;
+	nsr_err_step(&fe, caps_guard_end(&g, nsr_err_slot(&fe)));
+	if (fe.rc < 0)
+		return -1;
+	if (net_veth_names(getpid(), r->host_if, r->peer_if) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, 0, "cannot name the veth pair");
+	/* The box's end is born as eth0 in the box's own netns. */
+	memcpy(r->peer_if, "eth0", sizeof("eth0"));
 	return 0;
 }
 
-/* After clone: into the cgroup (v1), veth into the box's netns, go. */
-static int wire_child(const struct nsr_plan *plan, pid_t pid, int go_fd, struct start_state *s,
-		      bool cloned_into_cg, struct nsr_err *err)
+int start_prepare(const struct nsr_plan *plan, const struct start_paths *paths,
+		  struct start_run **run, struct start_result *res, struct nsr_err *err)
 {
+	start_cleanup_run struct start_run *r = calloc(1, sizeof(*r));
+
+	*run = NULL;
+	memset(res, 0, sizeof(*res));
+	if (r == NULL)
+		return nsr_err_set(err, NSR_E_SETUP, ENOMEM, "start");
+	r->plan = plan;
+	r->paths = *paths;
+	r->lock.fd = -1;
+	r->go_fd = r->err_fd = -1;
+	if (lock_box(paths->statedir, plan->uid, plan->box, &r->lock, err) < 0 ||
+	    start_cgroup(r, err) < 0 || start_lease(r, err) < 0)
+		return -1;
+	res->swap_unenforced = cg_swap_unenforced(r->cg);
+	*run = nsr_steal_ptr(&r);
+	return 0;
+}
+
+/* After clone: veth into the box's netns, go. */
+static int start_wire(struct start_run *r, struct nsr_err *err)
+{
+	const struct nsr_plan *plan = r->plan;
 	struct box_go go;
 
-	if (s->have_cg && !cloned_into_cg && cg_enter(&s->cg, pid, err) < 0)
-		return -1;
 	memset(&go, 0, sizeof(go));
 	go.magic = BOX_GO_MAGIC;
-	if (s->have_lease) {
+	if (r->have_lease) {
 		char nspath[64];
-		snprintf(nspath, sizeof(nspath), "/proc/%d/ns/net", (int)pid);
+		snprintf(nspath, sizeof(nspath), "/proc/%d/ns/net", (int)r->pid);
 		nsr_cleanup_fd int nsfd = nsr_openat(AT_FDCWD, nspath, O_RDONLY, 0);
 		if (nsfd < 0)
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open the box's network namespace");
-		s->have_veth = true;
-		if (net_veth_to_bridge(s->host_if, s->peer_if, nsfd, plan->net.bridge, err) < 0) {
-			s->have_veth = false;
+		r->have_veth = true;
+		if (net_veth_to_bridge(r->host_if, r->peer_if, nsfd, plan->net.bridge, err) < 0) {
+			r->have_veth = false;
 			return -1;
 		}
-		go.addr = s->addr;
+		go.addr = r->addr;
 		go.gateway = plan->net.gateway;
 		go.prefix = plan->net.prefix;
-		memcpy(go.peer_if, s->peer_if, sizeof(go.peer_if));
+		memcpy(go.peer_if, r->peer_if, sizeof(go.peer_if));
 	}
-	if (nsr_write_all(go_fd, &go, sizeof(go)) < 0)
+	if (nsr_write_all(r->go_fd, &go, sizeof(go)) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "the box did not start");
 	return 0;
 }
 
-int start_box(const struct nsr_plan *plan, const struct nsr_inherited *inh,
-	      const struct start_paths *paths, struct nsr_err *err)
+int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr_err *err)
 {
-	struct start_state s;
-	struct nsr_err child_err;
-	int go[2] = { -1, -1 }, ep[2] = { -1, -1 };
-	int cg_fds[CG_V1_N];
-	sigset_t set, old;
-	ssize_t n;
-	size_t i;
-	pid_t pid;
-	int st, status;
+	const struct nsr_plan *plan = r->plan;
+	cg_cleanup_handoff struct cg_handoff *cgh = NULL;
+	nsr_cleanup_fd int go_rd = -1, err_wr = -1;
+	sigset_t old;
 	char cmd[512];
+	int go[2], ep[2];
 
-	memset(&s, 0, sizeof(s));
-	s.lock.fd = -1;
-	s.cg.leaf_dfd = -1;
-	for (i = 0; i < CG_V1_N; i++)
-		cg_fds[i] = -1;
-	if (host_side(plan, paths, &s, err) < 0)
-		goto fail;
-	if (s.cg.swap_unenforced)
-		fprintf(stderr, "nsrun: %s: warning: %s\n", plan->box, s.cg.swap_note);
-	if (s.have_cg && cg_open_self_enter(&s.cg, cg_fds, err) < 0)
-		goto fail;
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(ep, O_CLOEXEC) < 0) {
-		nsr_err_set(err, NSR_E_SETUP, errno, "pipe");
-		goto fail;
-	}
+	if (cg_handoff_new(r->cg, &cgh, err) < 0)
+		return -1;
+	if (pipe2(go, O_CLOEXEC) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "pipe");
+	go_rd = go[0];
+	r->go_fd = go[1];
+	if (pipe2(ep, O_CLOEXEC) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "pipe");
+	r->err_fd = ep[0];
+	err_wr = ep[1];
 
-	sigemptyset(&set);
-	for (i = 0; i < NSR_ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
-	sigaddset(&set, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &set, &old);
+	init_signal_set(&r->sigs);
+	sigprocmask(SIG_BLOCK, &r->sigs, &old);
 
-	int cgfd = s.have_cg && s.cg.mode == CG_MODE_V2 ? cg_clone_fd(&s.cg) : -1;
-	pid = clone_box(plan, cgfd);
-	if (pid < 0 && cgfd >= 0) {
-		cgfd = -1;   /* kernel without CLONE_INTO_CGROUP: migrate instead */
-		pid = clone_box(plan, -1);
+	r->pid = clone_box(plan, cg_handoff_clone_fd(cgh));
+	if (r->pid < 0 && cg_handoff_clone_fd(cgh) >= 0) {
+		/* kernel without CLONE_INTO_CGROUP: migrate instead */
+		cg_handoff_clone_refused(cgh);
+		r->pid = clone_box(plan, -1);
 	}
-	if (pid < 0) {
-		nsr_err_set(err, NSR_E_SETUP, errno, "cannot create the box's namespaces");
-		goto fail;
+	if (r->pid < 0) {
+		r->pid = 0;
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create the box's namespaces");
 	}
-	if (pid == 0) {
+	if (r->pid == 0) {
 		struct box_ctx ctx = {
-			.plan = plan, .inh = inh, .statedir = paths->statedir,
-			.datadir = paths->datadir, .go_fd = go[0], .err_fd = ep[1],
-			.cg_fds = cg_fds,
+			.plan = plan, .inh = inh, .statedir = r->paths.statedir,
+			.datadir = r->paths.datadir, .go_fd = go_rd, .err_fd = err_wr,
+			.cg = cgh,
 		};
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		signal(SIGPIPE, SIG_DFL);
 		signal(SIGXFSZ, SIG_DFL);
 		box_child(&ctx);
 	}
-	close(go[0]);
-	close(ep[1]);
-	go[0] = ep[1] = -1;
-	bool self_entered = cg_fds[CG_V1_PIDS] >= 0 || cg_fds[CG_V1_MEMORY] >= 0 ||
-			    cg_fds[CG_V1_CPU] >= 0 || cg_fds[CG_V1_FREEZER] >= 0;
-	for (i = 0; i < CG_V1_N; i++)
-		if (cg_fds[i] >= 0) {
-			close(cg_fds[i]);
-			cg_fds[i] = -1;
-		}
-
-	if (wire_child(plan, pid, go[1], &s, cgfd >= 0 || self_entered, err) < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		goto fail;
-	}
+	nsr_closep(&go_rd);
+	go_rd = -1;
+	nsr_closep(&err_wr);
+	err_wr = -1;
+	if (cg_handoff_parent(cgh, r->pid, err) < 0 || start_wire(r, err) < 0)
+		return -1;
 	log_render_argv(plan->argv, plan->argc, cmd, sizeof(cmd));
 	log_audit(LOG_NOTICE, "start: uid=%u user=%s policy=%s box=%s command=%s",
 		  (unsigned)plan->uid, plan->user, plan->policy, plan->box, cmd);
+	return 0;
+}
+
+int start_wait(struct start_run *r, struct start_result *res, struct nsr_err *err)
+{
+	const struct nsr_plan *plan = r->plan;
+	struct nsr_err child_err;
+	ssize_t n;
+	int st;
 
 	/* EOF: the payload was exec'd. A record: setup or exec failed. */
 	memset(&child_err, 0, sizeof(child_err));
-	n = nsr_read_full(ep[0], &child_err, sizeof(child_err));
-	st = supervise(plan, pid, &set);
+	n = nsr_read_full(r->err_fd, &child_err, sizeof(child_err));
+	st = supervise(plan, r->pid, &r->sigs);
+	r->pid = 0;
+	child_err.msg[sizeof(child_err.msg) - 1] = '\0';
 
 	if (n == (ssize_t)sizeof(child_err) && child_err.kind != NSR_E_EXEC_NOENT &&
 	    child_err.kind != NSR_E_EXEC) {
 		*err = child_err;
-		err->msg[sizeof(err->msg) - 1] = '\0';
-		goto fail;
+		return -1;
 	}
-	status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	res->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	if (n == (ssize_t)sizeof(child_err)) {
-		char text[600];
-		child_err.msg[sizeof(child_err.msg) - 1] = '\0';
-		fprintf(stderr, "nsrun: %s: %s\n", plan->box, nsr_err_text(&child_err, text, sizeof(text)));
-		status = nsr_err_exit_status(&child_err);
-	} else if (s.have_cg && plan->limits.has_memory) {
-		uint64_t kills = 0;
-		if (cg_oom_kills(&s.cg, &kills) == 0 && kills > 0) {
-			char size[32];
-			human_size(plan->limits.memory, size, sizeof(size));
-			if (status == 128 + SIGKILL)
-				fprintf(stderr, "nsrun: %s: killed: memory limit (%s) exceeded\n", plan->box, size);
-			else
-				fprintf(stderr, "nsrun: %s: memory limit (%s) exceeded: %llu process(es) killed\n",
-					plan->box, size, (unsigned long long)kills);
-			if (status == 128 + SIGKILL)
-				status = 137;
+		res->payload_failed = true;
+		res->payload_err = child_err;
+		res->status = nsr_err_exit_status(&child_err);
+	} else if (cg_oom_kills(r->cg, &res->oom_kills) == 0 && res->oom_kills > 0) {
+		res->memory_limit = plan->limits.memory;
+		if (res->status == 128 + SIGKILL) {
+			res->oom_killed_payload = true;
+			res->status = 137;
 		}
 	}
 	/* The veth pair goes with the box's network namespace; deleting it
 	 * ourselves would only wait for the kernel's RCU grace periods. */
-	s.have_veth = false;
+	r->have_veth = false;
 	log_audit(LOG_NOTICE, "end: uid=%u policy=%s box=%s status=%d", (unsigned)plan->uid,
-		  plan->policy, plan->box, status);
-	close(ep[0]);
-	close(go[1]);
-	start_undo(plan, paths, &s);
-	return status;
-
-fail:
-	for (i = 0; i < CG_V1_N; i++)
-		if (cg_fds[i] >= 0)
-			close(cg_fds[i]);
-	for (i = 0; i < 2; i++) {
-		if (go[i] >= 0)
-			close(go[i]);
-		if (ep[i] >= 0)
-			close(ep[i]);
-	}
-	start_undo(plan, paths, &s);
-	return -1;
+		  plan->policy, plan->box, res->status);
+	return 0;
 }
 
-int start_gc(const struct start_paths *paths, struct nsr_err *err)
+int start_gc(const struct start_paths *paths, struct start_gc_result *res, struct nsr_err *err)
 {
 	enum cg_mode mode = cg_detect();
 	char lockdir[600];
-	int cg = 0, locks;
+	int cg = 0;
 
+	memset(res, 0, sizeof(*res));
 	if (nsr_fmt(lockdir, sizeof(lockdir), "%s/locks", paths->statedir) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, ENAMETOOLONG, "state dir");
 	if (mode != CG_MODE_NONE && (cg = cg_gc(mode, lockdir, err)) < 0)
 		return -1;
-	locks = lock_gc(paths->statedir);
-	printf("removed %d cgroup leaves, %d lock files\n", cg, locks);
+	res->cgroup_leaves = cg;
+	res->lock_files = lock_gc(paths->statedir);
 	return 0;
 }

@@ -1,7 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* One start, supervisor side: host state, clone, wait, clean up. */
+/*
+ * One start, supervisor side, in three steps that print nothing:
+ * start_prepare (host state: lock, cgroup leaf, lease), start_spawn (clone
+ * the box, wire it, say go), start_wait (supervise to the end, collect the
+ * result). The front end renders what they return. A struct start_run
+ * owns every piece of host state; start_run_free() undoes what is left,
+ * in reverse order, however far the start got.
+ */
 #ifndef NSR_START_H
 #define NSR_START_H
+
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "plan.h"
 #include "sanitize.h"
@@ -11,13 +21,37 @@ struct start_paths {
 	const char *datadir;
 };
 
-/* Run the box to its end. Returns the exit status for nsrun (CONTRACT §3),
- * or -1 with *err when the start failed (nothing is left behind). A
- * message that belongs to a finished box (OOM) is printed here. */
-int start_box(const struct nsr_plan *plan, const struct nsr_inherited *inh,
-	      const struct start_paths *paths, struct nsr_err *err);
+/* What a start has to say; main.c turns it into words. */
+struct start_result {
+	/* known after start_prepare */
+	bool swap_unenforced;          /* policy sets swap; host cannot enforce
+	                                  it, but has no swap either */
+	/* known after start_wait */
+	int status;                    /* nsrun's exit status (nsrun(1)) */
+	bool payload_failed;           /* not exec'd: payload_err says why */
+	struct nsr_err payload_err;    /* (status 126 or 127) */
+	uint64_t oom_kills;            /* processes the memory limit killed */
+	uint64_t memory_limit;         /* bytes, when oom_kills > 0 */
+	bool oom_killed_payload;       /* ... and one was the box's init (137) */
+};
 
-/* Root only: remove leftovers of boxes whose supervisor is gone. */
-int start_gc(const struct start_paths *paths, struct nsr_err *err);
+struct start_run;
+
+int start_prepare(const struct nsr_plan *plan, const struct start_paths *paths,
+		  struct start_run **run, struct start_result *res, struct nsr_err *err);
+int start_spawn(struct start_run *run, const struct nsr_inherited *inh, struct nsr_err *err);
+/* -1 with *err when setup inside the box failed (nothing was exec'd). */
+int start_wait(struct start_run *run, struct start_result *res, struct nsr_err *err);
+/* Kill a box still running, undo all host state, free; NULL is fine. */
+void start_run_free(struct start_run **run);
+#define start_cleanup_run __attribute__((cleanup(start_run_free)))
+
+/* Root only (--gc): remove leftovers of boxes whose supervisor is gone. */
+struct start_gc_result {
+	int cgroup_leaves;
+	int lock_files;
+};
+int start_gc(const struct start_paths *paths, struct start_gc_result *res,
+	     struct nsr_err *err);
 
 #endif

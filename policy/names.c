@@ -32,22 +32,6 @@ bool policy_name_valid(const char *name)
 	return true;
 }
 
-/* [a-z0-9][a-z0-9-]{0,62} */
-bool policy_box_valid(const char *box)
-{
-	size_t i;
-
-	if (box == NULL || !names_lower_digit(box[0]))
-		return false;
-	for (i = 1; box[i] != '\0'; i++) {
-		if (i >= POLICY_BOX_MAX)
-			return false;
-		if (!names_lower_digit(box[i]) && box[i] != '-')
-			return false;
-	}
-	return true;
-}
-
 /* An expanded hostname: 1..63 of [a-z0-9_-] ('_' for user names). */
 bool policy_hostname_valid(const char *h)
 {

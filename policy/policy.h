@@ -14,10 +14,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "boxname.h"
 #include "err.h"
 
 #define POLICY_NAME_MAX 64       /* [a-z0-9][a-z0-9_-]{0,63} */
-#define POLICY_BOX_MAX 63        /* [a-z0-9][a-z0-9-]{0,62} */
+#define POLICY_BOX_MAX NSR_BOX_NAME_MAX   /* [a-z0-9][a-z0-9-]{0,62} */
 #define POLICY_STR_MAX 512       /* any single value, paths included */
 #define POLICY_DESC_MAX 256
 #define POLICY_MAX_IDS 64        /* users = ..., groups = ... */
@@ -116,7 +117,11 @@ struct policy_diags {
 
 /* ---- names (names.c) ---- */
 bool policy_name_valid(const char *name);
-bool policy_box_valid(const char *box);
+/* The box rule lives in common/boxname.c (the cgroup library needs it). */
+static inline bool policy_box_valid(const char *box)
+{
+	return nsr_box_name_valid(box);
+}
 /* An expanded hostname: 1..63 characters of [a-z0-9_-]. */
 bool policy_hostname_valid(const char *h);
 /* "/" and /proc, /sys, /dev or below: nsrun mounts those itself, a bind or

@@ -48,7 +48,7 @@ static int cg_gc_orphan(int lock_dfd, int parent, const char *leaf,
 			int *lock_fd)
 {
 	nsr_cleanup_fd int fd = -1;
-	char box[POLICY_BOX_MAX + 1], name[128];
+	char box[NSR_BOX_NAME_MAX + 1], name[128];
 	bool gone = cg_gc_creator_gone(leaf);
 	struct stat st;
 	uid_t uid;
@@ -77,21 +77,14 @@ static int cg_gc_orphan(int lock_dfd, int parent, const char *leaf,
 /* Names of the directories in parent that parse as leaves. */
 static int cg_gc_list(int parent, char (*names)[128], int max)
 {
-	int fd = fcntl(parent, F_DUPFD_CLOEXEC, 3);
-	DIR *d;
+	nsr_cleanup_dir DIR *d = nsr_opendir_at(parent, ".");
 	struct dirent *de;
 	int n = 0;
 
-	if (fd < 0)
+	if (d == NULL)
 		return -1;
-	lseek(fd, 0, SEEK_SET);
-	d = fdopendir(fd);
-	if (d == NULL) {
-		close(fd);
-		return -1;
-	}
 	while (n < max && (de = readdir(d)) != NULL) {
-		char box[POLICY_BOX_MAX + 1];
+		char box[NSR_BOX_NAME_MAX + 1];
 		uid_t uid;
 		if (de->d_type != DT_DIR ||
 		    cg_leaf_parse(de->d_name, &uid, box, sizeof(box)) < 0 ||
@@ -99,7 +92,6 @@ static int cg_gc_list(int parent, char (*names)[128], int max)
 			continue;
 		n++;
 	}
-	closedir(d);
 	return n;
 }
 
@@ -137,18 +129,17 @@ int cg_gc_match(enum cg_mode mode, const char *lock_dir, const char *prefix,
 		int n = parents[p] < 0 ? 0 : cg_gc_list(parents[p], names, CG_GC_MAX);
 		for (int i = 0; i < n; i++) {
 			nsr_cleanup_fd int lock_fd = -1;
-			struct cg_box cg;
+			struct cg_box *cg = NULL;
 			if ((prefix && strncmp(names[i], prefix, strlen(prefix)) != 0) ||
 			    cg_gc_orphan(lock_dfd, parents[p], names[i], &lock_fd) != 1)
 				continue;
 			/* Every hierarchy's leaf of that name goes at once;
 			 * later hierarchies then no longer list it. */
-			if (cg_attach(&cg, mode, parents, names[i], err) < 0 ||
+			if (cg_attach(mode, parents, names[i], &cg, err) < 0 ||
 			    cg_destroy(&cg, err) < 0)
 				failed = -1;
 			else
 				removed++;
-			cg_box_close(&cg);
 		}
 	}
 	for (int p = 0; p < CG_V1_N; p++)

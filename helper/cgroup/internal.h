@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Private to cgroup*.c: the file system helpers every backend uses (all
- * relative to directory fds, never following a symlink) and the backend
- * entry points that cgroup.c dispatches to. Callers use cgroup.h only.
+ * Private to helper/cgroup/: the box's backend fields, the file system
+ * helpers every backend uses (all relative to directory fds, never
+ * following a symlink), the limits table and the backend entry points
+ * that cgroup.c dispatches to. Callers use cgroup.h only; the unit tests
+ * include this file to reach the pure parsers.
  */
 #ifndef NSR_CGROUP_INT_H
 #define NSR_CGROUP_INT_H
@@ -11,8 +13,89 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "boxname.h"
 #include "cgroup.h"
 #include "util.h"
+
+#define CG_PATH_MAX 512
+
+/* v1 hierarchies nsrun uses; index of v1_dfd[] / v1_parent_dfd[]. */
+enum cg_v1_ctrl {
+	CG_V1_PIDS = 0,
+	CG_V1_MEMORY,
+	CG_V1_CPU,
+	CG_V1_FREEZER,
+	CG_V1_N,
+};
+
+struct cg_box {
+	enum cg_mode mode;
+	char leaf[128];                /* "<uid>-<box>-<suffix>" */
+	bool created;
+	bool swap_unenforced;          /* see cg_swap_unenforced() */
+	bool has_memory_limit;         /* OOM kills are counted only then */
+	int leaf_dfd;                  /* v2: leaf dir fd (for CLONE_INTO_CGROUP) */
+	int parent_dfd;                /* v2: the "nsrun" parent dir */
+	int v1_dfd[CG_V1_N];           /* v1: pids, memory, cpu, freezer leaf fds */
+	int v1_parent_dfd[CG_V1_N];    /* v1: each hierarchy's "nsrun" dir */
+};
+
+/* cgroup mount points, from mountinfo text (pure) or the live one. */
+struct cg_mounts {
+	char v2[CG_PATH_MAX];              /* cgroup2 mount, "" if none */
+	char v1[CG_V1_N][CG_PATH_MAX];     /* v1 hierarchy holding each, or "" */
+};
+int cg_parse_mounts(const char *mountinfo, struct cg_mounts *m);
+int cg_read_mounts(struct cg_mounts *m, struct nsr_err *err);
+enum cg_mode cg_detect_from_mountinfo(const char *mountinfo, const char *v2_controllers);
+
+/* Leaf name for a box: uid, box (nsr_box_name_valid) and a unique suffix
+ * ([0-9a-z]{1,24}; cg_create makes one itself). Pure. */
+int cg_leaf_name(uid_t uid, const char *box, const char *suffix, char *out,
+		 size_t outsz);
+/* Parse a leaf name back (for gc). Pure. */
+int cg_leaf_parse(const char *leaf, uid_t *uid, char *box, size_t boxsz);
+/* The pid that created a leaf, from its suffix ("%x%08x": creator pid,
+ * then 32 random bits), for gc's check of a leaf whose lock is held. */
+int cg_leaf_owner_pid(const char *leaf, pid_t *pid);
+
+/* Counters and values, pure. */
+int cg_parse_v2_oom_kill(const char *memory_events, uint64_t *count);
+int cg_parse_v1_oom_kill(const char *oom_control, uint64_t *count);
+int cg_parse_swap_total(const char *meminfo, uint64_t *kb);
+int cg_format_cpu_max(uint32_t cpu_milli, char *out, size_t outsz);  /* "150000 100000" */
+int cg_v1_memsw(uint64_t memory, uint64_t swap, uint64_t *out);      /* -1 on overflow */
+
+/*
+ * The limits as one table (limits.c): each limit is a list of {v1
+ * hierarchy, v1 file, v2 file, value}, written in table order. A backend
+ * asks for its writes; a write whose file the kernel lacks is a limit
+ * the host cannot enforce (only swap may be, see cg_swap_check).
+ */
+enum cg_limit {
+	CG_LIMIT_PIDS = 0,
+	CG_LIMIT_MEMORY,
+	CG_LIMIT_SWAP,
+	CG_LIMIT_CPU,
+	CG_LIMIT_N,
+};
+struct cg_write {
+	enum cg_limit limit;
+	int ctrl;                      /* v1 hierarchy (enum cg_v1_ctrl) */
+	const char *file;
+	char value[32];
+};
+#define CG_WRITES_MAX 8
+/* The writes for lim under mode, in order; returns how many, or -1
+ * (EINVAL/ERANGE) for a value the kernel cannot take. Pure. */
+int cg_limit_writes(enum cg_mode mode, const struct cg_limits *lim,
+		    struct cg_write out[CG_WRITES_MAX]);
+/* Is the limit set in lim? Which v1 hierarchy does it need? */
+bool cg_limit_set(const struct cg_limits *lim, enum cg_limit l);
+int cg_limit_ctrl(enum cg_limit l);
+/* Perform writes (relative to the leaf fd of each one's hierarchy on v1,
+ * the leaf on v2); swap rule on a missing swap file. */
+int cg_apply_limits(struct cg_box *cg, const struct cg_limits *lim, struct nsr_err *err);
 
 #define CG_PARENT "nsrun"
 #define CG_KILL_WAIT_MS 2000
@@ -40,18 +123,21 @@ int cg_fs_wait_empty(int dfd, int ms, struct nsr_err *err);
 int cg_fs_rmdir(int parent_dfd, const char *leaf, struct nsr_err *err);
 void cg_fs_sleep_ms(int ms);
 
-/* Swap rule shared by both backends: `can` tells whether the host can
- * enforce a swap limit. Fails closed when it cannot and the host swaps. */
-int cg_swap_check(struct cg_box *cg, bool can, struct nsr_err *err);
+/* The swap limit cannot be enforced here: fail closed when the host
+ * swaps, else note it (cg_swap_unenforced) and go on. */
+int cg_swap_check(struct cg_box *cg, struct nsr_err *err);
 
-/* Backends. create: the leaf (cg->leaf already named) and its limits. */
+/* Backends. create: the leaf (cg->leaf already named) in every hierarchy
+ * the limits need; cgroup.c then applies the limits. */
 int cg_v1_create(struct cg_box *cg, const struct cg_mounts *m,
-		 const struct policy_limits *lim, struct nsr_err *err);
+		 const struct cg_limits *lim, struct nsr_err *err);
+/* Move pid into the leaf (the hand-off's fallback; tests). */
+int cg_enter_pid(struct cg_box *cg, pid_t pid, struct nsr_err *err);
 int cg_v1_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err);
 int cg_v1_kill(struct cg_box *cg, struct nsr_err *err);
 int cg_v1_oom_kills(const struct cg_box *cg, uint64_t *count);
 int cg_v2_create(struct cg_box *cg, const struct cg_mounts *m,
-		 const struct policy_limits *lim, struct nsr_err *err);
+		 const struct cg_limits *lim, struct nsr_err *err);
 int cg_v2_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err);
 int cg_v2_kill(struct cg_box *cg, struct nsr_err *err);
 int cg_v2_oom_kills(const struct cg_box *cg, uint64_t *count);
@@ -64,15 +150,15 @@ int cg_v2_open_parent(const struct cg_mounts *m, int *dfd,
 		      struct nsr_err *err);
 /* Fill cg for an existing leaf under the given parents (gc): fds of the
  * leaf dirs that exist; created = true when at least one does. */
-int cg_attach(struct cg_box *cg, enum cg_mode mode, const int *parents,
-	      const char *leaf, struct nsr_err *err);
+int cg_attach(enum cg_mode mode, const int *parents, const char *leaf,
+	      struct cg_box **out, struct nsr_err *err);
 
 /* cg_gc limited to leaves whose name starts with prefix (NULL: all). */
 int cg_gc_match(enum cg_mode mode, const char *lock_dir, const char *prefix,
 		struct nsr_err *err);
 
-/* Reset every fd in cg to -1 (no close). */
-void cg_box_clear(struct cg_box *cg, enum cg_mode mode);
+/* A fresh box (every fd -1) for mode, or NULL (ENOMEM). */
+struct cg_box *cg_box_new(enum cg_mode mode);
 /* Close every fd in cg. */
 void cg_box_close(struct cg_box *cg);
 

@@ -29,7 +29,7 @@ static bool cg_suffix_valid(const char *s, size_t len)
 int cg_leaf_name(uid_t uid, const char *box, const char *suffix, char *out,
 		 size_t outsz)
 {
-	if (uid == (uid_t)-1 || !policy_box_valid(box) || suffix == NULL ||
+	if (uid == (uid_t)-1 || !nsr_box_name_valid(box) || suffix == NULL ||
 	    !cg_suffix_valid(suffix, strlen(suffix))) {
 		errno = EINVAL;
 		return -1;
@@ -60,11 +60,11 @@ int cg_leaf_parse(const char *leaf, uid_t *uid, char *box, size_t boxsz)
 	if (!cg_suffix_valid(dash2 + 1, strlen(dash2 + 1)))
 		return -1;
 	blen = (size_t)(dash2 - dash1 - 1);
-	if (blen == 0 || blen > POLICY_BOX_MAX || blen + 1 > boxsz)
+	if (blen == 0 || blen > NSR_BOX_NAME_MAX || blen + 1 > boxsz)
 		return -1;
 	memcpy(box, dash1 + 1, blen);
 	box[blen] = '\0';
-	if (!policy_box_valid(box)) {
+	if (!nsr_box_name_valid(box)) {
 		box[0] = '\0';
 		return -1;
 	}
@@ -110,21 +110,6 @@ int cg_format_cpu_max(uint32_t cpu_milli, char *out, size_t outsz)
 		return -1;
 	}
 	return nsr_fmt(out, outsz, "%" PRIu64 " %u", quota, CG_CPU_PERIOD);
-}
-
-int cg_format_size(uint64_t bytes, char *out, size_t outsz)
-{
-	static const char units[] = "KMGTPE";
-	uint64_t v = bytes;
-	int u = -1;
-
-	while (v != 0 && v % 1024 == 0 && u < 5) {
-		v /= 1024;
-		u++;
-	}
-	if (u < 0)
-		return nsr_fmt(out, outsz, "%" PRIu64, v);
-	return nsr_fmt(out, outsz, "%" PRIu64 "%c", v, units[u]);
 }
 
 int cg_v1_memsw(uint64_t memory, uint64_t swap, uint64_t *out)

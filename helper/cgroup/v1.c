@@ -10,7 +10,6 @@
 #include "internal.h"
 
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -62,59 +61,14 @@ static int cg_v1_make(struct cg_box *cg, const struct cg_mounts *m, int c,
 	return 0;
 }
 
-static int cg_v1_limits(struct cg_box *cg, const struct policy_limits *lim,
-			struct nsr_err *err)
-{
-	int mem = cg->v1_dfd[CG_V1_MEMORY];
-	int cpu = cg->v1_dfd[CG_V1_CPU];
-	char v[64];
-
-	if (lim->has_pids) {
-		snprintf(v, sizeof(v), "%" PRIu64, lim->pids);
-		if (cg_fs_write(cg->v1_dfd[CG_V1_PIDS], "pids.max", v, err) < 0)
-			return -1;
-	}
-	if (lim->has_memory) {
-		snprintf(v, sizeof(v), "%" PRIu64, lim->memory);
-		if (cg_fs_write(mem, "memory.limit_in_bytes", v, err) < 0 ||
-		    /* oom_kill_disable 0: the OOM killer acts in the leaf. */
-		    cg_fs_write(mem, "memory.oom_control", "0", err) < 0)
-			return -1;
-	}
-	if (lim->has_swap) {
-		uint64_t memsw;
-		/* memsw counts memory + swap, so it needs a memory limit. */
-		bool can = lim->has_memory &&
-			   cg_fs_exists(mem, "memory.memsw.limit_in_bytes");
-		if (!can)
-			return cg_swap_check(cg, false, err);
-		if (cg_v1_memsw(lim->memory, lim->swap, &memsw) < 0)
-			return nsr_err_set(err, NSR_E_SETUP, ERANGE, "swap limit");
-		snprintf(v, sizeof(v), "%" PRIu64, memsw);
-		if (cg_fs_write(mem, "memory.memsw.limit_in_bytes", v, err) < 0)
-			return -1;
-	}
-	if (lim->has_cpu) {
-		char *sp;
-		if (cg_format_cpu_max(lim->cpu_milli, v, sizeof(v)) < 0)
-			return nsr_err_set(err, NSR_E_SETUP, EINVAL, "cpu limit");
-		sp = strchr(v, ' ');
-		*sp = '\0';
-		if (cg_fs_write(cpu, "cpu.cfs_period_us", sp + 1, err) < 0 ||
-		    cg_fs_write(cpu, "cpu.cfs_quota_us", v, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 int cg_v1_create(struct cg_box *cg, const struct cg_mounts *m,
-		 const struct policy_limits *lim, struct nsr_err *err)
+		 const struct cg_limits *lim, struct nsr_err *err)
 {
-	bool need[CG_V1_N] = {
-		[CG_V1_PIDS] = lim->has_pids,
-		[CG_V1_MEMORY] = lim->has_memory || lim->has_swap,
-		[CG_V1_CPU] = lim->has_cpu,
-	};
+	bool need[CG_V1_N] = { false };
+
+	for (int l = 0; l < CG_LIMIT_N; l++)
+		if (cg_limit_set(lim, (enum cg_limit)l))
+			need[cg_limit_ctrl((enum cg_limit)l)] = true;
 
 	if (m->v1[CG_V1_PIDS][0] == '\0' && m->v1[CG_V1_FREEZER][0] == '\0')
 		return nsr_err_set(err, NSR_E_SETUP, 0,
@@ -131,7 +85,7 @@ int cg_v1_create(struct cg_box *cg, const struct cg_mounts *m,
 		if (use && cg_v1_make(cg, m, c, err) < 0)
 			return -1;
 	}
-	return cg_v1_limits(cg, lim, err);
+	return 0;
 }
 
 int cg_v1_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err)

@@ -10,7 +10,6 @@
 #include "internal.h"
 
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -88,46 +87,14 @@ int cg_v2_open_parent(const struct cg_mounts *m, int *dfd, struct nsr_err *err)
 	return 0;
 }
 
-static int cg_v2_limits(struct cg_box *cg, const struct policy_limits *lim,
-			struct nsr_err *err)
-{
-	int leaf = cg->leaf_dfd;
-	char v[64];
-
-	if (lim->has_pids) {
-		snprintf(v, sizeof(v), "%" PRIu64, lim->pids);
-		if (cg_fs_write(leaf, "pids.max", v, err) < 0)
-			return -1;
-	}
-	if (lim->has_memory) {
-		snprintf(v, sizeof(v), "%" PRIu64, lim->memory);
-		if (cg_fs_write(leaf, "memory.max", v, err) < 0)
-			return -1;
-	}
-	if (lim->has_swap) {
-		if (!cg_fs_exists(leaf, "memory.swap.max"))
-			return cg_swap_check(cg, false, err);
-		snprintf(v, sizeof(v), "%" PRIu64, lim->swap);
-		if (cg_fs_write(leaf, "memory.swap.max", v, err) < 0)
-			return -1;
-	}
-	if (lim->has_cpu) {
-		if (cg_format_cpu_max(lim->cpu_milli, v, sizeof(v)) < 0)
-			return nsr_err_set(err, NSR_E_SETUP, EINVAL, "cpu limit");
-		if (cg_fs_write(leaf, "cpu.max", v, err) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 int cg_v2_create(struct cg_box *cg, const struct cg_mounts *m,
-		 const struct policy_limits *lim, struct nsr_err *err)
+		 const struct cg_limits *lim, struct nsr_err *err)
 {
 	nsr_cleanup_fd int base = -1;
 	nsr_cleanup_fd int parent = -1;
 	nsr_cleanup_fd int leaf = -1;
 	bool need[3] = { lim->has_pids, lim->has_memory || lim->has_swap,
-			 lim->has_cpu };
+			 lim->has_cpu };   /* cg_v2_ctrls[] */
 	char have[512];
 	bool made = false;
 
@@ -151,7 +118,7 @@ int cg_v2_create(struct cg_box *cg, const struct cg_mounts *m,
 			return nsr_err_set(err, NSR_E_SETUP, 0,
 					   "the %s controller is not available",
 					   cg_v2_ctrls[i]);
-	return cg_v2_limits(cg, lim, err);
+	return 0;
 }
 
 int cg_v2_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err)

@@ -14,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cgroup/cgroup.h"
+#include "cgroup/internal.h"
 
 #define BENCH_MAX 1000
 
@@ -42,7 +42,7 @@ static void bench_stats(const char *what, double *v, int n)
 int main(int argc, char **argv)
 {
 	static double t_create[BENCH_MAX], t_enter[BENCH_MAX], t_destroy[BENCH_MAX];
-	struct policy_limits lim = { .has_pids = true, .pids = 64 };
+	struct cg_limits lim = { .has_pids = true, .pids = 64 };
 	int rounds = argc > 1 ? atoi(argv[1]) : 20;
 	int gap = argc > 2 ? atoi(argv[2]) : 0;
 	enum cg_mode mode = cg_detect();
@@ -57,14 +57,14 @@ int main(int argc, char **argv)
 	printf("mode %s, %d rounds, %d ms apart\n", cg_mode_name(mode), rounds, gap);
 	for (int i = 0; i < rounds; i++) {
 		struct nsr_err err = { 0 };
-		struct cg_box cg;
+		struct cg_box *cg = NULL;
 		double t0, t1, t2, t3;
 		pid_t pid;
 
 		if (gap > 0)
 			usleep((useconds_t)gap * 1000);
 		t0 = bench_now_us();
-		if (cg_create(&cg, mode, 4243, box, &lim, &err) < 0) {
+		if (cg_create(mode, 4243, box, &lim, &cg, &err) < 0) {
 			fprintf(stderr, "cg_create: %s\n", err.msg);
 			return 1;
 		}
@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 			_exit(0);
 		}
 		t1 = bench_now_us();
-		if (pid < 0 || cg_enter(&cg, pid, &err) < 0)
+		if (pid < 0 || cg_enter_pid(cg, pid, &err) < 0)
 			fprintf(stderr, "cg_enter: %s\n", err.msg);
 		t2 = bench_now_us();
 		if (cg_destroy(&cg, &err) < 0)

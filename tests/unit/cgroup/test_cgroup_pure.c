@@ -10,7 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cgroup/cgroup.h"
+#include "cgroup/internal.h"
 #include "../ck_run.h"
 
 /* ---- leaf names ---- */
@@ -127,17 +127,17 @@ START_TEST(sizes)
 	char out[32];
 	uint64_t v;
 
-	ck_assert_int_eq(cg_format_size(64ull << 20, out, sizeof(out)), 0);
+	ck_assert_int_eq(nsr_format_size(64ull << 20, out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "64M");
-	ck_assert_int_eq(cg_format_size(1ull << 30, out, sizeof(out)), 0);
+	ck_assert_int_eq(nsr_format_size(1ull << 30, out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "1G");
-	ck_assert_int_eq(cg_format_size(1536ull << 10, out, sizeof(out)), 0);
+	ck_assert_int_eq(nsr_format_size(1536ull << 10, out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "1536K");
-	ck_assert_int_eq(cg_format_size(3ull << 29, out, sizeof(out)), 0);
+	ck_assert_int_eq(nsr_format_size(3ull << 29, out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "1536M");
-	ck_assert_int_eq(cg_format_size(100, out, sizeof(out)), 0);
+	ck_assert_int_eq(nsr_format_size(100, out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "100");
-	ck_assert_int_eq(cg_format_size(0, out, sizeof(out)), 0);
+	ck_assert_int_eq(nsr_format_size(0, out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "0");
 	ck_assert_int_eq(cg_v1_memsw(64ull << 20, 0, &v), 0);
 	ck_assert_uint_eq(v, 64ull << 20);
@@ -325,6 +325,46 @@ START_TEST(swap_total)
 }
 END_TEST
 
+/* The limits table: which files, in which order, with which values. */
+START_TEST(limit_writes)
+{
+	struct cg_limits all = {
+		.has_pids = true, .pids = 64, .has_memory = true, .memory = 64u << 20,
+		.has_swap = true, .swap = 1u << 20, .has_cpu = true, .cpu_milli = 1500,
+	};
+	struct cg_limits none = { 0 }, bad = { .has_cpu = true, .cpu_milli = 5 };
+	static const char *const v1[][2] = {
+		{ "pids.max", "64" }, { "memory.limit_in_bytes", "67108864" },
+		{ "memory.oom_control", "0" }, { "memory.memsw.limit_in_bytes", "68157440" },
+		{ "cpu.cfs_period_us", "100000" }, { "cpu.cfs_quota_us", "150000" },
+	};
+	static const int v1_ctrl[] = { CG_V1_PIDS, CG_V1_MEMORY, CG_V1_MEMORY, CG_V1_MEMORY,
+				       CG_V1_CPU, CG_V1_CPU };
+	static const char *const v2[][2] = {
+		{ "pids.max", "64" }, { "memory.max", "67108864" },
+		{ "memory.swap.max", "1048576" }, { "cpu.max", "150000 100000" },
+	};
+	struct cg_write w[CG_WRITES_MAX];
+
+	ck_assert_int_eq(cg_limit_writes(CG_MODE_V1, &all, w), 6);
+	for (int i = 0; i < 6; i++) {
+		ck_assert_str_eq(w[i].file, v1[i][0]);
+		ck_assert_str_eq(w[i].value, v1[i][1]);
+		ck_assert_int_eq(w[i].ctrl, v1_ctrl[i]);
+	}
+	ck_assert_int_eq(cg_limit_writes(CG_MODE_V2, &all, w), 4);
+	for (int i = 0; i < 4; i++) {
+		ck_assert_str_eq(w[i].file, v2[i][0]);
+		ck_assert_str_eq(w[i].value, v2[i][1]);
+	}
+	ck_assert_int_eq(cg_limit_writes(CG_MODE_V2, &none, w), 0);
+	ck_assert(!cg_limits_any(&none));
+	ck_assert(cg_limits_any(&all));
+	ck_assert_int_eq(cg_limit_writes(CG_MODE_V1, &bad, w), -1);
+	ck_assert_int_eq(cg_limit_ctrl(CG_LIMIT_SWAP), CG_V1_MEMORY);
+}
+END_TEST
+
 static Suite *cg_pure_suite(void)
 {
 	Suite *s = suite_create("cgroup-pure");
@@ -340,6 +380,7 @@ static Suite *cg_pure_suite(void)
 	tcase_add_test(names, leaf_owner_pid);
 	tcase_add_test(values, cpu_max);
 	tcase_add_test(values, sizes);
+	tcase_add_test(values, limit_writes);
 	tcase_add_test(detect, detect_hybrid);
 	tcase_add_test(detect, detect_v2);
 	tcase_add_test(detect, detect_v1);
