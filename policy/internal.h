@@ -37,6 +37,7 @@ enum policy_key {
 	K_PIDS, K_MEMORY, K_SWAP, K_CPU, K_NOFILE,
 	K_MODE, K_BRIDGE, K_SUBNET, K_GATEWAY, K_DNS, K_PER_USER,
 	K_HOSTNAME, K_COMMAND, K_ENV, K_USERNS,
+	K_RUNTIME, K_JOIN, K_LOG_MAX, K_LOG_KEEP,
 	K_COUNT,
 };
 
@@ -71,6 +72,8 @@ struct policy_keydef {
 extern const struct policy_keydef policy_keys_main[];
 extern const struct policy_keydef policy_keys_net[];
 extern const struct policy_keydef policy_keys_box[];
+/* [limits] runtime, [box] join, log_max, log_keep (keys_life.c). */
+extern const struct policy_keydef policy_keys_life[];
 /* Record "SECTION.KEY: message" at the current line; returns -1. */
 int policy_key_bad(struct policy_parser *ps, const struct policy_keydef *k,
 		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));

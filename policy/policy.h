@@ -27,6 +27,10 @@
 #define POLICY_MAX_ENV 32
 #define POLICY_MAX_DNS 3
 #define POLICY_IFNAME_MAX 16     /* IFNAMSIZ, NUL included */
+#define POLICY_RUNTIME_MAX (366ULL * 86400)   /* [limits] runtime, seconds */
+#define POLICY_LOG_DEFAULT (10ULL << 20)      /* [box] log_max */
+#define POLICY_LOG_MIN (64ULL << 10)
+#define POLICY_LOG_MAX (16ULL << 30)
 
 enum policy_writable {
 	POLICY_WRITABLE_NO = 0,
@@ -61,6 +65,8 @@ struct policy_limits {
 	uint64_t swap;           /* bytes */
 	uint32_t cpu_milli;      /* 1.5 CPUs = 1500 */
 	uint64_t nofile;
+	bool has_runtime;
+	uint64_t runtime;        /* wall-clock seconds */
 };
 
 struct policy_net {
@@ -99,6 +105,9 @@ struct policy {
 	char command[POLICY_STR_MAX];    /* "" = none given */
 	char env[POLICY_MAX_ENV][POLICY_STR_MAX];  /* "NAME=value" */
 	bool deny_userns;                /* [box] userns = no */
+	bool deny_join;                  /* [box] join = no */
+	uint64_t log_max;                /* [box] log_max, 0 = POLICY_LOG_DEFAULT */
+	bool log_keep;                   /* [box] log_keep = yes */
 	size_t n_env;
 };
 
@@ -143,6 +152,9 @@ int policy_parse_size(const char *s, uint64_t *out);     /* 64M, 1G, 4096 */
 int policy_parse_cpu(const char *s, uint32_t *milli);   /* 1.5 -> 1500 */
 int policy_parse_ipv4(const char *s, uint32_t *addr);   /* host order */
 int policy_parse_cidr(const char *s, uint32_t *net, unsigned *prefix);
+/* 90, 90s, 15m, 8h, 2d -> seconds (1 s to 366 d); back as "8h", "90m". */
+int policy_parse_duration(const char *s, uint64_t *seconds);
+int policy_format_duration(uint64_t seconds, char *out, size_t outsz);
 /* Absolute, no "." or ".." component, no "//", no trailing "/" (but "/"),
  * printable. `$VAR` words allowed when allow_vars. */
 bool policy_path_ok(const char *p, bool allow_vars);
