@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The box state record (helper/state.c): its text form both ways, every
+ * malformed record refused, the start time read from /proc/PID/stat text
+ * (a comm with spaces and parentheses included), and a live pid's start
+ * time. No privilege needed. */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "state.h"
+#include "../ck_run.h"
+
+static struct box_record sample(void)
+{
+	struct box_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.uid = 1001;
+	snprintf(r.user, sizeof(r.user), "alice");
+	snprintf(r.policy, sizeof(r.policy), "dev");
+	snprintf(r.box, sizeof(r.box), "alice-box");
+	r.init_pid = 4242;
+	r.init_start = 123456789;
+	r.sup_pid = 4241;
+	r.sup_start = 123456700;
+	r.started = 1764892800;
+	snprintf(r.cgroup, sizeof(r.cgroup), "1001-alice-box-10a2b3c4d5");
+	r.addr = 0x0a580002;
+	r.runtime = 28800;
+	r.detached = true;
+	snprintf(r.command, sizeof(r.command), "/bin/sh -c sleep\\x0a 1");
+	return r;
+}
+
+START_TEST(round_trip)
+{
+	struct box_record r = sample(), back;
+	char text[2048];
+
+	ck_assert_int_eq(state_format(&r, text, sizeof(text)), 0);
+	ck_assert_int_eq(state_parse(text, &back), 0);
+	ck_assert(memcmp(&r, &back, sizeof(r)) == 0);
+	r.cgroup[0] = '\0';
+	r.detached = false;
+	ck_assert_int_eq(state_format(&r, text, sizeof(text)), 0);
+	ck_assert_int_eq(state_parse(text, &back), 0);
+	ck_assert_str_eq(back.cgroup, "");
+	ck_assert(!back.detached);
+	ck_assert_int_eq(state_format(&r, text, 64), -1);
+}
+END_TEST
+
+/* Replace the first line starting with `key ` by `line` (or drop it). */
+static int parse_with(const char *key, const char *line)
+{
+	struct box_record r = sample(), back;
+	char text[2048], out[2048 + 128];
+	char *p;
+	size_t kl = strlen(key);
+
+	ck_assert_int_eq(state_format(&r, text, sizeof(text)), 0);
+	for (p = text; p != NULL && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncmp(p, key, kl) == 0 && p[kl] == ' ')
+			break;
+	ck_assert(p != NULL && *p);
+	char *nl = strchr(p, '\n');
+	snprintf(out, sizeof(out), "%.*s%s%s", (int)(p - text), text, line, nl + 1);
+	return state_parse(out, &back);
+}
+
+START_TEST(refusals)
+{
+	ck_assert_int_eq(parse_with("uid", "uid 1001\n"), 0);
+	ck_assert_int_eq(parse_with("uid", ""), -1);               /* missing */
+	ck_assert_int_eq(parse_with("uid", "uid 1001\nuid 1001\n"), -1);  /* twice */
+	ck_assert_int_eq(parse_with("uid", "uid -1\n"), -1);
+	ck_assert_int_eq(parse_with("uid", "uid 1x\n"), -1);
+	ck_assert_int_eq(parse_with("uid", "uid 1001\nextra 1\n"), -1);
+	ck_assert_int_eq(parse_with("box", "box ../etc\n"), -1);
+	ck_assert_int_eq(parse_with("box", "box Alice\n"), -1);
+	ck_assert_int_eq(parse_with("policy", "policy a/b\n"), -1);
+	ck_assert_int_eq(parse_with("init", "init 0 5\n"), -1);
+	ck_assert_int_eq(parse_with("init", "init 12\n"), -1);
+	ck_assert_int_eq(parse_with("init", "init 12 x\n"), -1);
+	ck_assert_int_eq(parse_with("init", "init 99999999 1\n"), -1);
+	ck_assert_int_eq(parse_with("cgroup", "cgroup ../x\n"), -1);
+	ck_assert_int_eq(parse_with("cgroup", "cgroup a/b\n"), -1);
+	ck_assert_int_eq(parse_with("cgroup", "cgroup ..\n"), -1);
+	ck_assert_int_eq(parse_with("detached", "detached 2\n"), -1);
+	ck_assert_int_eq(parse_with("addr", "addr 4294967296\n"), -1);
+	ck_assert_int_eq(parse_with("command", "command a\tb\n"), -1);
+	ck_assert_int_eq(parse_with("command", "command \n"), 0);
+	ck_assert_int_eq(state_parse("uid 1\n", &(struct box_record){ 0 }), -1);
+	ck_assert_int_eq(state_parse("", &(struct box_record){ 0 }), -1);
+	ck_assert_int_eq(state_parse("uid 1", &(struct box_record){ 0 }), -1);
+}
+END_TEST
+
+START_TEST(stat_start_time)
+{
+	uint64_t t = 0;
+	const char *plain = "4242 (sleep) S 1 4242 4242 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 "
+			    "987654 2293760 130 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0\n";
+	const char *odd = "4242 (a) b) S 1 2) S 1 4242 4242 0 -1 4194560 100 0 0 0 0 0 0 0 20 0 1 0 "
+			  "55 2293760 130\n";
+
+	ck_assert_int_eq(state_parse_stat_start(plain, &t), 0);
+	ck_assert_uint_eq(t, 987654);
+	ck_assert_int_eq(state_parse_stat_start(odd, &t), 0);
+	ck_assert_uint_eq(t, 55);
+	ck_assert_int_eq(state_parse_stat_start("4242 (x) S 1 2 3", &t), -1);
+	ck_assert_int_eq(state_parse_stat_start("no parenthesis", &t), -1);
+
+	uint64_t a = 0, b = 0;
+	ck_assert_int_eq(state_pid_start(getpid(), &a), 0);
+	ck_assert_int_eq(state_pid_start(getpid(), &b), 0);
+	ck_assert_uint_eq(a, b);
+	ck_assert_int_eq(state_pid_start(0, &a), -1);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("state");
+	TCase *t = tcase_create("record");
+
+	tcase_add_test(t, round_trip);
+	tcase_add_test(t, refusals);
+	tcase_add_test(t, stat_start_time);
+	suite_add_tcase(s, t);
+	return nsr_ck_run(s, CK_FORK_GETENV);
+}
