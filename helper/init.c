@@ -36,8 +36,7 @@ static const char *env_path(char *const *envp)
 	return "/usr/bin:/bin";
 }
 
-__attribute__((noreturn))
-static void exec_payload(const struct nsr_plan *plan, int err_fd)
+void init_exec(const struct nsr_plan *plan, int err_fd)
 {
 	const char *file = plan->argv[0];
 	struct nsr_err e = { 0 };
@@ -106,7 +105,7 @@ void init_run(const struct nsr_plan *plan, int err_fd)
 			nsr_write_all(err_fd, &e, sizeof(e));
 			_exit(125);
 		}
-		exec_payload(plan, err_fd);
+		init_exec(plan, err_fd);
 	}
 	close(err_fd);
 

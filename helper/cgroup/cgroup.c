@@ -139,7 +139,7 @@ int cg_oom_kills(const struct cg_box *cg, uint64_t *count)
 
 int cg_kill_all(struct cg_box *cg, struct nsr_err *err)
 {
-	if (cg == NULL || !cg->created || cg->mode == CG_MODE_NONE)
+	if (cg == NULL || !cg->created || cg->borrowed || cg->mode == CG_MODE_NONE)
 		return 0;
 	if (cg->mode == CG_MODE_V1)
 		return cg_v1_kill(cg, err);
@@ -154,6 +154,10 @@ int cg_destroy(struct cg_box **cgp, struct nsr_err *err)
 
 	if (cg == NULL)
 		return 0;
+	if (cg->borrowed) {
+		cg_close_existing(&cg);
+		return 0;
+	}
 	if (cg->created && cg_kill_all(cg, err) < 0)
 		r = -1;
 	if (cg->created && cg->mode == CG_MODE_V2 && cg->parent_dfd >= 0) {

@@ -91,4 +91,16 @@ void cg_handoff_free(struct cg_handoff **h);
  * number removed, or -1. */
 int cg_gc(enum cg_mode mode, const char *lock_dir, struct nsr_err *err);
 
+/* A running box's leaf, by the name its state record holds (--join, --ps):
+ * opened under nsrun's parents, never created. cg_close_existing frees it
+ * and never kills or removes anything; cg_destroy leaves it alone too. */
+int cg_open_existing(const char *leaf, struct cg_box **out, struct nsr_err *err);
+void cg_close_existing(struct cg_box **cg);
+#define cg_cleanup_existing __attribute__((cleanup(cg_close_existing)))
+/* Memory in use (bytes) and tasks of a leaf; UINT64_MAX (and -1) where
+ * unknown. */
+int cg_usage(const struct cg_box *cg, uint64_t *memory, uint64_t *pids);
+/* The leaf's name ("<uid>-<box>-<suffix>"), for the box's state record. */
+const char *cg_leaf(const struct cg_box *cg);
+
 #endif

@@ -32,6 +32,8 @@ struct cg_box {
 	enum cg_mode mode;
 	char leaf[128];                /* "<uid>-<box>-<suffix>" */
 	bool created;
+	bool borrowed;                 /* a running box's, opened by name: never
+	                                  killed or removed (existing.c) */
 	bool swap_unenforced;          /* see cg_swap_unenforced() */
 	bool has_memory_limit;         /* OOM kills are counted only then */
 	int leaf_dfd;                  /* v2: leaf dir fd (for CLONE_INTO_CGROUP) */

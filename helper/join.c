@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * --join, root in the host until the drop. The box is the one its state
+ * record names, checked race-free: a pidfd of its init is opened, its
+ * root opened, and only then the init's start time compared with the
+ * record's, so neither can belong to a process that reused the pid (and
+ * a pidfd whose process died makes setns fail). This process enters only
+ * the box's PID namespace for its children, forks the command's process
+ * into the box's cgroup leaf, and stays outside to forward signals and
+ * wait. The child enters the other namespaces through the pidfd, chroots
+ * to the init's root, and drops exactly as the box's payload does
+ * (caps.c: ids, groups, every capability set, no_new_privs, seccomp).
+ */
+#include "join.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cgroup/cgroup.h"
+#include "init.h"
+#include "util.h"
+
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
+
+struct join_clone_args {
+	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
+	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
+};
+
+/* What the child needs; everything here was opened by root in the host. */
+struct join_ctx {
+	const struct nsr_plan *plan;
+	const struct nsr_inherited *inh;
+	int pidfd;                     /* the box's init */
+	int root_fd;                   /* its root directory */
+	int *cg_fds;                   /* v1: the leaf's "tasks" files */
+	int err_fd;                    /* write end, CLOEXEC: struct nsr_err */
+	int life_fd;                   /* read end: EOF when the parent is gone */
+};
+
+int join_find(const char *statedir, uid_t uid, const char *box, struct box_record *rec,
+	      struct nsr_err *err)
+{
+	int rc = state_read(statedir, uid, box, rec, err);
+
+	if (rc < 0)
+		return -1;
+	if (rc == 1 || !state_alive(rec))
+		return nsr_err_set(err, NSR_E_USAGE, 0, "box %s is not running", box);
+	if (state_stopping(statedir, rec))
+		return nsr_err_set(err, NSR_E_BUSY, 0, "box %s is stopping", box);
+	return 0;
+}
+
+/* The one place that decides the joined command's stdio: today the
+ * caller's own 0-2, in a session of its own unless stdin is a terminal
+ * (then the TIOCSTI/TIOCLINUX filter is what keeps the terminal safe). */
+static void join_stdio(const struct join_ctx *c)
+{
+	if (!c->plan->interactive)
+		setsid();
+}
+
+__attribute__((noreturn))
+static void join_fail(const struct join_ctx *c, struct nsr_err *e)
+{
+	if (e->kind == NSR_E_NONE)
+		e->kind = NSR_E_SETUP;
+	nsr_write_all(c->err_fd, e, sizeof(*e));
+	_exit(125);
+}
+
+/* PDEATHSIG is cleared by every credential change: set it again, and
+ * leave if the parent is already gone. */
+static void join_arm_death(const struct join_ctx *c)
+{
+	struct pollfd p = { .fd = c->life_fd, .events = POLLIN };
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR | POLLIN)))
+		_exit(125);
+}
+
+__attribute__((noreturn))
+static void join_child(const struct join_ctx *c)
+{
+	const struct nsr_plan *p = c->plan;
+	struct nsr_err e = { 0 };
+
+	join_arm_death(c);
+	/* v1: into the leaf first, while our cgroupfs view is the host's. */
+	if (cg_self_enter(c->cg_fds, &e) < 0)
+		join_fail(c, &e);
+	/* Through the pidfd: every namespace at once, or none (ESRCH when
+	 * the init died since it was checked). No user namespace: the box
+	 * has none of its own. */
+	if (setns(c->pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+				    CLONE_NEWCGROUP) < 0) {
+		nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter the box's namespaces");
+		join_fail(c, &e);
+	}
+	/* The init's own root (after its pivot_root), not whatever the mount
+	 * namespace's root is. */
+	if (fchdir(c->root_fd) < 0 || chroot(".") < 0 || chdir("/") < 0) {
+		nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter the box's root");
+		join_fail(c, &e);
+	}
+	/* Nothing of ours but 0-2 and the two pipes (CLOEXEC) crosses. */
+	int lo = c->err_fd < c->life_fd ? c->err_fd : c->life_fd;
+	int hi = c->err_fd < c->life_fd ? c->life_fd : c->err_fd;
+	if (lo > 3)
+		close_range(3, (unsigned)lo - 1, 0);
+	if (hi > lo + 1)
+		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
+	close_range((unsigned)hi + 1, ~0U, 0);
+	join_stdio(c);
+
+	sanitize_restore_rlimits(c->inh);
+	umask(c->inh->umask);
+	if (p->limits.has_nofile) {
+		struct rlimit rl;
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && (rlim_t)p->limits.nofile < rl.rlim_max)
+			rl.rlim_max = (rlim_t)p->limits.nofile;
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
+			nsr_err_set(&e, NSR_E_SETUP, errno, "cannot set nofile");
+			join_fail(c, &e);
+		}
+	}
+	if (caps_drop(p, &e) < 0)
+		join_fail(c, &e);
+	join_arm_death(c);
+	if (caps_seccomp(p->deny_userns, &e) < 0)
+		join_fail(c, &e);
+	if (chdir(p->home) < 0 && chdir("/") < 0) {
+		nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter / of the box as %s", p->user);
+		join_fail(c, &e);
+	}
+	init_exec(p, c->err_fd);
+}
+
+/* Open the init by pidfd and its root, then prove both are the record's. */
+static int join_open_init(const struct box_record *rec, int *pidfd, int *root_fd,
+			  struct nsr_err *err)
+{
+	char path[48];
+	uint64_t start;
+
+	*pidfd = (int)syscall(SYS_pidfd_open, rec->init_pid, 0);
+	if (*pidfd < 0)
+		return errno == ESRCH ? nsr_err_set(err, NSR_E_USAGE, 0, "box %s is not running", rec->box)
+				      : nsr_err_set(err, NSR_E_SETUP, errno, "cannot open the box's init (pidfd_open needs Linux 5.3)");
+	snprintf(path, sizeof(path), "/proc/%d/root", (int)rec->init_pid);
+	*root_fd = nsr_openat(AT_FDCWD, path, O_PATH | O_DIRECTORY, 0);
+	if (*root_fd < 0 || state_pid_start(rec->init_pid, &start) < 0 || start != rec->init_start ||
+	    syscall(SYS_pidfd_send_signal, *pidfd, 0, NULL, 0) < 0)
+		return nsr_err_set(err, NSR_E_USAGE, 0, "box %s is not running", rec->box);
+	return 0;
+}
+
+static pid_t join_clone(int cgroup_fd)
+{
+	struct join_clone_args ca;
+	pid_t pid;
+
+	memset(&ca, 0, sizeof(ca));
+	ca.flags = cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0;
+	ca.exit_signal = SIGCHLD;
+	ca.cgroup = cgroup_fd >= 0 ? (uint64_t)cgroup_fd : 0;
+	pid = (pid_t)syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0 && errno == ENOSYS && cgroup_fd < 0)
+		pid = fork();
+	return pid;
+}
+
+static int join_wait(const struct nsr_plan *plan, pid_t pid, const sigset_t *set)
+{
+	for (;;) {
+		siginfo_t si;
+		int st;
+		int sig = sigwaitinfo(set, &si);
+
+		if (sig == SIGCHLD || sig < 0) {
+			pid_t r = waitpid(pid, &st, WNOHANG);
+			if (r == pid)
+				return st;
+			if (r < 0 && errno == ECHILD)
+				return 125 << 8;
+			continue;
+		}
+		if (plan->interactive && si.si_code == SI_KERNEL)
+			continue;
+		kill(pid, sig);
+	}
+}
+
+int join_run(const struct nsr_plan *plan, const struct box_record *rec,
+	     const struct nsr_inherited *inh, struct join_result *res, struct nsr_err *err)
+{
+	nsr_cleanup_fd int pidfd = -1, root_fd = -1;
+	int cg_fds[CG_V1_N] = { -1, -1, -1, -1 }, clone_fd = -1;
+	int ep[2] = { -1, -1 }, lp[2] = { -1, -1 };
+	struct cg_box cg;
+	bool have_cg = false;
+	sigset_t set, old;
+	struct nsr_err child_err;
+	pid_t pid;
+	ssize_t n;
+	size_t i;
+	int st, rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (join_open_init(rec, &pidfd, &root_fd, err) < 0)
+		return -1;
+	if (rec->cgroup[0] != '\0') {
+		if (cg_open_existing(rec->cgroup, &cg, err) < 0)
+			return -1;
+		have_cg = true;
+		if (cg_enter_fds_existing(&cg, cg_fds, &clone_fd, err) < 0)
+			goto out;
+	}
+	/* Our children are born in the box's PID namespace; we are not. */
+	if (setns(pidfd, CLONE_NEWPID) < 0) {
+		if (errno == EINVAL)
+			nsr_err_set(err, NSR_E_SETUP, errno, "this kernel cannot enter a box by pidfd (--join needs Linux 5.8)");
+		else
+			nsr_err_set(err, NSR_E_USAGE, 0, "box %s is not running", rec->box);
+		goto out;
+	}
+	if (pipe2(ep, O_CLOEXEC) < 0 || pipe2(lp, O_CLOEXEC) < 0) {
+		nsr_err_set(err, NSR_E_SETUP, errno, "pipe");
+		goto out;
+	}
+	sigemptyset(&set);
+	for (i = 0; i < NSR_ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, &old);
+
+	pid = join_clone(clone_fd);
+	if (pid < 0) {
+		/* ENOMEM: the box's PID namespace has no init any more. */
+		nsr_err_set(err, errno == ENOMEM ? NSR_E_USAGE : NSR_E_SETUP, errno == ENOMEM ? 0 : errno,
+			    errno == ENOMEM ? "box %s has ended" : "cannot start a process in box %s",
+			    rec->box);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		goto out;
+	}
+	if (pid == 0) {
+		struct join_ctx c = {
+			.plan = plan, .inh = inh, .pidfd = pidfd, .root_fd = root_fd,
+			.cg_fds = cg_fds, .err_fd = ep[1], .life_fd = lp[0],
+		};
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		signal(SIGPIPE, SIG_DFL);
+		signal(SIGXFSZ, SIG_DFL);
+		join_child(&c);
+	}
+	close(ep[1]);
+	close(lp[0]);
+	ep[1] = lp[0] = -1;
+	for (i = 0; i < CG_V1_N; i++)
+		if (cg_fds[i] >= 0) {
+			close(cg_fds[i]);
+			cg_fds[i] = -1;
+		}
+
+	memset(&child_err, 0, sizeof(child_err));
+	n = nsr_read_full(ep[0], &child_err, sizeof(child_err));
+	st = join_wait(plan, pid, &set);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	child_err.msg[sizeof(child_err.msg) - 1] = '\0';
+	if (n == (ssize_t)sizeof(child_err) && child_err.kind != NSR_E_EXEC_NOENT &&
+	    child_err.kind != NSR_E_EXEC) {
+		*err = child_err;
+		goto out;
+	}
+	if (n == (ssize_t)sizeof(child_err)) {
+		res->cmd_err = child_err;
+		res->status = nsr_err_exit_status(&child_err);
+	} else {
+		res->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	}
+	rc = 0;
+out:
+	for (i = 0; i < CG_V1_N; i++)
+		if (cg_fds[i] >= 0)
+			close(cg_fds[i]);
+	for (i = 0; i < 2; i++) {
+		if (ep[i] >= 0)
+			close(ep[i]);
+		if (lp[i] >= 0)
+			close(lp[i]);
+	}
+	if (have_cg)
+		cg_box_close(&cg);
+	return rc;
+}
