@@ -15,6 +15,10 @@ enum args_mode {
 	ARGS_MODE_VERSION,
 	ARGS_MODE_HELP,
 	ARGS_MODE_GC,
+	ARGS_MODE_PS,
+	ARGS_MODE_STOP,
+	ARGS_MODE_JOIN,
+	ARGS_MODE_LOGS,
 };
 
 #define ARGS_MAX_ARGV 4096
@@ -30,7 +34,17 @@ struct nsr_args {
 	char *const *files;    /* --check FILE... */
 	int n_files;
 	bool dry_run;
+	bool detach;           /* --detach */
+	int status_fd;         /* --status-fd FD (3..1023), or -1 */
+	bool json;             /* --ps --json */
+	bool follow;           /* --logs --follow */
+	const char *signal;    /* --stop --signal SIG (checked by stop.c), or NULL */
+	unsigned timeout;      /* --stop --timeout SEC, default 10 */
+	const char *user;      /* --stop --user NAME|UID (root), or NULL */
 };
+
+#define ARGS_STATUS_FD_MAX 1023
+#define ARGS_USER_MAX 32
 
 /* Parse argv strictly. Names are validated here, before any file is
  * touched. Returns 0 or -1 with a NSR_E_USAGE error. */

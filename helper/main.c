@@ -281,7 +281,7 @@ int main(int argc, char **argv)
 		fputs("nsrun: refusing to run with an empty argument list\n", stderr);
 		return 125;
 	}
-	if (sanitize_process(&inh, &err) < 0)
+	if (sanitize_process(&inh, -1, &err) < 0)
 		return fail(NULL, &err);
 	log_open();
 	if (args_parse(argc, argv, &a, &err) < 0) {

@@ -11,7 +11,9 @@
 #include "sanitize.h"
 
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <signal.h>
+#include <sys/statfs.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -54,7 +56,34 @@ void sanitize_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-static int sanitize_fds(struct nsr_err *err)
+/* What a status fd may be: a pipe, a socket, or a regular file of an
+ * ordinary file system. Never a file of proc, sys, cgroupfs and the like,
+ * whose write handlers may look at the writer (root here) rather than at
+ * who opened the file. */
+static bool sanitize_status_fd_ok(int fd)
+{
+	static const unsigned long special[] = {
+		PROC_SUPER_MAGIC, SYSFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC,
+		DEBUGFS_MAGIC, TRACEFS_MAGIC, SECURITYFS_MAGIC, BPF_FS_MAGIC, 0x62656570 /* configfs */,
+		DEVPTS_SUPER_MAGIC, SELINUX_MAGIC, SMACK_MAGIC, EFIVARFS_MAGIC,
+	};
+	struct statfs sf;
+	struct stat st;
+	size_t i;
+
+	if (fstat(fd, &st) < 0)
+		return false;
+	if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+		return true;
+	if (!S_ISREG(st.st_mode) || fstatfs(fd, &sf) < 0)
+		return false;
+	for (i = 0; i < sizeof(special) / sizeof(special[0]); i++)
+		if ((unsigned long)sf.f_type == special[i])
+			return false;
+	return true;
+}
+
+static int sanitize_fds(int keep_fd, struct nsr_err *err)
 {
 	int fd;
 
@@ -73,7 +102,22 @@ static int sanitize_fds(struct nsr_err *err)
 	}
 	/* Every inherited fd above 2 goes: to /, to a policy dir, to a cgroup
 	 * dir, whatever the caller opened. None may reach the box
-	 * (CVE-2024-21626 class). */
+	 * (CVE-2024-21626 class).
+	 * The one exception is the fd the caller named with --status-fd: it
+	 * stays open in nsrun (close-on-exec, so never in the box), and only
+	 * JSON lines nsrun writes go to it. */
+	if (keep_fd >= 3) {
+		int fl = fcntl(keep_fd, F_GETFL);
+		if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
+			return nsr_err_set(err, NSR_E_USAGE, 0, "--status-fd %d is not open for writing", keep_fd);
+		if (!sanitize_status_fd_ok(keep_fd))
+			return nsr_err_set(err, NSR_E_USAGE, 0, "--status-fd %d is not a pipe, a socket or a plain file", keep_fd);
+		if (fcntl(keep_fd, F_SETFD, FD_CLOEXEC) < 0 ||
+		    (keep_fd > 3 && close_range(3, (unsigned)keep_fd - 1, 0) < 0) ||
+		    close_range((unsigned)keep_fd + 1, ~0U, 0) < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot close inherited fds");
+		return 0;
+	}
 	if (close_range(3, ~0U, 0) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot close inherited fds");
 	return 0;
@@ -112,7 +156,7 @@ static int sanitize_rlimits(struct nsr_inherited *inh, struct nsr_err *err)
 	return 0;
 }
 
-int sanitize_process(struct nsr_inherited *inh, struct nsr_err *err)
+int sanitize_process(struct nsr_inherited *inh, int keep_fd, struct nsr_err *err)
 {
 	const char *term;
 
@@ -135,8 +179,9 @@ int sanitize_process(struct nsr_inherited *inh, struct nsr_err *err)
 		inh->cwd[0] = '\0';
 	if (chdir("/") < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot chdir to /");
-	if (sanitize_fds(err) < 0)
+	if (sanitize_fds(keep_fd, err) < 0)
 		return -1;
+	inh->status_fd = keep_fd >= 3 ? keep_fd : -1;
 	return sanitize_rlimits(inh, err);
 }
 

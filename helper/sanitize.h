@@ -19,11 +19,13 @@ struct nsr_inherited {
 	struct rlimit self_nofile;           /* what nsrun itself runs with */
 	mode_t umask;                        /* the caller's, for the payload */
 	char cwd[4096];                      /* the caller's, for --check only */
+	int status_fd;                       /* --status-fd, kept open, or -1 */
 };
 
-/* Make the process state ours. Never fails half-way silently: returns -1
+/* Make the process state ours. keep_fd (>= 3, or -1): the caller's
+ * --status-fd, the one inherited fd kept (close-on-exec). Never fails half-way silently: returns -1
  * with an error when the state cannot be made safe. */
-int sanitize_process(struct nsr_inherited *inh, struct nsr_err *err);
+int sanitize_process(struct nsr_inherited *inh, int keep_fd, struct nsr_err *err);
 
 /* Reset signal dispositions to default and unblock everything. */
 void sanitize_signals(void);
