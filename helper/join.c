@@ -54,9 +54,10 @@ struct join_ctx {
 	const struct nsr_inherited *inh;
 	int pidfd;                     /* the box's init */
 	int root_fd;                   /* its root directory */
-	int *cg_fds;                   /* v1: the leaf's "tasks" files */
+	struct cg_handoff *cg;         /* into the box's leaf (cgroup.h) */
 	int err_fd;                    /* write end, CLOEXEC: struct nsr_err */
-	int life_fd;                   /* read end: EOF when the parent is gone */
+	int life_fd;                   /* read end: one byte "go", then EOF
+	                                  when the parent is gone */
 };
 
 int join_find(const char *statedir, uid_t uid, const char *box, struct box_record *rec,
@@ -108,10 +109,15 @@ static void join_child(const struct join_ctx *c)
 	const struct nsr_plan *p = c->plan;
 	struct nsr_err e = { 0 };
 
-	join_arm_death(c);
-	/* v1: into the leaf first, while our cgroupfs view is the host's. */
-	if (cg_self_enter(c->cg_fds, &e) < 0)
+	char go;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Into the leaf first, while our view of cgroupfs is the host's;
+	 * then wait for the parent's go (it may have had to move us). */
+	if (cg_handoff_child(c->cg, &e) < 0)
 		join_fail(c, &e);
+	if (read(c->life_fd, &go, 1) != 1)
+		_exit(125);
 	/* Through the pidfd: every namespace at once, or none (ESRCH when
 	 * the init died since it was checked). No user namespace: the box
 	 * has none of its own. */
@@ -218,83 +224,91 @@ static int join_wait(const struct nsr_plan *plan, pid_t pid, const sigset_t *set
 int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 	     const struct nsr_inherited *inh, struct join_result *res, struct nsr_err *err)
 {
-	nsr_cleanup_fd int pidfd = -1, root_fd = -1;
-	int cg_fds[CG_V1_N] = { -1, -1, -1, -1 }, clone_fd = -1;
-	int ep[2] = { -1, -1 }, lp[2] = { -1, -1 };
-	struct cg_box cg;
-	bool have_cg = false;
+	nsr_cleanup_fd int pidfd = -1, root_fd = -1, err_rd = -1, go_wr = -1;
+	cg_cleanup_existing struct cg_box *cg = NULL;
+	cg_cleanup_handoff struct cg_handoff *cgh = NULL;
+	int ep[2], lp[2];
 	sigset_t set, old;
 	struct nsr_err child_err;
 	pid_t pid;
 	ssize_t n;
 	size_t i;
-	int st, rc = -1;
+	int st;
 
 	memset(res, 0, sizeof(*res));
 	if (join_open_init(rec, &pidfd, &root_fd, err) < 0)
 		return -1;
-	if (rec->cgroup[0] != '\0') {
-		if (cg_open_existing(rec->cgroup, &cg, err) < 0)
-			return -1;
-		have_cg = true;
-		if (cg_enter_fds_existing(&cg, cg_fds, &clone_fd, err) < 0)
-			goto out;
-	}
+	if (rec->cgroup[0] != '\0' && cg_open_existing(rec->cgroup, &cg, err) < 0)
+		return -1;
+	if (cg_handoff_new(cg, &cgh, err) < 0)
+		return -1;
 	/* Our children are born in the box's PID namespace; we are not. */
 	if (setns(pidfd, CLONE_NEWPID) < 0) {
 		if (errno == EINVAL)
-			nsr_err_set(err, NSR_E_SETUP, errno, "this kernel cannot enter a box by pidfd (--join needs Linux 5.8)");
-		else
-			nsr_err_set(err, NSR_E_USAGE, 0, "box %s is not running", rec->box);
-		goto out;
+			return nsr_err_set(err, NSR_E_SETUP, errno, "this kernel cannot enter a box by pidfd (--join needs Linux 5.8)");
+		return nsr_err_set(err, NSR_E_USAGE, 0, "box %s is not running", rec->box);
 	}
-	if (pipe2(ep, O_CLOEXEC) < 0 || pipe2(lp, O_CLOEXEC) < 0) {
-		nsr_err_set(err, NSR_E_SETUP, errno, "pipe");
-		goto out;
-	}
+	if (pipe2(ep, O_CLOEXEC) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "pipe");
+	err_rd = ep[0];
+	nsr_cleanup_fd int err_wr = ep[1];
+	if (pipe2(lp, O_CLOEXEC) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "pipe");
+	go_wr = lp[1];
+	nsr_cleanup_fd int go_rd = lp[0];
+
 	sigemptyset(&set);
 	for (i = 0; i < NSR_ARRAY_SIZE(forwarded); i++)
 		sigaddset(&set, forwarded[i]);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, &old);
 
-	pid = join_clone(clone_fd);
+	pid = join_clone(cg_handoff_clone_fd(cgh));
+	if (pid < 0 && errno != ENOMEM && cg_handoff_clone_fd(cgh) >= 0) {
+		/* No CLONE_INTO_CGROUP: the parent moves the child instead. */
+		cg_handoff_clone_refused(cgh);
+		pid = join_clone(-1);
+	}
 	if (pid < 0) {
-		/* ENOMEM: the box's PID namespace has no init any more. */
-		nsr_err_set(err, errno == ENOMEM ? NSR_E_USAGE : NSR_E_SETUP, errno == ENOMEM ? 0 : errno,
-			    errno == ENOMEM ? "box %s has ended" : "cannot start a process in box %s",
-			    rec->box);
+		int e = errno;
 		sigprocmask(SIG_SETMASK, &old, NULL);
-		goto out;
+		/* ENOMEM: the box's PID namespace has no init any more. */
+		if (e == ENOMEM)
+			return nsr_err_set(err, NSR_E_USAGE, 0, "box %s has ended", rec->box);
+		return nsr_err_set(err, NSR_E_SETUP, e, "cannot start a process in box %s", rec->box);
 	}
 	if (pid == 0) {
 		struct join_ctx c = {
 			.plan = plan, .inh = inh, .pidfd = pidfd, .root_fd = root_fd,
-			.cg_fds = cg_fds, .err_fd = ep[1], .life_fd = lp[0],
+			.cg = cgh, .err_fd = err_wr, .life_fd = go_rd,
 		};
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		signal(SIGPIPE, SIG_DFL);
 		signal(SIGXFSZ, SIG_DFL);
 		join_child(&c);
 	}
-	close(ep[1]);
-	close(lp[0]);
-	ep[1] = lp[0] = -1;
-	for (i = 0; i < CG_V1_N; i++)
-		if (cg_fds[i] >= 0) {
-			close(cg_fds[i]);
-			cg_fds[i] = -1;
-		}
+	nsr_closep(&err_wr);
+	err_wr = -1;
+	nsr_closep(&go_rd);
+	go_rd = -1;
+	if (cg_handoff_parent(cgh, pid, err) < 0 || nsr_write_all(go_wr, "g", 1) < 0) {
+		if (err->kind == NSR_E_NONE)
+			nsr_err_set(err, NSR_E_SETUP, errno, "cannot start a process in box %s", rec->box);
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		return -1;
+	}
 
 	memset(&child_err, 0, sizeof(child_err));
-	n = nsr_read_full(ep[0], &child_err, sizeof(child_err));
+	n = nsr_read_full(err_rd, &child_err, sizeof(child_err));
 	st = join_wait(plan, pid, &set);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	child_err.msg[sizeof(child_err.msg) - 1] = '\0';
 	if (n == (ssize_t)sizeof(child_err) && child_err.kind != NSR_E_EXEC_NOENT &&
 	    child_err.kind != NSR_E_EXEC) {
 		*err = child_err;
-		goto out;
+		return -1;
 	}
 	if (n == (ssize_t)sizeof(child_err)) {
 		res->cmd_err = child_err;
@@ -302,18 +316,5 @@ int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 	} else {
 		res->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	}
-	rc = 0;
-out:
-	for (i = 0; i < CG_V1_N; i++)
-		if (cg_fds[i] >= 0)
-			close(cg_fds[i]);
-	for (i = 0; i < 2; i++) {
-		if (ep[i] >= 0)
-			close(ep[i]);
-		if (lp[i] >= 0)
-			close(lp[i]);
-	}
-	if (have_cg)
-		cg_box_close(&cg);
-	return rc;
+	return 0;
 }

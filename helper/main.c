@@ -8,6 +8,10 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <pwd.h>
+#include <signal.h>
+#include <time.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
@@ -16,15 +20,21 @@
 #include "config.h"
 
 #include "args.h"
+#include "boxlog.h"
 #include "caller.h"
 #include "caps.h"
 #include "cgroup/cgroup.h"
+#include "join.h"
 #include "list.h"
 #include "log.h"
 #include "plan.h"
 #include "policy.h"
+#include "ps.h"
 #include "sanitize.h"
 #include "start.h"
+#include "state.h"
+#include "status.h"
+#include "stop.h"
 #include "util.h"
 
 static struct nsr_inherited inh;
@@ -47,7 +57,11 @@ static int fail(const char *box, const struct nsr_err *err)
 
 static void usage(void)
 {
-	printf("usage: nsrun --policy NAME [--dry-run] BOX [--] [COMMAND [ARG...]]\n"
+	printf("usage: nsrun --policy NAME [--dry-run] [--detach] [--status-fd FD] BOX [--] [COMMAND [ARG...]]\n"
+	       "       nsrun --ps [--json]\n"
+	       "       nsrun --join BOX [--] [COMMAND [ARG...]]\n"
+	       "       nsrun --logs BOX [--follow]\n"
+	       "       nsrun --stop BOX [--signal SIG] [--timeout SEC] [--user NAME]\n"
 	       "       nsrun --list\n"
 	       "       nsrun --check FILE...\n"
 	       "       nsrun --gc          (root: remove leftovers of dead boxes)\n"
@@ -56,7 +70,8 @@ static void usage(void)
 	       "Runs COMMAND (default: the policy's command, else /bin/sh) as you, in a box\n"
 	       "the admin's policy NAME (%s/NAME.ini) describes.\n"
 	       "Exit status: the command's; 128+N if killed by signal N; 137 memory limit;\n"
-	       "125 nsrun refused or failed; 126 not executable; 127 not found.\n", NSR_POLICYDIR);
+	       "124 runtime limit; 125 nsrun refused or failed; 126 not executable; 127 not found.\n",
+	       NSR_POLICYDIR);
 }
 
 static void version(void)
@@ -179,7 +194,8 @@ static int do_gc(void)
 	}
 	if (start_gc(&(struct start_paths){ NSR_STATEDIR, NSR_DATADIR }, &r, &err) < 0)
 		return fail(NULL, &err);
-	printf("removed %d cgroup leaves, %d lock files\n", r.cgroup_leaves, r.lock_files);
+	printf("removed %d cgroup leaves, %d lock files, %d state records\n", r.cgroup_leaves,
+	       r.lock_files, r.records);
 	return 0;
 }
 
@@ -192,6 +208,10 @@ static void print_result(const char *box, const struct start_result *r)
 		fprintf(stderr, "nsrun: %s: %s\n", box, nsr_err_text(&r->payload_err, text, sizeof(text)));
 		return;
 	}
+	if (r->runtime_killed) {
+		policy_format_duration(r->runtime, size, sizeof(size));
+		fprintf(stderr, "nsrun: %s: killed: runtime limit (%s) exceeded\n", box, size);
+	}
 	if (r->oom_kills == 0)
 		return;
 	nsr_format_size(r->memory_limit, size, sizeof(size));
@@ -202,27 +222,354 @@ static void print_result(const char *box, const struct start_result *r)
 			box, size, (unsigned long long)r->oom_kills);
 }
 
-static int run_box(const struct nsr_args *a, struct start_paths *paths)
+/* --detach: what the background supervisor tells the foreground nsrun. */
+struct detach_msg {
+	int ok;                        /* 1: the payload runs */
+	pid_t pid;                     /* its init, as seen from the host */
+	struct nsr_err err;            /* ok == 0: why not */
+};
+
+static void detach_tell(int fd, const struct detach_msg *m)
+{
+	if (fd >= 0)
+		nsr_write_all(fd, m, sizeof(*m));
+}
+
+static void status_end(const struct box_record *rec, const struct start_result *res)
+{
+	/* init passes a payload's death by signal N on as 128+N. */
+	int sig = res->signal ? res->signal :
+		  res->exit_code > 128 && res->exit_code <= 128 + 64 ? res->exit_code - 128 : 0;
+	struct status_end e = {
+		.exit_code = res->exit_code, .signal = sig,
+		.oom = res->oom_kills > 0, .runtime_limit = res->runtime_killed,
+		.stopped = res->stopped, .status = res->status, .wall_seconds = res->wall_seconds,
+	};
+
+	status_ended(inh.status_fd, rec, &e);
+}
+
+/* Run the box to its end; ready_fd (--detach) hears once it runs. */
+static int run_box(const struct nsr_args *a, struct start_paths *paths, int ready_fd)
 {
 	start_cleanup_run struct start_run *run = NULL;
 	struct nsr_err err = { 0 };
 	struct start_result res;
+	struct box_record rec;
+	int running;
 
 	if (start_prepare(&plan, paths, &run, &res, &err) < 0)
 		goto failed;
 	if (res.swap_unenforced)
 		fprintf(stderr, "nsrun: %s: warning: swap limit not enforced (no swap accounting), "
 			"but the host has no swap\n", plan.box);
-	if (start_spawn(run, &inh, &err) < 0 || start_wait(run, &res, &err) < 0)
+	if (start_spawn(run, &inh, &err) < 0 || (running = start_running(run, &rec, &err)) < 0)
 		goto failed;
+	if (running) {
+		status_running(inh.status_fd, &rec);
+		detach_tell(ready_fd, &(struct detach_msg){ .ok = 1, .pid = rec.init_pid });
+		if (plan.detach)
+			log_audit(LOG_NOTICE, "detach: uid=%u user=%s policy=%s box=%s pid=%d",
+				  (unsigned)plan.uid, plan.user, plan.policy, plan.box, (int)rec.init_pid);
+	}
+	if (start_wait(run, &res, &err) < 0)
+		goto failed;
+	if (!running)
+		detach_tell(ready_fd, &(struct detach_msg){ .ok = 0, .err = res.payload_err });
+	else
+		status_end(&rec, &res);
 	start_run_free(&run);
 	print_result(plan.box, &res);
 	return res.status;
 failed:
 	start_run_free(&run);
+	detach_tell(ready_fd, &(struct detach_msg){ .ok = 0, .err = err });
 	log_audit(LOG_WARNING, "failed: uid=%u policy=%s box=%s: %s", (unsigned)caller.uid,
 		  a->policy, a->box, err.msg);
 	return fail(a->box, &err);
+}
+
+/* --detach: the supervisor goes on in the background, in a session of its
+ * own, with stdin /dev/null and stdout and stderr (its own messages
+ * included) in the box's log; the foreground nsrun prints the box's name
+ * and init pid once the payload runs, and leaves. */
+static int run_detached(const struct nsr_args *a, struct start_paths *paths)
+{
+	struct nsr_err err = { 0 };
+	struct detach_msg m;
+	int rp[2], out_fd, devnull;
+	pid_t pid, writer;
+
+	if (pipe2(rp, O_CLOEXEC) < 0) {
+		nsr_err_set(&err, NSR_E_SETUP, errno, "pipe");
+		return fail(a->box, &err);
+	}
+	pid = fork();
+	if (pid < 0) {
+		nsr_err_set(&err, NSR_E_SETUP, errno, "cannot start the supervisor");
+		return fail(a->box, &err);
+	}
+	if (pid > 0) {
+		close(rp[1]);
+		memset(&m, 0, sizeof(m));
+		if (nsr_read_full(rp[0], &m, sizeof(m)) != (ssize_t)sizeof(m)) {
+			nsr_err_set(&err, NSR_E_SETUP, 0, "the box did not start");
+			return fail(a->box, &err);
+		}
+		if (!m.ok) {
+			m.err.msg[sizeof(m.err.msg) - 1] = '\0';
+			return fail(a->box, &m.err);
+		}
+		printf("%s %d\n", a->box, (int)m.pid);
+		return 0;
+	}
+	close(rp[0]);
+	setsid();
+	devnull = nsr_openat(AT_FDCWD, "/dev/null", O_RDWR | O_NOCTTY, 0);
+	if (devnull < 0 ||
+	    boxlog_start(paths->datadir, plan.uid, plan.box, plan.log_max, plan.log_keep, &writer,
+			 &out_fd, &err) < 0) {
+		if (err.kind == NSR_E_NONE)
+			nsr_err_set(&err, NSR_E_SETUP, errno, "cannot open /dev/null");
+		detach_tell(rp[1], &(struct detach_msg){ .ok = 0, .err = err });
+		return 125;
+	}
+	if (dup2(devnull, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
+	    dup2(out_fd, STDERR_FILENO) < 0) {
+		nsr_err_set(&err, NSR_E_SETUP, errno, "cannot redirect to the log");
+		detach_tell(rp[1], &(struct detach_msg){ .ok = 0, .err = err });
+		return 125;
+	}
+	close(devnull);
+	close(out_fd);
+	return run_box(a, paths, rp[1]);
+}
+
+/* --ps: one line a box, or one JSON object a box with --json. Root sees
+ * every user's boxes, with a USER column; others only their own. */
+static void human_bytes(uint64_t b, char *out, size_t sz)
+{
+	static const char units[] = "KMGT";
+	double v = (double)b;
+	int u = -1;
+
+	while (v >= 1024 && u < 3) {
+		v /= 1024;
+		u++;
+	}
+	if (u < 0)
+		snprintf(out, sz, "%llu", (unsigned long long)b);
+	else
+		snprintf(out, sz, "%.*f%c", v < 10 ? 1 : 0, v, units[u]);
+}
+
+static void ps_json(const struct ps_entry *e)
+{
+	const struct box_record *r = &e->rec;
+	char box[160], pname[160], user[160], cmd[STATE_CMD_MAX * 2 + 8], addr[24], a[48];
+	char mem[32], pids[32], cg[200], cgj[260];
+
+	status_json_str(box, sizeof(box), r->box);
+	status_json_str(pname, sizeof(pname), r->policy);
+	status_json_str(user, sizeof(user), r->user);
+	if (status_json_str(cmd, sizeof(cmd), r->command) < 0)
+		snprintf(cmd, sizeof(cmd), "null");
+	status_addr(r->addr, addr, sizeof(addr));
+	if (addr[0])
+		status_json_str(a, sizeof(a), addr);
+	else
+		snprintf(a, sizeof(a), "null");
+	if (e->has_memory)
+		snprintf(mem, sizeof(mem), "%llu", (unsigned long long)e->memory);
+	else
+		snprintf(mem, sizeof(mem), "null");
+	if (e->has_pids)
+		snprintf(pids, sizeof(pids), "%llu", (unsigned long long)e->pids);
+	else
+		snprintf(pids, sizeof(pids), "null");
+	if (r->cgroup[0]) {
+		snprintf(cg, sizeof(cg), "/nsrun/%s", r->cgroup);
+		status_json_str(cgj, sizeof(cgj), cg);
+	} else {
+		snprintf(cgj, sizeof(cgj), "null");
+	}
+	printf("{\"box\":%s,\"user\":%s,\"uid\":%u,\"policy\":%s,\"pid\":%d,\"started\":%lld,"
+	       "\"state\":\"%s\",\"detached\":%s,\"command\":%s,\"address\":%s,\"cgroup\":%s,"
+	       "\"memory\":%s,\"pids\":%s,\"runtime_limit\":%llu}\n",
+	       box, user, (unsigned)r->uid, pname, (int)r->init_pid, (long long)r->started,
+	       e->stopping ? "stopping" : "running", r->detached ? "true" : "false", cmd, a, cgj,
+	       mem, pids, (unsigned long long)r->runtime);
+}
+
+static int do_ps(const struct nsr_args *a)
+{
+	static struct ps_entry boxes[PS_MAX];
+	struct nsr_err err = { 0 };
+	bool all = getuid() == 0;
+	int n, i;
+
+	if (caller_load(inh.term, &caller, &err) < 0)
+		return fail(NULL, &err);
+	n = ps_list(NSR_STATEDIR, all, caller.uid, boxes, PS_MAX, &err);
+	if (n < 0)
+		return fail(NULL, &err);
+	if (!a->json)
+		printf("%s%-20s %-16s %8s %-19s %-8s %-15s %7s %5s %s\n", all ? "USER         " : "",
+		       "BOX", "POLICY", "PID", "STARTED", "STATE", "ADDRESS", "MEMORY", "PIDS",
+		       "COMMAND");
+	for (i = 0; i < n; i++) {
+		const struct ps_entry *e = &boxes[i];
+		const struct box_record *r = &e->rec;
+		char when[32], addr[24], mem[16] = "-", pids[16] = "-";
+		time_t t = (time_t)r->started;
+		struct tm tm;
+
+		if (a->json) {
+			ps_json(e);
+			continue;
+		}
+		if (localtime_r(&t, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+			snprintf(when, sizeof(when), "%lld", (long long)r->started);
+		status_addr(r->addr, addr, sizeof(addr));
+		if (e->has_memory)
+			human_bytes(e->memory, mem, sizeof(mem));
+		if (e->has_pids)
+			snprintf(pids, sizeof(pids), "%llu", (unsigned long long)e->pids);
+		if (all)
+			printf("%-12s ", r->user);
+		printf("%-20s %-16s %8d %-19s %-8s %-15s %7s %5s %s\n", r->box, r->policy,
+		       (int)r->init_pid, when, e->stopping ? "stopping" : "running",
+		       addr[0] ? addr : "-", mem, pids, r->command);
+	}
+	return 0;
+}
+
+/* --stop BOX: the caller's box; root names the owner with --user. */
+static int do_stop(const struct nsr_args *a)
+{
+	struct nsr_err err = { 0 };
+	struct stop_request req = { .box = a->box, .sig = SIGTERM, .timeout = a->timeout };
+	struct stop_result res;
+
+	if (caller_load(inh.term, &caller, &err) < 0)
+		return fail(NULL, &err);
+	req.uid = caller.uid;
+	if (a->signal != NULL && (req.sig = stop_parse_signal(a->signal)) < 0) {
+		nsr_err_set(&err, NSR_E_USAGE, 0, "--signal: not one of TERM INT HUP QUIT USR1 USR2 KILL");
+		return fail(NULL, &err);
+	}
+	if (a->user != NULL) {
+		struct passwd *pw;
+		if (caller.uid != 0) {
+			nsr_err_set(&err, NSR_E_DENIED, 0, "--user is for root");
+			log_audit(LOG_WARNING, "refused: stop: uid=%u user=%s box=%s: --user %s",
+				  (unsigned)caller.uid, caller.user, a->box, a->user);
+			return fail(NULL, &err);
+		}
+		pw = getpwnam(a->user);
+		if (pw == NULL) {
+			nsr_err_set(&err, NSR_E_USAGE, 0, "--user: no user %s", a->user);
+			return fail(NULL, &err);
+		}
+		req.uid = pw->pw_uid;
+	}
+	if (stop_box(NSR_STATEDIR, &req, &res, &err) < 0) {
+		log_audit(LOG_WARNING, "refused: stop: uid=%u user=%s owner=%u box=%s: %s",
+			  (unsigned)caller.uid, caller.user, (unsigned)req.uid, a->box, err.msg);
+		return fail(a->box, &err);
+	}
+	log_audit(LOG_NOTICE, "stop: uid=%u user=%s owner=%u policy=%s box=%s signal=%d%s",
+		  (unsigned)caller.uid, caller.user, (unsigned)req.uid, res.rec.policy, a->box, req.sig,
+		  res.killed ? " (killed after the timeout)" : "");
+	return 0;
+}
+
+/* --join BOX [CMD]: the caller's own running box, its policy's rules. */
+static int do_join(const struct nsr_args *a)
+{
+	struct nsr_err err = { 0 };
+	struct box_record rec;
+	struct join_result res;
+	char cmd[512];
+
+	if (caller_load(inh.term, &caller, &err) < 0)
+		return fail(NULL, &err);
+	if (caller.uid == 0) {
+		nsr_err_set(&err, NSR_E_DENIED, 0, "root may not run boxes, so it has none to join");
+		goto refused;
+	}
+	if (join_find(NSR_STATEDIR, caller.uid, a->box, &rec, &err) < 0)
+		goto refused;
+	/* The box's policy as the admin has it now: still usable by the
+	 * caller, still allowing --join. */
+	if (policy_load(NSR_POLICYDIR, rec.policy, &pol, &diags, &err) < 0 ||
+	    policy_authorize(&pol, &(struct policy_caller){ caller.uid, caller.gid, caller.groups,
+							     caller.n_groups }) != POLICY_ALLOW) {
+		memset(&err, 0, sizeof(err));
+		nsr_err_set(&err, NSR_E_DENIED, 0, "policy \"%s\" is not available", rec.policy);
+		goto refused;
+	}
+	if (pol.deny_join) {
+		nsr_err_set(&err, NSR_E_DENIED, 0, "policy \"%s\" does not allow --join", rec.policy);
+		goto refused;
+	}
+	if (plan_build(&pol, &(struct nsr_request){ .policy = rec.policy, .box = a->box,
+						     .argv = a->cmd, .argc = a->cmd_argc },
+		       &caller, NSR_DATADIR, &plan, &err) < 0)
+		goto refused;
+	log_render_argv(plan.argv, plan.argc, cmd, sizeof(cmd));
+	log_audit(LOG_NOTICE, "join: uid=%u user=%s policy=%s box=%s pid=%d command=%s",
+		  (unsigned)caller.uid, caller.user, rec.policy, a->box, (int)rec.init_pid, cmd);
+	fflush(stdout);
+	fflush(stderr);
+	if (join_run(&plan, &rec, &inh, &res, &err) < 0) {
+		log_audit(LOG_WARNING, "failed: join: uid=%u box=%s: %s", (unsigned)caller.uid, a->box, err.msg);
+		return fail(a->box, &err);
+	}
+	log_audit(LOG_NOTICE, "join end: uid=%u box=%s status=%d", (unsigned)caller.uid, a->box,
+		  res.status);
+	if (res.cmd_err.kind != NSR_E_NONE)
+		fail(a->box, &res.cmd_err);
+	return res.status;
+refused:
+	log_audit(LOG_WARNING, "refused: join: uid=%u user=%s box=%s: %s", (unsigned)caller.uid,
+		  caller.user, a->box, err.msg);
+	return fail(a->box, &err);
+}
+
+struct logs_ctx {
+	uid_t uid;
+	const char *box;
+};
+
+static bool logs_alive(void *p)
+{
+	const struct logs_ctx *c = p;
+	struct box_record rec;
+
+	return state_read(NSR_STATEDIR, c->uid, c->box, &rec, NULL) == 0 && state_alive(&rec);
+}
+
+/* --logs BOX [--follow]: the caller's own detached box's log. */
+static int do_logs(const struct nsr_args *a)
+{
+	static char buf[65536];
+	struct nsr_err err = { 0 };
+	struct boxlog_reader r;
+	struct logs_ctx ctx;
+	ssize_t n;
+
+	if (caller_load(inh.term, &caller, &err) < 0)
+		return fail(NULL, &err);
+	ctx.uid = caller.uid;
+	ctx.box = a->box;
+	if (boxlog_open(NSR_DATADIR, caller.uid, a->box, &r, &err) < 0)
+		return fail(a->box, &err);
+	while ((n = boxlog_read(&r, buf, sizeof(buf), a->follow, logs_alive, &ctx)) > 0)
+		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n || fflush(stdout) != 0)
+			break;
+	boxlog_close(&r);
+	return n < 0 ? 125 : 0;
 }
 
 static int do_start(const struct nsr_args *a)
@@ -231,7 +578,7 @@ static int do_start(const struct nsr_args *a)
 	struct start_paths paths = { NSR_STATEDIR, NSR_DATADIR };
 	struct nsr_request req = {
 		.policy = a->policy, .box = a->box, .argv = a->cmd, .argc = a->cmd_argc,
-		.dry_run = a->dry_run,
+		.dry_run = a->dry_run, .detach = a->detach,
 	};
 
 	if (geteuid() != 0) {
@@ -268,20 +615,30 @@ static int do_start(const struct nsr_args *a)
 	}
 	fflush(stdout);
 	fflush(stderr);
-	return run_box(a, &paths);
+	if (plan.detach)
+		return run_detached(a, &paths);
+	return run_box(a, &paths, -1);
 }
 
 int main(int argc, char **argv)
 {
 	struct nsr_err err = { 0 };
 	struct nsr_args a;
+	int keep_fd;
 
 	/* argc == 0: argv[1] would be the environment. Refuse at once. */
 	if (argc < 1 || argv == NULL || argv[0] == NULL) {
 		fputs("nsrun: refusing to run with an empty argument list\n", stderr);
 		return 125;
 	}
-	if (sanitize_process(&inh, -1, &err) < 0)
+	/* --status-fd names the one inherited fd that sanitize keeps: read it
+	 * with the same (pure) parser first; bad argv is refused below. */
+	{
+		struct nsr_args pre;
+		struct nsr_err ignored;
+		keep_fd = args_parse(argc, argv, &pre, &ignored) == 0 ? pre.status_fd : -1;
+	}
+	if (sanitize_process(&inh, keep_fd, &err) < 0)
 		return fail(NULL, &err);
 	log_open();
 	if (args_parse(argc, argv, &a, &err) < 0) {
@@ -311,6 +668,14 @@ int main(int argc, char **argv)
 		return do_gc();
 	case ARGS_MODE_START:
 		return do_start(&a);
+	case ARGS_MODE_PS:
+		return do_ps(&a);
+	case ARGS_MODE_STOP:
+		return do_stop(&a);
+	case ARGS_MODE_JOIN:
+		return do_join(&a);
+	case ARGS_MODE_LOGS:
+		return do_logs(&a);
 	default:
 		return 125;
 	}

@@ -172,7 +172,12 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 	}
 
 	plan->deny_userns = pol->deny_userns;
-	plan->interactive = caller->interactive;
+	plan->deny_join = pol->deny_join;
+	plan->log_max = pol->log_max ? pol->log_max : POLICY_LOG_DEFAULT;
+	plan->log_keep = pol->log_keep;
+	/* A detached box has no terminal: stdin is /dev/null. */
+	plan->detach = req->detach;
+	plan->interactive = caller->interactive && !req->detach;
 	plan->dry_run = req->dry_run;
 	return 0;
 }

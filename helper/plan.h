@@ -39,6 +39,7 @@ struct nsr_request {
 	char *const *argv;             /* command, or NULL for the default */
 	int argc;
 	bool dry_run;
+	bool detach;                   /* --detach */
 };
 
 /* Who the caller is, from the kernel (real ids) and the user database. */
@@ -88,6 +89,10 @@ struct nsr_plan {
 	bool interactive;
 	bool dry_run;
 	bool deny_userns;              /* seccomp refuses CLONE_NEWUSER */
+	bool deny_join;                /* [box] join = no */
+	bool detach;                   /* --detach: in the background, output to a log */
+	uint64_t log_max;              /* [box] log_max (bytes) */
+	bool log_keep;                 /* [box] log_keep */
 };
 
 /* Build the plan. The policy must already be trusted and authorised. */

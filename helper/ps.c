@@ -37,7 +37,7 @@ int ps_list(const char *statedir, bool all, uid_t uid, struct ps_entry *out, siz
 		return -1;
 	for (i = 0; i < found; i++) {
 		struct ps_entry *e = &out[n];
-		struct cg_box cg;
+		cg_cleanup_existing struct cg_box *cg = NULL;
 
 		if (!state_alive(&recs[i]))
 			continue;
@@ -45,10 +45,9 @@ int ps_list(const char *statedir, bool all, uid_t uid, struct ps_entry *out, siz
 		e->rec = recs[i];
 		e->stopping = state_stopping(statedir, &recs[i]);
 		if (e->rec.cgroup[0] != '\0' && cg_open_existing(e->rec.cgroup, &cg, NULL) == 0) {
-			cg_usage(&cg, &e->memory, &e->pids);
+			cg_usage(cg, &e->memory, &e->pids);
 			e->has_memory = e->memory != UINT64_MAX;
 			e->has_pids = e->pids != UINT64_MAX;
-			cg_box_close(&cg);
 		}
 		n++;
 	}

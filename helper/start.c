@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "box.h"
@@ -31,7 +32,11 @@
 #include "log.h"
 #include "net/ipam.h"
 #include "net/net.h"
+#include "state.h"
 #include "util.h"
+
+/* After the runtime limit's SIGTERM, how long until SIGKILL (as --stop). */
+#define START_RUNTIME_GRACE 10
 
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
@@ -58,6 +63,13 @@ struct start_run {
 	int go_fd;                     /* write end: struct box_go */
 	int err_fd;                    /* read end: struct nsr_err, EOF = exec'd */
 	sigset_t sigs;                 /* blocked from the clone on */
+	struct timespec t0;            /* CLOCK_MONOTONIC at the clone */
+	time_t started;                /* wall clock at the clone */
+	bool err_read;                 /* start_running read err_fd */
+	ssize_t err_n;                 /* ... this much of child_err */
+	struct nsr_err child_err;
+	struct box_record rec;         /* written while the payload runs */
+	bool recorded;
 };
 
 /* Run a lease-file step with the ids guarded (caps.h): the lease file is
@@ -86,6 +98,8 @@ void start_run_free(struct start_run **runp)
 	}
 	nsr_closep(&r->go_fd);
 	nsr_closep(&r->err_fd);
+	if (r->recorded)
+		state_remove(r->paths.statedir, r->plan->uid, r->plan->box);
 	if (r->have_veth)
 		net_link_del(r->host_if, NULL);   /* usually gone with the netns */
 	cg_destroy(&r->cg, NULL);
@@ -124,19 +138,68 @@ static pid_t clone_box(const struct nsr_plan *plan, int cgroup_fd)
 	return pid;
 }
 
-/* Wait for init, forwarding signals; returns its wait status. */
-static int supervise(const struct nsr_plan *plan, pid_t pid, const sigset_t *set)
+static double start_elapsed(const struct timespec *t0)
 {
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The runtime limit ran out: the box is stopped as by --stop (marked
+ * stopping, SIGTERM to init, SIGKILL after the grace). Time is read from
+ * CLOCK_MONOTONIC, never from a signal the caller could send. */
+static void start_runtime_out(struct start_run *r, struct start_result *res)
+{
+	struct box_record mark = r->rec;
+
+	res->runtime_killed = true;
+	res->runtime = r->plan->limits.runtime;
+	if (r->recorded)
+		state_mark_stopping(r->paths.statedir, &mark, NULL);
+	log_audit(LOG_NOTICE, "runtime: uid=%u policy=%s box=%s: killed: runtime limit of %llu s exceeded",
+		  (unsigned)r->plan->uid, r->plan->policy, r->plan->box,
+		  (unsigned long long)r->plan->limits.runtime);
+	kill(r->pid, SIGTERM);
+}
+
+/* Wait for init, forwarding signals and keeping the runtime limit;
+ * returns its wait status. */
+static int supervise(struct start_run *r, struct start_result *res)
+{
+	const struct nsr_plan *plan = r->plan;
+	double deadline = plan->limits.has_runtime ? (double)plan->limits.runtime : -1;
+	bool grace = false;
+
 	for (;;) {
 		siginfo_t si;
-		int st;
-		int sig = sigwaitinfo(set, &si);
+		int st, sig;
 
+		if (deadline >= 0) {
+			double left = deadline - start_elapsed(&r->t0);
+			if (left <= 0) {
+				if (!grace) {
+					start_runtime_out(r, res);
+					deadline += START_RUNTIME_GRACE;
+					grace = true;
+				} else {
+					kill(r->pid, SIGKILL);   /* the whole PID namespace */
+					deadline = -1;
+				}
+				continue;
+			}
+			struct timespec ts = { (time_t)left, (long)((left - (double)(time_t)left) * 1e9) };
+			sig = sigtimedwait(&r->sigs, &si, &ts);
+			if (sig < 0 && errno == EAGAIN)
+				continue;
+		} else {
+			sig = sigwaitinfo(&r->sigs, &si);
+		}
 		if (sig == SIGCHLD || sig < 0) {
-			pid_t r = waitpid(pid, &st, WNOHANG);
-			if (r == pid)
+			pid_t w = waitpid(r->pid, &st, WNOHANG);
+			if (w == r->pid)
 				return st;
-			if (r < 0 && errno == ECHILD)
+			if (w < 0 && errno == ECHILD)
 				return 125 << 8;
 			continue;
 		}
@@ -144,7 +207,7 @@ static int supervise(const struct nsr_plan *plan, pid_t pid, const sigset_t *set
 		 * payload (same process group); do not send it twice. */
 		if (plan->interactive && si.si_code == SI_KERNEL)
 			continue;
-		kill(pid, sig);
+		kill(r->pid, sig);
 	}
 }
 
@@ -211,8 +274,13 @@ int start_prepare(const struct nsr_plan *plan, const struct start_paths *paths,
 	r->paths = *paths;
 	r->lock.fd = -1;
 	r->go_fd = r->err_fd = -1;
-	if (lock_box(paths->statedir, plan->uid, plan->box, &r->lock, err) < 0 ||
-	    start_cgroup(r, err) < 0 || start_lease(r, err) < 0)
+	if (lock_box(paths->statedir, plan->uid, plan->box, &r->lock, err) < 0)
+		return -1;
+	/* Records of this user's boxes that died without cleaning up (kill
+	 * -9, a crash) go now; this box's own is ours to replace. */
+	state_remove(paths->statedir, plan->uid, plan->box);
+	state_gc(paths->statedir, false, plan->uid);
+	if (start_cgroup(r, err) < 0 || start_lease(r, err) < 0)
 		return -1;
 	res->swap_unenforced = cg_swap_unenforced(r->cg);
 	*run = nsr_steal_ptr(&r);
@@ -270,6 +338,8 @@ int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr
 
 	init_signal_set(&r->sigs);
 	sigprocmask(SIG_BLOCK, &r->sigs, &old);
+	clock_gettime(CLOCK_MONOTONIC, &r->t0);
+	r->started = time(NULL);
 
 	r->pid = clone_box(plan, cg_handoff_clone_fd(cgh));
 	if (r->pid < 0 && cg_handoff_clone_fd(cgh) >= 0) {
@@ -304,30 +374,72 @@ int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr
 	return 0;
 }
 
+static void start_read_verdict(struct start_run *r)
+{
+	if (r->err_read)
+		return;
+	/* EOF: the payload was exec'd. A record: setup or exec failed. */
+	memset(&r->child_err, 0, sizeof(r->child_err));
+	r->err_n = nsr_read_full(r->err_fd, &r->child_err, sizeof(r->child_err));
+	r->child_err.msg[sizeof(r->child_err.msg) - 1] = '\0';
+	r->err_read = true;
+}
+
+int start_running(struct start_run *r, struct box_record *rec, struct nsr_err *err)
+{
+	const struct nsr_plan *plan = r->plan;
+	struct box_record *b = &r->rec;
+
+	start_read_verdict(r);
+	if (r->err_n != 0)
+		return 0;
+	memset(b, 0, sizeof(*b));
+	b->uid = plan->uid;
+	memcpy(b->user, plan->user, sizeof(b->user));
+	memcpy(b->policy, plan->policy, sizeof(b->policy));
+	memcpy(b->box, plan->box, sizeof(b->box));
+	b->init_pid = r->pid;
+	b->sup_pid = getpid();
+	b->started = (int64_t)r->started;
+	if (nsr_fmt(b->cgroup, sizeof(b->cgroup), "%s", cg_leaf(r->cg)) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, ENAMETOOLONG, "cgroup name");
+	b->addr = r->have_lease ? r->addr : 0;
+	b->runtime = plan->limits.has_runtime ? plan->limits.runtime : 0;
+	b->detached = plan->detach;
+	log_render_argv(plan->argv, plan->argc, b->command, sizeof(b->command));
+	/* The init is our child and not reaped: its pid cannot be reused. */
+	if (state_pid_start(b->init_pid, &b->init_start) < 0 ||
+	    state_pid_start(b->sup_pid, &b->sup_start) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read the box's start time");
+	if (state_write(r->paths.statedir, b, err) < 0)
+		return -1;
+	r->recorded = true;
+	*rec = *b;
+	return 1;
+}
+
 int start_wait(struct start_run *r, struct start_result *res, struct nsr_err *err)
 {
 	const struct nsr_plan *plan = r->plan;
-	struct nsr_err child_err;
-	ssize_t n;
 	int st;
 
-	/* EOF: the payload was exec'd. A record: setup or exec failed. */
-	memset(&child_err, 0, sizeof(child_err));
-	n = nsr_read_full(r->err_fd, &child_err, sizeof(child_err));
-	st = supervise(plan, r->pid, &r->sigs);
+	start_read_verdict(r);
+	st = supervise(r, res);
 	r->pid = 0;
-	child_err.msg[sizeof(child_err.msg) - 1] = '\0';
+	res->wall_seconds = start_elapsed(&r->t0);
+	res->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	res->signal = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 
-	if (n == (ssize_t)sizeof(child_err) && child_err.kind != NSR_E_EXEC_NOENT &&
-	    child_err.kind != NSR_E_EXEC) {
-		*err = child_err;
+	if (r->err_n == (ssize_t)sizeof(r->child_err) && r->child_err.kind != NSR_E_EXEC_NOENT &&
+	    r->child_err.kind != NSR_E_EXEC) {
+		*err = r->child_err;
 		return -1;
 	}
 	res->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	if (n == (ssize_t)sizeof(child_err)) {
+	if (r->err_n == (ssize_t)sizeof(r->child_err)) {
 		res->payload_failed = true;
-		res->payload_err = child_err;
-		res->status = nsr_err_exit_status(&child_err);
+		res->payload_err = r->child_err;
+		res->status = nsr_err_exit_status(&r->child_err);
 	} else if (cg_oom_kills(r->cg, &res->oom_kills) == 0 && res->oom_kills > 0) {
 		res->memory_limit = plan->limits.memory;
 		if (res->status == 128 + SIGKILL) {
@@ -335,11 +447,18 @@ int start_wait(struct start_run *r, struct start_result *res, struct nsr_err *er
 			res->status = 137;
 		}
 	}
+	/* A box the runtime limit ended says so, whatever its payload did
+	 * on the way out (as timeout(1)). */
+	if (res->runtime_killed)
+		res->status = 124;
+	else if (r->recorded && state_stopping(r->paths.statedir, &r->rec))
+		res->stopped = true;
 	/* The veth pair goes with the box's network namespace; deleting it
 	 * ourselves would only wait for the kernel's RCU grace periods. */
 	r->have_veth = false;
-	log_audit(LOG_NOTICE, "end: uid=%u policy=%s box=%s status=%d", (unsigned)plan->uid,
-		  plan->policy, plan->box, res->status);
+	log_audit(LOG_NOTICE, "end: uid=%u policy=%s box=%s status=%d%s", (unsigned)plan->uid,
+		  plan->policy, plan->box, res->status,
+		  res->runtime_killed ? " (runtime limit)" : res->stopped ? " (stopped)" : "");
 	return 0;
 }
 
@@ -355,6 +474,7 @@ int start_gc(const struct start_paths *paths, struct start_gc_result *res, struc
 	if (mode != CG_MODE_NONE && (cg = cg_gc(mode, lockdir, err)) < 0)
 		return -1;
 	res->cgroup_leaves = cg;
+	res->records = state_gc(paths->statedir, true, 0);
 	res->lock_files = lock_gc(paths->statedir);
 	return 0;
 }

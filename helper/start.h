@@ -15,6 +15,7 @@
 
 #include "plan.h"
 #include "sanitize.h"
+#include "state.h"
 
 struct start_paths {
 	const char *statedir;
@@ -33,6 +34,12 @@ struct start_result {
 	uint64_t oom_kills;            /* processes the memory limit killed */
 	uint64_t memory_limit;         /* bytes, when oom_kills > 0 */
 	bool oom_killed_payload;       /* ... and one was the box's init (137) */
+	bool runtime_killed;           /* the policy's runtime ran out (124) */
+	uint64_t runtime;              /* ... that many seconds */
+	bool stopped;                  /* nsrun --stop ended the box */
+	int exit_code;                 /* the init's exit code, or -1 */
+	int signal;                    /* the signal that ended the init, or 0 */
+	double wall_seconds;           /* from the clone to the end */
 };
 
 struct start_run;
@@ -40,6 +47,12 @@ struct start_run;
 int start_prepare(const struct nsr_plan *plan, const struct start_paths *paths,
 		  struct start_run **run, struct start_result *res, struct nsr_err *err);
 int start_spawn(struct start_run *run, const struct nsr_inherited *inh, struct nsr_err *err);
+/* After start_spawn: wait until the payload was exec'd and write the
+ * box's state record (state.h; removed again by start_run_free). Returns
+ * 1 with *rec filled when the payload runs, 0 when setup or exec failed
+ * (start_wait says why), -1 with *err when the record could not be
+ * written. */
+int start_running(struct start_run *run, struct box_record *rec, struct nsr_err *err);
 /* -1 with *err when setup inside the box failed (nothing was exec'd). */
 int start_wait(struct start_run *run, struct start_result *res, struct nsr_err *err);
 /* Kill a box still running, undo all host state, free; NULL is fine. */
@@ -50,6 +63,7 @@ void start_run_free(struct start_run **run);
 struct start_gc_result {
 	int cgroup_leaves;
 	int lock_files;
+	int records;                   /* stale state records */
 };
 int start_gc(const struct start_paths *paths, struct start_gc_result *res,
 	     struct nsr_err *err);

@@ -51,7 +51,7 @@ eq "kill -9 of nsrun: the box's processes die" 1 "$gone"
 t "the same box starts again after its supervisor was killed" nsr --policy lc kl -- /bin/true
 out2=$("$NSRUN" --gc); rc=$?
 eq "nsrun --gc as root works" 0 "$rc"
-match "nsrun --gc reports what it removed" '^removed [0-9]+ cgroup leaves, [0-9]+ lock files$' "$out2"
+match "nsrun --gc reports what it removed" '^removed [0-9]+ cgroup leaves, [0-9]+ lock files, [0-9]+ state records$' "$out2"
 
 # umask: setup is not affected by a hostile one, the payload gets the caller's
 eq "the payload gets the caller's umask" "0077" "$(run_as "$TUSER" sh -c "umask 077; exec $NSRUN --policy lc um -- /bin/sh -c umask")"
