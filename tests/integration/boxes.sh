@@ -76,8 +76,9 @@ match "--join: no_new_privs" '^NoNewPrivs:	1$' "$st"
 match "--join: the seccomp filter" '^Seccomp:	2$' "$st"
 eq "--join: / is the box's root" "$(stat -Lc %d:%i /proc/"$init"/root)" \
   "$(nsr --join b1 -- stat -c %d:%i /)"
-eq "--join: the environment is the box's rules" "HOME=$THOME PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin USER=$TUSER container=nsrun" \
-  "$(nsr --join b1 -- env | grep -v '^PWD=' | grep -v '^SHLVL=' | sort | tr '\n' ' ' | sed 's/ $//')"
+eq "--join: the environment is the payload's (the box's rules)" \
+  "$(tr '\0' '\n' </proc/"$payload"/environ | grep -v '^PWD=' | grep -v '^SHLVL=' | sort | tr '\n' ' ')" \
+  "$(nsr --join b1 -- env | grep -v '^PWD=' | grep -v '^SHLVL=' | sort | tr '\n' ' ')"
 joined_cg=$(nsr --join b1 -- /bin/sh -c 'cat /proc/self/cgroup' | sort)
 eq "--join: in the box's cgroup leaf (as the box sees it)" "$(nsr --join b1 -- cat /proc/1/cgroup | sort)" "$joined_cg"
 nsr --join b1 -- /bin/sh -c 'exit 7'; rc=$?
