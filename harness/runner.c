@@ -143,6 +143,14 @@ static void run_free_argv(char **argv)
 int run_start(const struct hx_ctx *ctx, const char *const *args,
 	      struct run_box *b, struct nsr_err *err)
 {
+	const char *head[] = { "--policy", ctx->t->policy, ctx->t->box, "--", NULL };
+
+	return run_start_with(ctx, head, args, b, err);
+}
+
+int run_start_with(const struct hx_ctx *ctx, const char *const *head, const char *const *args,
+		   struct run_box *b, struct nsr_err *err)
+{
 	char *argv[RUN_MAX_ARGS] = { NULL };
 	char policy_mnt[PATH_MAX];
 	const char *src[RUN_MAX_ARGS];
@@ -153,10 +161,8 @@ int run_start(const struct hx_ctx *ctx, const char *const *args,
 	b->in_fd = b->out_fd = b->err_fd = -1;
 	b->pid = -1;
 	src[n++] = ctx->cfg->nsrun;
-	src[n++] = "--policy";
-	src[n++] = ctx->t->policy;
-	src[n++] = ctx->t->box;
-	src[n++] = "--";
+	for (i = 0; head[i] != NULL && n < RUN_MAX_ARGS - 1; i++)
+		src[n++] = head[i];
 	for (i = 0; args[i] != NULL && n < RUN_MAX_ARGS - 1; i++)
 		src[n++] = args[i];
 	/* execve wants char *: copies, freed in the parent after fork. */

@@ -31,6 +31,10 @@ struct run_box {
 /* Start `nsrun --policy P BOX -- PROBE ARGS...` (args NULL-terminated). */
 int run_start(const struct hx_ctx *ctx, const char *const *args,
 	      struct run_box *b, struct nsr_err *err);
+/* The same with nsrun's own arguments given whole (head, then args):
+ * `nsrun HEAD... ARGS...`, e.g. HEAD = --join BOX --. */
+int run_start_with(const struct hx_ctx *ctx, const char *const *head, const char *const *args,
+		   struct run_box *b, struct nsr_err *err);
 /* Read until stdout holds the line `line` (0), or EOF / deadline (-1). */
 int run_until(struct run_box *b, const char *line);
 /* Write s to the probe's stdin. */

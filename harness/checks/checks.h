@@ -51,5 +51,6 @@ int chk_sys_readonly(struct hx_ctx *ctx, struct hx_result *res);
 int chk_cgroupfs(struct hx_ctx *ctx, struct hx_result *res);
 int chk_setuid(struct hx_ctx *ctx, struct hx_result *res);
 int chk_signal_host(struct hx_ctx *ctx, struct hx_result *res);
+int chk_join(struct hx_ctx *ctx, struct hx_result *res);
 
 #endif

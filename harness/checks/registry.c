@@ -29,6 +29,7 @@ const struct hx_check hx_checks[] = {
 	{ "cgroupfs", "no host cgroup file is writable", chk_cgroupfs },
 	{ "setuid", "a set-uid root binary in the box grants nothing", chk_setuid },
 	{ "signal-host", "host processes cannot be seen or signalled", chk_signal_host },
+	{ "join", "a --join'ed process is confined exactly like the payload", chk_join },
 };
 const size_t hx_n_checks = NSR_ARRAY_SIZE(hx_checks);
 

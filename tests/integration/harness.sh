@@ -88,13 +88,14 @@ chmod 0644 "$ST/policies.d/st.ini"
 # the capabilities check watches; nopid also exposes host processes).
 declare -A EXPECT=(
   [none]="" [nopid]="pid1 signal-host" [nouts]="hostname" [shared]="mount-propagation"
-  [noipc]="ipc" [nopids]="pids-limit" [nomem]="memory-oom" [caps]="capabilities"
-  [suid]="setuid capabilities" [uid]="identity" [hostroot]="rootfs" [nonet]="network"
+  [noipc]="ipc" [nopids]="pids-limit" [nomem]="memory-oom" [caps]="capabilities join"
+  [suid]="setuid capabilities join" [uid]="identity" [hostroot]="rootfs" [nonet]="network"
   [fdleak]="fds" [nocgns]="cgroupns" [sysrw]="sys-readonly" [cgrw]="cgroupfs"
+  [joinnet]="join"
 )
 SEEN_FAIL=" "
 for brk in none nopid nouts shared noipc nopids nomem caps suid uid hostroot nonet \
-           fdleak nocgns sysrw cgrw; do
+           fdleak nocgns sysrw cgrw joinnet; do
   echo "$brk" >"$ST/break"
   out=$(timeout 300 "$HARNESS" --nsrun "$ST/nsrun" --as "$TUSER" --probe "$PROBE" \
         --timeout 30 st 2>&1)
