@@ -35,6 +35,13 @@ nsr --policy au abox -- /bin/sh -c 'exit 4'
 nsr --policy au-missing abox -- /bin/true 2>/dev/null
 nsr --policy au "$(printf 'bad\nname')" -- /bin/true 2>/dev/null
 nsr --policy au abox -- /bin/echo $'forged\nnsrun[1]: start: uid=0' >/dev/null
+basic_policy au-rt "[limits]
+runtime = 1s"
+nsr --policy au --detach lbox -- sleep 60 >/dev/null
+nsr --join lbox -- true
+nsr2 --stop lbox 2>/dev/null
+"$NSRUN" --stop lbox --user "$TUSER"
+nsr --policy au-rt rbox -- sleep 30 2>/dev/null
 sleep 0.5
 text=$(cat "$log")
 
@@ -46,4 +53,11 @@ match "a refusal is logged with the reason" "refused: uid=$TUID user=$TUSER poli
 nomatch "a caller's newline cannot forge a log line" '^[^<]' "$text"
 match "a bad box name is logged as a refusal" "refused: uid=$TUID: invalid box name 'bad\\?name'" "$text"
 match "the command's control characters are escaped" 'command=/bin/echo forged\\x0ansrun' "$text"
+match "a detached start is logged with who and the init's pid" "detach: uid=$TUID user=$TUSER policy=au box=lbox pid=[0-9]+" "$text"
+match "a join is logged with who, box and command" "join: uid=$TUID user=$TUSER policy=au box=lbox pid=[0-9]+ command=true" "$text"
+match "a refused stop is logged with who" "refused: stop: uid=$TUID2 user=$TUSER2 owner=$TUID2 box=lbox: box lbox is not running" "$text"
+match "root's stop is logged with who and whose box" "stop: uid=0 user=root owner=$TUID policy=au box=lbox signal=15" "$text"
+match "the end of a stopped box says so" "end: uid=$TUID policy=au box=lbox status=143 \\(stopped\\)" "$text"
+match "a runtime kill is logged" "runtime: uid=$TUID policy=au-rt box=rbox: killed: runtime limit of 1 s exceeded" "$text"
+match "... and the box's end with 124" "end: uid=$TUID policy=au-rt box=rbox status=124 \\(runtime limit\\)" "$text"
 done_testing
