@@ -151,6 +151,13 @@ int args_parse(int argc, char *const *argv, struct nsr_args *out, struct nsr_err
 				return -1;
 		} else if (is_opt(a, NULL, "--dry-run")) {
 			out->dry_run = true;
+		} else if (is_opt(a, NULL, "--pty") || is_opt(a, NULL, "--no-pty")) {
+			if (out->pty || out->no_pty)
+				return nsr_err_set(err, NSR_E_USAGE, 0, "--pty and --no-pty go once, and not together");
+			if (a[2] == 'p')
+				out->pty = true;
+			else
+				out->no_pty = true;
 		} else if (is_opt(a, NULL, "--list")) {
 			if (set_mode(out, ARGS_MODE_LIST, a, err) < 0)
 				return -1;
@@ -277,6 +284,8 @@ int args_parse(int argc, char *const *argv, struct nsr_args *out, struct nsr_err
 	}
 	if (out->dry_run)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "--dry-run goes with --policy");
+	if ((out->pty || out->no_pty) && out->mode != ARGS_MODE_JOIN)
+		return nsr_err_set(err, NSR_E_USAGE, 0, "--%s goes with --policy or --join", out->pty ? "pty" : "no-pty");
 	if (i < argc)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "unexpected argument '%s'", shown(argv[i]));
 	return 0;

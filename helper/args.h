@@ -41,6 +41,7 @@ struct nsr_args {
 	const char *signal;    /* --stop --signal SIG (checked by stop.c), or NULL */
 	unsigned timeout;      /* --stop --timeout SEC, default 10 */
 	const char *user;      /* --stop --user NAME|UID (root), or NULL */
+	bool pty, no_pty;      /* --pty, --no-pty */
 };
 
 #define ARGS_STATUS_FD_MAX 1023

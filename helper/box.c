@@ -26,6 +26,7 @@
 #include "init.h"
 #include "mount/mount.h"
 #include "net/net.h"
+#include "pty.h"
 #include "util.h"
 
 __attribute__((noreturn))
@@ -48,16 +49,46 @@ static void arm_parent_death(const struct box_ctx *ctx)
 		_exit(125);
 }
 
-/* Close everything but 0-2 and our two pipe ends. */
-static void keep_only(int a, int b)
+/* Close everything but 0-2 and the fds of ctx (-1: none). */
+static void keep_only(const struct box_ctx *ctx)
 {
-	int lo = a < b ? a : b, hi = a < b ? b : a;
+	int keep[3] = { ctx->go_fd, ctx->err_fd, ctx->pty_fd };
+	unsigned next = 3;
+	size_t i, j;
 
-	if (lo > 3)
-		close_range(3, (unsigned)lo - 1, 0);
-	if (hi > lo + 1)
-		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
-	close_range((unsigned)hi + 1, ~0U, 0);
+	for (i = 1; i < 3; i++)   /* sort, -1 first */
+		for (j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (i = 0; i < 3; i++) {
+		if (keep[i] < (int)next)
+			continue;
+		if ((unsigned)keep[i] > next)
+			close_range(next, (unsigned)keep[i] - 1, 0);
+		next = (unsigned)keep[i] + 1;
+	}
+	close_range(next, ~0U, 0);
+}
+
+/* The box's own terminal on the fds the plan names, so that nothing in
+ * the box holds the caller's (nsrun(1), TERMINAL). Still root here. */
+static void box_terminal(const struct box_ctx *ctx, struct nsr_err *err)
+{
+	const struct nsr_plan *p = ctx->plan;
+	int slave = -1;
+
+	if (pty_box_open(ctx->pty_fd, p->uid, &slave, err) < 0)
+		box_fail(ctx, err);
+	close(ctx->pty_fd);
+	for (int fd = 0; fd <= 2; fd++)
+		if ((p->pty_fds & (1u << fd)) && dup2(slave, fd) < 0) {
+			nsr_err_set(err, NSR_E_SETUP, errno, "cannot give the box its terminal");
+			box_fail(ctx, err);
+		}
+	if (slave > 2)
+		close(slave);
 }
 
 /* Names of the user's groups for the box's /etc/group. Point lookups, not
@@ -95,7 +126,11 @@ void box_child(const struct box_ctx *ctx)
 	 * everything setup does is counted there (cgroup.h). */
 	if (cg_handoff_child(ctx->cg, &err) < 0)
 		box_fail(ctx, &err);
-	keep_only(ctx->go_fd, ctx->err_fd);
+	keep_only(ctx);
+	/* A pty box drops the caller's controlling terminal at once: its
+	 * /dev/tty must never reach the caller's. */
+	if (p->pty)
+		setsid();
 	arm_parent_death(ctx);
 	if (nsr_read_full(ctx->go_fd, &go, sizeof(go)) != (ssize_t)sizeof(go) || go.magic != BOX_GO_MAGIC)
 		_exit(125);
@@ -129,6 +164,8 @@ void box_child(const struct box_ctx *ctx)
 	for (size_t i = 0; i < p->n_mounts; i++)
 		if (src_fds[i] >= 0)
 			close(src_fds[i]);
+	if (p->pty)
+		box_terminal(ctx, &err);
 
 	if (sethostname(p->hostname, strlen(p->hostname)) < 0) {
 		nsr_err_set(&err, NSR_E_SETUP, errno, "cannot set the hostname");

@@ -28,6 +28,7 @@ struct box_ctx {
 	int go_fd;                     /* read end: struct box_go, EOF = abort */
 	int err_fd;                    /* write end, CLOEXEC: struct nsr_err */
 	struct cg_handoff *cg;         /* the way into the box's cgroup leaf */
+	int pty_fd;                    /* plan->pty: socket for the pty master, else -1 */
 };
 
 /* Runs in the clone child; never returns. */

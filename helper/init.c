@@ -5,6 +5,8 @@
  * zombie, exit with the payload's status (128+N when killed by signal N).
  * Signals the tty driver sent (si_code SI_KERNEL) are not forwarded: an
  * interactive payload shares the caller's process group and got them too.
+ * With a pty of the box's own, the payload leads a session whose
+ * controlling terminal that pty is (init stays outside it).
  * A payload that cannot be executed reports why over err_fd (127 / 126).
  */
 #include "init.h"
@@ -12,6 +14,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -80,8 +83,9 @@ void init_run(const struct nsr_plan *plan, int err_fd)
 	init_signal_set(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
-	/* Not interactive: a session of our own, no controlling terminal. */
-	if (!plan->interactive)
+	/* Not interactive: a session of our own, no controlling terminal.
+	 * (A pty box's child made its session already.) */
+	if (!plan->interactive && !plan->pty)
 		setsid();
 
 	prctl(PR_SET_NAME, "nsrun-init", 0, 0, 0);
@@ -99,6 +103,15 @@ void init_run(const struct nsr_plan *plan, int err_fd)
 		/* Dispositions are default already (sanitize, then the box child);
 		 * exec keeps the mask, so only the mask needs resetting. */
 		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		/* The box's own terminal (nsrun(1), TERMINAL): the payload leads
+		 * a session of its own whose controlling terminal it is, so
+		 * the line discipline's ^C, ^Z, ^\ and hang-up reach it. */
+		if (plan->pty && (setsid() < 0 || ioctl(__builtin_ctz(plan->pty_fds), TIOCSCTTY, 0) < 0)) {
+			struct nsr_err e;
+			nsr_err_set(&e, NSR_E_SETUP, errno, "cannot give the command its terminal");
+			nsr_write_all(err_fd, &e, sizeof(e));
+			_exit(125);
+		}
 		if (chdir(plan->home) < 0 && chdir("/") < 0) {
 			struct nsr_err e;
 			nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter / of the box as %s", plan->user);

@@ -57,9 +57,10 @@ static int fail(const char *box, const struct nsr_err *err)
 
 static void usage(void)
 {
-	printf("usage: nsrun --policy NAME [--dry-run] [--detach] [--status-fd FD] BOX [--] [COMMAND [ARG...]]\n"
+	printf("usage: nsrun --policy NAME [--dry-run] [--detach] [--status-fd FD] [--pty | --no-pty] BOX\n"
+	       "             [--] [COMMAND [ARG...]]\n"
 	       "       nsrun --ps [--json]\n"
-	       "       nsrun --join BOX [--] [COMMAND [ARG...]]\n"
+	       "       nsrun --join BOX [--pty | --no-pty] [--] [COMMAND [ARG...]]\n"
 	       "       nsrun --logs BOX [--follow]\n"
 	       "       nsrun --stop BOX [--signal SIG] [--timeout SEC] [--user NAME]\n"
 	       "       nsrun --list\n"
@@ -127,9 +128,16 @@ static void print_plan(const struct nsr_plan *p)
 		printf(" bridge=%s subnet=%s/%u gateway=%s", p->net.bridge, ip4(p->net.subnet, a),
 			p->net.prefix, ip4(p->net.gateway, b));
 	printf("\nuser namespaces: %s", p->deny_userns ? "refused" : "allowed");
+	if (p->pty)
+		printf("\nterminal: a pty of its own on%s%s%s", p->pty_fds & 1u ? " stdin" : "",
+		       p->pty_fds & 2u ? " stdout" : "", p->pty_fds & 4u ? " stderr" : "");
+	else
+		printf("\nterminal: none (stdio passed through)");
 	printf("\ncommand:");
 	for (i = 0; i < p->argc; i++)
 		printf(" %s", p->argv[i]);
+	if (p->default_shell && p->login_shell[0] && strcmp(p->login_shell, "/bin/sh") != 0)
+		printf(" (%s where the image has it)", p->login_shell);
 	printf("\n");
 	for (i = 0; i < p->envc; i++)
 		printf("env: %s\n", p->envp[i]);
@@ -578,7 +586,7 @@ static int do_start(const struct nsr_args *a)
 	struct start_paths paths = { NSR_STATEDIR, NSR_DATADIR };
 	struct nsr_request req = {
 		.policy = a->policy, .box = a->box, .argv = a->cmd, .argc = a->cmd_argc,
-		.dry_run = a->dry_run, .detach = a->detach,
+		.dry_run = a->dry_run, .detach = a->detach, .pty = a->pty, .no_pty = a->no_pty,
 	};
 
 	if (geteuid() != 0) {

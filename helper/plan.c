@@ -178,6 +178,18 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 	/* A detached box has no terminal: stdin is /dev/null. */
 	plan->detach = req->detach;
 	plan->interactive = caller->interactive && !req->detach;
+	/* A terminal among the caller's stdio fds: the box gets a pty of its
+	 * own in their place (the others pass through); --pty: on all three
+	 * even without one; --no-pty: the caller's fds as they are. A
+	 * detached box has no terminal at all. */
+	if (req->pty && req->no_pty)
+		return nsr_err_set(err, NSR_E_USAGE, 0, "--pty and --no-pty exclude each other");
+	if (req->pty && req->detach)
+		return nsr_err_set(err, NSR_E_USAGE, 0, "a detached box has no terminal (--pty with --detach)");
+	if (!req->no_pty && !req->detach && (req->pty || caller->tty_fds != 0)) {
+		plan->pty = true;
+		plan->pty_fds = caller->tty_fds != 0 ? caller->tty_fds & 7u : 7u;
+	}
 	plan->dry_run = req->dry_run;
 	return 0;
 }

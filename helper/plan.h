@@ -40,6 +40,7 @@ struct nsr_request {
 	int argc;
 	bool dry_run;
 	bool detach;                   /* --detach */
+	bool pty, no_pty;              /* --pty, --no-pty */
 };
 
 /* Who the caller is, from the kernel (real ids) and the user database. */
@@ -53,6 +54,7 @@ struct nsr_caller {
 	char shell[POLICY_STR_MAX];
 	char term[64];                 /* validated $TERM or "" */
 	bool interactive;              /* stdin is a terminal */
+	unsigned tty_fds;              /* bit N: fd N (0-2) is a terminal */
 };
 
 struct nsr_plan {
@@ -87,6 +89,8 @@ struct nsr_plan {
 	char env_store[POLICY_MAX_ENV + 8][POLICY_STR_MAX];
 
 	bool interactive;
+	bool pty;                      /* the box gets a pty of its own */
+	unsigned pty_fds;              /* bit N: the box's fd N is that pty */
 	bool dry_run;
 	bool deny_userns;              /* seccomp refuses CLONE_NEWUSER */
 	bool deny_join;                /* [box] join = no */

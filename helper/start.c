@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <syslog.h>
@@ -33,6 +34,7 @@
 #include "net/ipam.h"
 #include "net/net.h"
 #include "state.h"
+#include "pty.h"
 #include "util.h"
 
 /* After the runtime limit's SIGTERM, how long until SIGKILL (as --stop). */
@@ -62,6 +64,9 @@ struct start_run {
 	pid_t pid;                     /* the box's init until reaped, else 0 */
 	int go_fd;                     /* write end: struct box_go */
 	int err_fd;                    /* read end: struct nsr_err, EOF = exec'd */
+	int pty_fd;                    /* plan->pty: our end of the socket the
+	                                  box's pty master comes over, else -1 */
+	struct pty_relay relay;        /* plan->pty: that master, relayed */
 	sigset_t sigs;                 /* blocked from the clone on */
 	struct timespec t0;            /* CLOCK_MONOTONIC at the clone */
 	time_t started;                /* wall clock at the clone */
@@ -100,6 +105,8 @@ void start_run_free(struct start_run **runp)
 	nsr_closep(&r->err_fd);
 	if (r->recorded)
 		state_remove(r->paths.statedir, r->plan->uid, r->plan->box);
+	nsr_closep(&r->pty_fd);
+	pty_relay_close(&r->relay);
 	if (r->have_veth)
 		net_link_del(r->host_if, NULL);   /* usually gone with the netns */
 	cg_destroy(&r->cg, NULL);
@@ -163,51 +170,100 @@ static void start_runtime_out(struct start_run *r, struct start_result *res)
 	kill(r->pid, SIGTERM);
 }
 
-/* Wait for init, forwarding signals and keeping the runtime limit;
- * returns its wait status. */
-static int supervise(struct start_run *r, struct start_result *res)
+/* One supervision: the runtime clock and the signals, shared by the plain
+ * wait and the pty relay. */
+struct supervision {
+	struct start_run *r;
+	struct start_result *res;
+	double deadline;               /* seconds since the clone, -1: none */
+	bool grace;
+};
+
+/* Take the runtime step that is due; ms until the next one, -1 for none. */
+static int sup_timeout_ms(void *v)
+{
+	struct supervision *s = v;
+
+	while (s->deadline >= 0) {
+		double left = s->deadline - start_elapsed(&s->r->t0);
+		if (left > 0)
+			return left > 1e6 ? 1000000000 : (int)(left * 1000.0) + 1;
+		if (!s->grace) {
+			start_runtime_out(s->r, s->res);
+			s->deadline += START_RUNTIME_GRACE;
+			s->grace = true;
+		} else {
+			kill(s->r->pid, SIGKILL);   /* the whole PID namespace */
+			s->deadline = -1;
+		}
+	}
+	return -1;
+}
+
+/* One signal: reap init, or forward to it. 1 when init has ended (*st). */
+static int sup_signal(struct supervision *s, int sig, int code, int *st)
+{
+	const struct nsr_plan *plan = s->r->plan;
+
+	if (sig == SIGCHLD || sig < 0) {
+		pid_t w = waitpid(s->r->pid, st, WNOHANG);
+		if (w == s->r->pid)
+			return 1;
+		if (w < 0 && errno == ECHILD) {
+			*st = 125 << 8;
+			return 1;
+		}
+		return 0;
+	}
+	/* A tty-generated signal already reached an interactive payload
+	 * that shares the caller's terminal; do not send it twice. (A pty
+	 * box is in a session of its own: the caller's ^C reaches it only
+	 * through us.) */
+	if (plan->interactive && !plan->pty && code == SI_KERNEL)
+		return 0;
+	kill(s->r->pid, sig);
+	return 0;
+}
+
+static int sup_relay_signal(void *v, const struct signalfd_siginfo *si, int *st)
+{
+	return sup_signal(v, (int)si->ssi_signo, si->ssi_code, st);
+}
+
+/* Wait for init, forwarding signals and keeping the runtime limit, with
+ * the box's pty relayed when it has one (the caller's terminal is
+ * restored before this returns). Returns init's wait status, or -1 with
+ * *err when the relay could not run (init killed and reaped). */
+static int supervise(struct start_run *r, struct start_result *res, struct nsr_err *err)
 {
 	const struct nsr_plan *plan = r->plan;
-	double deadline = plan->limits.has_runtime ? (double)plan->limits.runtime : -1;
-	bool grace = false;
+	struct supervision s = { r, res, plan->limits.has_runtime ? (double)plan->limits.runtime : -1,
+				 false };
 
+	if (r->relay.master_fd >= 0) {
+		int st = 0;
+		if (pty_relay_run(&r->relay, &r->sigs, sup_relay_signal, sup_timeout_ms, &s, &st) < 0) {
+			nsr_err_set(err, NSR_E_SETUP, errno, "cannot relay the box's terminal");
+			kill(r->pid, SIGKILL);
+			waitpid(r->pid, NULL, 0);
+			return -1;
+		}
+		return st;
+	}
 	for (;;) {
 		siginfo_t si;
-		int st, sig;
+		int st, sig, ms = sup_timeout_ms(&s);
 
-		if (deadline >= 0) {
-			double left = deadline - start_elapsed(&r->t0);
-			if (left <= 0) {
-				if (!grace) {
-					start_runtime_out(r, res);
-					deadline += START_RUNTIME_GRACE;
-					grace = true;
-				} else {
-					kill(r->pid, SIGKILL);   /* the whole PID namespace */
-					deadline = -1;
-				}
-				continue;
-			}
-			struct timespec ts = { (time_t)left, (long)((left - (double)(time_t)left) * 1e9) };
+		if (ms >= 0) {
+			struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
 			sig = sigtimedwait(&r->sigs, &si, &ts);
 			if (sig < 0 && errno == EAGAIN)
 				continue;
 		} else {
 			sig = sigwaitinfo(&r->sigs, &si);
 		}
-		if (sig == SIGCHLD || sig < 0) {
-			pid_t w = waitpid(r->pid, &st, WNOHANG);
-			if (w == r->pid)
-				return st;
-			if (w < 0 && errno == ECHILD)
-				return 125 << 8;
-			continue;
-		}
-		/* A tty-generated signal already reached an interactive
-		 * payload (same process group); do not send it twice. */
-		if (plan->interactive && si.si_code == SI_KERNEL)
-			continue;
-		kill(r->pid, sig);
+		if (sup_signal(&s, sig, sig < 0 ? 0 : si.si_code, &st) == 1)
+			return st;
 	}
 }
 
@@ -273,7 +329,8 @@ int start_prepare(const struct nsr_plan *plan, const struct start_paths *paths,
 	r->plan = plan;
 	r->paths = *paths;
 	r->lock.fd = -1;
-	r->go_fd = r->err_fd = -1;
+	r->go_fd = r->err_fd = r->pty_fd = -1;
+	r->relay.master_fd = -1;
 	if (lock_box(paths->statedir, plan->uid, plan->box, &r->lock, err) < 0)
 		return -1;
 	/* Records of this user's boxes that died without cleaning up (kill
@@ -320,10 +377,10 @@ int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr
 {
 	const struct nsr_plan *plan = r->plan;
 	cg_cleanup_handoff struct cg_handoff *cgh = NULL;
-	nsr_cleanup_fd int go_rd = -1, err_wr = -1;
+	nsr_cleanup_fd int go_rd = -1, err_wr = -1, pty_wr = -1;
 	sigset_t old;
 	char cmd[512];
-	int go[2], ep[2];
+	int go[2], ep[2], ps[2];
 
 	if (cg_handoff_new(r->cg, &cgh, err) < 0)
 		return -1;
@@ -335,8 +392,16 @@ int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr
 		return nsr_err_set(err, NSR_E_SETUP, errno, "pipe");
 	r->err_fd = ep[0];
 	err_wr = ep[1];
+	if (plan->pty) {
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ps) < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "socketpair");
+		r->pty_fd = ps[0];
+		pty_wr = ps[1];
+	}
 
 	init_signal_set(&r->sigs);
+	if (plan->pty)
+		sigaddset(&r->sigs, SIGTSTP);   /* the relay stops with the caller's terminal restored */
 	sigprocmask(SIG_BLOCK, &r->sigs, &old);
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	r->started = time(NULL);
@@ -355,7 +420,7 @@ int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr
 		struct box_ctx ctx = {
 			.plan = plan, .inh = inh, .statedir = r->paths.statedir,
 			.datadir = r->paths.datadir, .go_fd = go_rd, .err_fd = err_wr,
-			.cg = cgh,
+			.pty_fd = pty_wr, .cg = cgh,
 		};
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		signal(SIGPIPE, SIG_DFL);
@@ -366,6 +431,8 @@ int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr
 	go_rd = -1;
 	nsr_closep(&err_wr);
 	err_wr = -1;
+	nsr_closep(&pty_wr);
+	pty_wr = -1;
 	if (cg_handoff_parent(cgh, r->pid, err) < 0 || start_wire(r, err) < 0)
 		return -1;
 	log_render_argv(plan->argv, plan->argc, cmd, sizeof(cmd));
@@ -378,6 +445,22 @@ static void start_read_verdict(struct start_run *r)
 {
 	if (r->err_read)
 		return;
+	/* The box's pty master first, before the payload can run: its window
+	 * size is set by then. (EOF: the child failed; err_fd says why.) */
+	if (r->pty_fd >= 0) {
+		struct nsr_err e = { 0 };
+		int master = -1;
+		if (pty_recv_master(r->pty_fd, &master, &e) < 0) {
+			kill(r->pid, SIGKILL);   /* reaped by supervise() */
+			r->child_err = e;
+			r->err_n = (ssize_t)sizeof(r->child_err);
+			r->err_read = true;
+			return;
+		}
+		nsr_closep(&r->pty_fd);
+		r->pty_fd = -1;
+		pty_relay_init(&r->relay, master, r->plan->pty_fds);
+	}
 	/* EOF: the payload was exec'd. A record: setup or exec failed. */
 	memset(&r->child_err, 0, sizeof(r->child_err));
 	r->err_n = nsr_read_full(r->err_fd, &r->child_err, sizeof(r->child_err));
@@ -424,7 +507,14 @@ int start_wait(struct start_run *r, struct start_result *res, struct nsr_err *er
 	int st;
 
 	start_read_verdict(r);
-	st = supervise(r, res);
+	if (r->err_n != 0)
+		pty_relay_close(&r->relay);   /* nothing was exec'd: no terminal to relay */
+	st = supervise(r, res, err);
+	pty_relay_close(&r->relay);
+	if (st < 0) {
+		r->pid = 0;   /* killed and reaped */
+		return -1;
+	}
 	r->pid = 0;
 	res->wall_seconds = start_elapsed(&r->t0);
 	res->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
