@@ -117,6 +117,7 @@ void box_child(const struct box_ctx *ctx)
 	static struct etc_group_entry groups[PLAN_MAX_GROUPS + 1];
 	static char names[PLAN_MAX_GROUPS + 1][64];
 	static int src_fds[PLAN_MAX_MOUNTS];
+	static char shell[POLICY_STR_MAX] = "/bin/sh";
 	const struct nsr_plan *p = ctx->plan;
 	struct nsr_err err = { 0 };
 	struct box_go go;
@@ -155,6 +156,7 @@ void box_child(const struct box_ctx *ctx)
 	in.box_addr = go.addr;
 	in.groups = groups;
 	in.n_groups = group_names(p, groups, names);
+	in.shell = shell;
 
 	if (mnt_open_sources(p, src_fds, &err) < 0)
 		box_fail(ctx, &err);
@@ -198,5 +200,5 @@ void box_child(const struct box_ctx *ctx)
 	if (caps_seccomp(p->deny_userns, &err) < 0)
 		box_fail(ctx, &err);
 	close(ctx->go_fd);
-	init_run(p, ctx->err_fd);
+	init_run(p, shell, ctx->err_fd);
 }

@@ -39,15 +39,17 @@ static const char *env_path(char *const *envp)
 	return "/usr/bin:/bin";
 }
 
-void init_exec(const struct nsr_plan *plan, int err_fd)
+void init_exec(const struct nsr_plan *plan, char *shell, int err_fd)
 {
-	const char *file = plan->argv[0];
+	char *const shell_argv[] = { shell, NULL };
+	char *const *argv = plan->default_shell && shell != NULL && shell[0] == '/' ? shell_argv : plan->argv;
+	const char *file = argv[0];
 	struct nsr_err e = { 0 };
 	int saved = ENOENT;
 	bool eacces = false;
 
 	if (strchr(file, '/') != NULL) {
-		execve(file, plan->argv, plan->envp);
+		execve(file, argv, plan->envp);
 		saved = errno;
 	} else if (file[0] != '\0') {
 		const char *p = env_path(plan->envp);
@@ -56,7 +58,7 @@ void init_exec(const struct nsr_plan *plan, int err_fd)
 			char path[4096];
 			if (snprintf(path, sizeof(path), "%.*s/%s", (int)(colon - p), p, file) <
 			    (int)sizeof(path)) {
-				execve(path, plan->argv, plan->envp);
+				execve(path, argv, plan->envp);
 				if (errno == EACCES)
 					eacces = true;
 				else if (errno != ENOENT && errno != ENOTDIR)
@@ -75,7 +77,7 @@ void init_exec(const struct nsr_plan *plan, int err_fd)
 	_exit(e.kind == NSR_E_EXEC_NOENT ? 127 : 126);
 }
 
-void init_run(const struct nsr_plan *plan, int err_fd)
+void init_run(const struct nsr_plan *plan, char *shell, int err_fd)
 {
 	sigset_t set;
 	pid_t payload;
@@ -118,7 +120,7 @@ void init_run(const struct nsr_plan *plan, int err_fd)
 			nsr_write_all(err_fd, &e, sizeof(e));
 			_exit(125);
 		}
-		init_exec(plan, err_fd);
+		init_exec(plan, shell, err_fd);
 	}
 	close(err_fd);
 

@@ -163,7 +163,7 @@ static void join_child(const struct join_ctx *c)
 		nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter / of the box as %s", p->user);
 		join_fail(c, &e);
 	}
-	init_exec(p, c->err_fd);
+	init_exec(p, NULL, c->err_fd);
 }
 
 /* Open the init by pidfd and its root, then prove both are the record's. */

@@ -15,6 +15,7 @@
 
 #include "util.h"
 
+#define PLAN_SHELL_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789/._+-"
 #define PLAN_PATH_ENV "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static unsigned path_depth(const char *p)
@@ -143,7 +144,13 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 		       pol->command[0] ? sizeof(plan->cmd_store) : sizeof("/bin/sh"));
 		plan->argv[0] = plan->cmd_store;
 		plan->argc = 1;
+		plan->default_shell = pol->command[0] == '\0';
 	}
+	/* The login shell goes into the box's passwd entry (and is the
+	 * default command) when the image has it: a plain absolute path. */
+	if (caller->shell[0] == '/' && strspn(caller->shell, PLAN_SHELL_CHARS) == strlen(caller->shell) &&
+	    strstr(caller->shell, "/..") == NULL)
+		memcpy(plan->login_shell, caller->shell, sizeof(plan->login_shell));
 	plan->argv[plan->argc] = NULL;
 
 	/* Environment: cleared, then the contract's list, then the policy's. */

@@ -84,6 +84,9 @@ struct nsr_plan {
 	char *argv[PLAN_MAX_ARGV + 1];
 	size_t argc;
 	char cmd_store[POLICY_STR_MAX];
+	bool default_shell;            /* argv is the default: login_shell if the
+				        * image has it, else /bin/sh */
+	char login_shell[POLICY_STR_MAX]; /* the caller's, from the user database, or "" */
 	char *envp[POLICY_MAX_ENV + 8];
 	size_t envc;
 	char env_store[POLICY_MAX_ENV + 8][POLICY_STR_MAX];

@@ -107,7 +107,7 @@ static long finish(struct buf *b)
 }
 
 long etc_passwd(const char *image, const char *user, uid_t uid, gid_t gid,
-		const char *home, char *out, size_t outsz)
+		const char *home, const char *shell, char *out, size_t outsz)
 {
 	struct buf b = { out, 0, outsz, outsz == 0 };
 	struct pw_ctx c = { user, uid };
@@ -115,7 +115,7 @@ long etc_passwd(const char *image, const char *user, uid_t uid, gid_t gid,
 	if (!b.bad)
 		out[0] = '\0';
 	copy_image(&b, image, pw_drop, &c);
-	put(&b, "%s:x:%u:%u:%s:%s:/bin/sh\n", user, (unsigned)uid, (unsigned)gid, user, home);
+	put(&b, "%s:x:%u:%u:%s:%s:%s\n", user, (unsigned)uid, (unsigned)gid, user, home, shell);
 	return finish(&b);
 }
 

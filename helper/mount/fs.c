@@ -66,17 +66,35 @@ static int gen_write(int stage_fd, const char *name, const char *text, long len,
 	return 0;
 }
 
+/* The caller's login shell where the image has it (an executable file,
+ * looked up inside the root), else /bin/sh. */
+static const char *login_shell(const struct nsr_plan *p, int root_fd)
+{
+	struct stat st;
+	nsr_cleanup_fd int fd = -1;
+
+	if (p->login_shell[0] == '\0')
+		return "/bin/sh";
+	fd = mnt_open_in(root_fd, p->login_shell, O_PATH, MNT_RESOLVE_IN);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0)
+		return "/bin/sh";
+	return p->login_shell;
+}
+
 int mnt_gen_etc(const struct mnt_input *in, int root_fd, int stage_fd, struct nsr_err *err)
 {
 	const struct nsr_plan *p = in->plan;
+
 	nsr_cleanup_free char *img = malloc(ETC_MAX), *out = malloc(ETC_MAX + 4096);
 	long n;
 
+	if (in->shell != NULL)
+		snprintf(in->shell, POLICY_STR_MAX, "%s", login_shell(p, root_fd));
 	if (img == NULL || out == NULL)
 		return nsr_err_set(err, NSR_E_SETUP, ENOMEM, "generating /etc files");
 	if (read_image(root_fd, "/etc/passwd", img, ETC_MAX) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read the image's /etc/passwd");
-	n = etc_passwd(img, p->user, p->uid, p->gid, p->home, out, ETC_MAX + 4096);
+	n = etc_passwd(img, p->user, p->uid, p->gid, p->home, login_shell(p, root_fd), out, ETC_MAX + 4096);
 	if (gen_write(stage_fd, "passwd", out, n, err) < 0)
 		return -1;
 	if (read_image(root_fd, "/etc/group", img, ETC_MAX) < 0)

@@ -17,6 +17,7 @@ struct mnt_input {
 	uint32_t box_addr;             /* bridge mode address (host order), or 0 */
 	const struct etc_group_entry *groups;
 	size_t n_groups;
+	char *shell;                   /* out, POLICY_STR_MAX: the user's shell in the box */
 };
 
 /* Open every bind source with the caller's own permissions (fsuid/fsgid

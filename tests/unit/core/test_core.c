@@ -253,14 +253,14 @@ START_TEST(etc_passwd_and_group)
 	struct etc_group_entry g[] = { { 1000, "alice" }, { 27, "sudo" }, { 1000, "alice" } };
 	const char *img = "root:x:0:0:root:/root:/bin/sh\nalice:x:5:5::/:/bin/false\nbob:x:1000:1::/:/x\nbroken\n";
 
-	ck_assert_int_gt(etc_passwd(img, "alice", 1000, 1000, "/home/alice", out, sizeof(out)), 0);
+	ck_assert_int_gt(etc_passwd(img, "alice", 1000, 1000, "/home/alice", "/bin/sh", out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:alice:/home/alice:/bin/sh\n");
 	ck_assert_int_gt(etc_group("root:x:0:\nsudo:x:99:\nusers:x:27:\nstaff:x:50:\n", "alice", g, 3, out,
 				   sizeof(out)), 0);
 	ck_assert_str_eq(out, "root:x:0:\nstaff:x:50:\nalice:x:1000:alice\nsudo:x:27:alice\n");
-	ck_assert_int_eq(etc_passwd(img, "alice", 1000, 1000, "/home/alice", out, 20), -1);
-	ck_assert_int_gt(etc_passwd("", "alice", 1000, 1000, "/h", out, sizeof(out)), 0);
-	ck_assert_str_eq(out, "alice:x:1000:1000:alice:/h:/bin/sh\n");
+	ck_assert_int_eq(etc_passwd(img, "alice", 1000, 1000, "/home/alice", "/bin/sh", out, 20), -1);
+	ck_assert_int_gt(etc_passwd("", "alice", 1000, 1000, "/h", "/bin/bash", out, sizeof(out)), 0);
+	ck_assert_str_eq(out, "alice:x:1000:1000:alice:/h:/bin/bash\n");
 }
 END_TEST
 

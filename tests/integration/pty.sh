@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The box's own terminal (nsrun(1), TERMINAL): run from a real terminal
+# (a pty driven by ptydrive.py, the test user's controlling terminal),
+# the box gets a pty of its own devpts, the job-control keys reach its
+# foreground through that pty, its window follows the caller's, every way
+# out leaves the caller's terminal exactly as it was (`stty -g`), a flood
+# of output arrives whole, and closing the terminal ends the box with
+# nothing left. Without a terminal nothing changes (no pty, fds as given).
+. "$(dirname "$0")/../lib.sh"
+command -v python3 >/dev/null || bail "python3 missing (pty driver)"
+DRIVE="python3 $NSRUN_SRCDIR/tests/integration/ptydrive.py"
+SU=(setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env)
+SHUSER=nsrptysh
+
+cleanup() {
+  cleanup_policies
+  userdel -r "$SHUSER" >/dev/null 2>&1
+}
+trap cleanup EXIT
+before=$(host_state)
+basic_policy ptyt
+basic_policy ptymem "[limits]
+memory = 64M
+swap = 0"
+drive() { local t=$1; shift; $DRIVE "$t" "${SU[@]}" "$NSRUN" "$@"; }
+status_of() { sed -n 's/^PTYDRIVE-EXIT: //p' <<<"$1"; }
+# stty_same DESC OUTPUT: `stty -g` of the caller's terminal before = after.
+stty_same() {
+  local b a
+  b=$(sed -n 's/^PTYDRIVE-STTY-BEFORE: //p' <<<"$2")
+  a=$(sed -n 's/^PTYDRIVE-STTY-AFTER: //p' <<<"$2")
+  if [ -n "$b" ] && [ "$b" = "$a" ]; then ok "$1"; else not_ok "$1" "before: [$b]" "after:  [$a]"; fi
+}
+
+# ---- the terminal inside
+out=$(drive 20 -p ptyt pt1 <<'EOF'
+expect \$ 
+send tty; stty size; ls -ln $(tty) | awk '{print "owner:", $1, $3}'; echo done-$((40+2))\n
+expect done-42
+resize 40 132
+send stty size\n
+expect 40 132
+send exit 3\n
+wait
+EOF
+)
+match "tty inside names a pty of the box's devpts" '^/dev/pts/[0-9]+$' "$out"
+match "stty size inside equals the caller's window (24 80)" '^24 80$' "$out"
+match "the box's terminal belongs to the user" "^owner: crw--w---- $TUID\$" "$out"
+match "a resize of the caller's window is seen inside" '^40 132$' "$out"
+eq "exit 3 gives 3" 3 "$(status_of "$out")"
+stty_same "the caller's terminal is as before (normal exit)" "$out"
+nomatch "no step timed out" 'PTYDRIVE-FAIL' "$out"
+
+# ---- the job-control keys go through the box's line discipline
+out=$(drive 30 -p ptyt pt2 <<'EOF'
+expect \$ 
+send sleep 50\n
+sleep 0.5
+send \x03
+expect \$ 
+send echo after-int-$?\n
+expect after-int-130
+send sleep 51\n
+sleep 0.5
+send \x1c
+expect \$ 
+send echo after-quit-$?\n
+expect after-quit-131
+send sleep 52\n
+sleep 0.5
+send \x1a
+expect [Ss]topped
+send jobs\n
+expect sleep 52
+send bg\n
+expect \$ 
+send jobs\n
+expect Running
+send fg\n
+expect sleep 52
+sleep 0.3
+send \x03
+expect \$ 
+send echo shell-alive\n
+expect shell-alive
+send exit\n
+wait
+EOF
+)
+match "Ctrl-C stops a foreground sleep (130), the shell survives" 'after-int-130' "$out"
+match "Ctrl-\\ quits a foreground sleep (131)" 'after-quit-131' "$out"
+match "Ctrl-Z stops it, jobs lists it" '[Ss]topped' "$out"
+match "bg runs it again" 'Running' "$out"
+match "fg brings it back, Ctrl-C ends it, the shell goes on" 'shell-alive' "$out"
+nomatch "every job-control step happened" 'PTYDRIVE-FAIL' "$out"
+eq "nsrun exits 0 after all of that" 0 "$(status_of "$out")"
+stty_same "the caller's terminal is as before (job control)" "$out"
+
+# ---- every way out leaves the caller's terminal as it was
+out=$(drive 15 -p ptyt pt3 -- /bin/sh -c 'kill -TERM $$; sleep 5' </dev/null)
+eq "a payload killed by SIGTERM gives 143" 143 "$(status_of "$out")"
+stty_same "the caller's terminal is as before (payload killed)" "$out"
+for sig in TERM INT HUP; do
+  out=$(drive 15 -p ptyt pt4 -- /bin/sleep 30 <<EOF
+sleep 1
+kill $sig
+wait
+EOF
+)
+  n=$(kill -l "$sig")
+  eq "SIG$sig to nsrun ends the box (status $((128 + n)))" $((128 + n)) "$(status_of "$out")"
+  stty_same "the caller's terminal is as before (SIG$sig to nsrun)" "$out"
+done
+out=$(drive 15 -p ptyt pt5 -- /no/such/command </dev/null)
+eq "a command that is not there gives 127" 127 "$(status_of "$out")"
+match "nsrun's message is on a restored terminal" '^nsrun: pt5: command not found: /no/such/command$' "$out"
+stty_same "the caller's terminal is as before (command not found)" "$out"
+if [ "$CGMODE" != none ]; then
+  out=$(drive 30 -p ptymem pt6 -- /bin/dd if=/dev/zero of=/dev/null bs=256M count=1 </dev/null)
+  eq "memory limit from a terminal gives 137" 137 "$(status_of "$out")"
+  match "the memory message is on a restored terminal" '^nsrun: pt6: killed: memory limit \(64M\) exceeded$' "$out"
+  stty_same "the caller's terminal is as before (memory limit)" "$out"
+else
+  skip "memory limit from a terminal gives 137" "no cgroup controllers"
+fi
+out=$(drive 15 -p ptyt pt7 -- /bin/sh -c 'sleep 1; echo woke' <<'EOF'
+kill TSTP
+sleep 0.5
+kill CONT
+wait
+EOF
+)
+match "SIGTSTP to nsrun: stopped and continued, the box goes on" '^woke$' "$out"
+stty_same "the caller's terminal is as before (SIGTSTP, SIGCONT)" "$out"
+
+# ---- output: a flood arrives whole; the exit status is the payload's
+want=$(seq 1 1500000 | md5sum | cut -d' ' -f1)
+wantn=$(seq 1 1500000 | wc -c)
+out=$($DRIVE --digest 120 "${SU[@]}" "$NSRUN" -p ptyt pt8 -- seq 1 1500000 </dev/null)
+eq "a 10 MB flood arrives whole (bytes, md5)" "$wantn $want" "$(sed -n 's/^PTYDRIVE-BYTES: //p' <<<"$out")"
+eq "and its exit status is 0" 0 "$(status_of "$out")"
+out=$(drive 20 -p ptyt pt9 -- /bin/sh -c 'echo last-words; exit 7' </dev/null)
+match "output written just before the end is not lost" '^last-words$' "$out"
+eq "and the status is kept (7)" 7 "$(status_of "$out")"
+out=$(drive 20 -p ptyt pt10 -- /bin/sh -c 'read l; echo "got:$l"; cat; echo cat-ended' <<'EOF'
+sleep 0.5
+send hello box\n
+expect got:hello box
+send line2\n\x04
+expect cat-ended
+wait
+EOF
+)
+match "typed input reaches the box's reader" '^got:hello box$' "$out"
+match "^D at the start of a line is end-of-file inside" 'cat-ended' "$out"
+
+# ---- closing the caller's terminal ends the box, nothing is left
+out=$(drive 20 -p ptyt pt11 <<'EOF'
+expect \$ 
+send sleep 300 & sleep 301\n
+sleep 1
+hangup
+wait
+EOF
+)
+eq "nsrun ends when its terminal is closed (SIGHUP: 129)" 129 "$(status_of "$out")"
+host_settle
+eq "no process of the box is left" "" "$(pgrep -u "$TUSER" 2>/dev/null | tr '\n' ' ')"
+
+# ---- which fds get the pty; no terminal: nothing changes
+out=$($DRIVE 15 "${SU[@]}" sh -c '"$0" -p ptyt pt12 -- /bin/sh -c "tty; test -p /proc/self/fd/1 && echo out-is-the-callers-pipe" | cat' "$NSRUN" </dev/null)
+match "stdin a terminal, stdout a pipe: the box's stdin is its pty" '^/dev/pts/[0-9]+$' "$out"
+match "... and its stdout the caller's pipe, untouched" 'out-is-the-callers-pipe' "$out"
+out=$(nsr -p ptyt pt13 -- /bin/sh -c 'tty; ls /dev/pts' </dev/null 2>&1)
+match "no terminal: no pty (tty says not a tty)" '^not a tty$' "$out"
+eq "no terminal: the box's devpts holds nothing but ptmx" "$(printf 'not a tty\nptmx')" "$out"
+out=$(echo typed-in | nsr --pty -p ptyt pt14 -- /bin/sh -c 'tty; cat' 2>&1 | tr -d '\r')
+match "--pty without a terminal: the box gets one" '^/dev/pts/[0-9]+$' "$out"
+match "--pty: piped input arrives, and its end ends cat" '^typed-in$' "$out"
+out=$(drive 15 --no-pty -p ptyt pt15 -- /bin/sh -c 'tty; ls /dev/pts' </dev/null)
+match "--no-pty from a terminal: no pty of its own (the caller's is not in the box's devpts)" '^not a tty$' "$out"
+out=$(nsr --dry-run -p ptyt pt16 </dev/null)
+match "--dry-run without a terminal says so" '^terminal: none' "$out"
+out=$(nsr --pty --dry-run -p ptyt pt16 </dev/null)
+match "--dry-run --pty says the box gets a pty" '^terminal: a pty of its own on stdin stdout stderr$' "$out"
+out=$(nsr --pty --no-pty -p ptyt pt16 2>&1); rc=$?
+eq "--pty with --no-pty is refused (125)" 125 "$rc"
+
+# ---- the default command is the user's login shell when the image has it
+useradd --no-create-home --shell /bin/ash "$SHUSER" 2>/dev/null
+if id "$SHUSER" >/dev/null 2>&1; then
+  policy ptysh <<INI
+[policy]
+users = $SHUSER, $TUSER
+[rootfs]
+path = $NSRUN_ROOTFS
+INI
+  out=$(run_as "$SHUSER" "$NSRUN" -p ptysh ps1 -- /bin/sh -c 'grep "^$USER:" /etc/passwd' </dev/null 2>&1)
+  match "a user whose shell the image has: passwd inside shows it" ":/bin/ash$" "$out"
+  out=$(echo 'echo $0; readlink /proc/$$/exe' | run_as "$SHUSER" "$NSRUN" -p ptysh ps2 2>&1)
+  match "... and it is the default command" '^/bin/ash$' "$out"
+  out=$(nsr -p ptysh ps3 -- /bin/sh -c 'grep "^$USER:" /etc/passwd' </dev/null 2>&1)
+  match "a user whose shell is /bin/sh: passwd inside shows /bin/sh" ":/bin/sh$" "$out"
+  usermod --shell /usr/bin/zsh-not-in-image "$SHUSER"
+  out=$(run_as "$SHUSER" "$NSRUN" -p ptysh ps4 -- /bin/sh -c 'grep "^$USER:" /etc/passwd' </dev/null 2>&1)
+  match "a shell the image lacks: passwd inside shows /bin/sh" ":/bin/sh$" "$out"
+  out=$(echo 'echo $0' | run_as "$SHUSER" "$NSRUN" -p ptysh ps5 2>&1)
+  match "... and /bin/sh is the default command" '^/bin/sh$' "$out"
+  basic_policy ptycmd "[box]
+command = /bin/hostname"
+  out=$(nsr -p ptycmd ps6 </dev/null 2>&1)
+  eq "the policy's command wins over the login shell" ps6 "$out"
+else
+  skip "the default command is the login shell" "cannot add a user"
+fi
+
+# ---- a Debian image (scripts/mkrootfs --debian), where there is one
+DEB=${NSRUN_DEBIAN_ROOTFS:-/run/nsrun-test/rootfs-debian}
+if [ -x "$DEB/bin/bash" ]; then
+  policy ptydeb <<INI
+[policy]
+users = $TUSER
+[rootfs]
+path = $DEB
+writable = tmpfs
+INI
+  out=$(drive 60 -p ptydeb pd1 -- /bin/bash <<'EOF'
+expect \$ 
+send tty; stty size\n
+expect [0-9]+ [0-9]+
+resize 30 100
+send stty size\n
+expect 30 100
+send exit 5\n
+wait
+EOF
+)
+  match "Debian: tty in bash" '^/dev/pts/[0-9]+$' "$out"
+  match "Debian: a resize is seen" '^30 100$' "$out"
+  eq "Debian: exit 5 gives 5" 5 "$(status_of "$out")"
+  stty_same "Debian: the caller's terminal is as before" "$out"
+else
+  skip "Debian image: bash, tty, resize" "no Debian image at $DEB (scripts/mkrootfs --debian)"
+fi
+
+eq "host state unchanged" "$before" "$(host_state)"
+done_testing
