@@ -216,33 +216,60 @@ else
   skip "the default command is the login shell" "cannot add a user"
 fi
 
-# ---- a Debian image (scripts/mkrootfs --debian), where there is one
-DEB=${NSRUN_DEBIAN_ROOTFS:-/run/nsrun-test/rootfs-debian}
-if [ -x "$DEB/bin/bash" ]; then
+# ---- a Debian image (scripts/mkrootfs --debian): the user's bash, tmux, vim, less
+DEB=${NSRUN_DEBIAN_ROOTFS:-/var/lib/nsrun-test/debian-12}
+if [ "${NSRUN_DEBIAN_PREBUILT:-0}" != 1 ] && [ ! -x "$DEB/bin/bash" ]; then
+  install -d -m 0755 -o root -g root "$(dirname "$DEB")"
+  "$NSRUN_SRCDIR/scripts/mkrootfs" --debian "$DEB" >/dev/null 2>&1
+fi
+if [ -x "$DEB/bin/bash" ] && [ -x "$DEB/usr/bin/tmux" ] && id "$SHUSER" >/dev/null 2>&1; then
+  usermod --shell /bin/bash "$SHUSER"
   policy ptydeb <<INI
 [policy]
-users = $TUSER
+users = $SHUSER
 [rootfs]
 path = $DEB
 writable = tmpfs
 INI
-  out=$(drive 60 -p ptydeb pd1 -- /bin/bash <<'EOF'
+  out=$(TERM=xterm $DRIVE 90 setpriv --reuid="$SHUSER" --regid="$(id -g "$SHUSER")" --init-groups \
+          --reset-env "$NSRUN" -p ptydeb work <<'EOF'
 expect \$ 
-send tty; stty size\n
+send echo "sh=$0"; tty; stty size\n
 expect [0-9]+ [0-9]+
 resize 30 100
 send stty size\n
 expect 30 100
+send tmux new -d -s t1 'sleep 60' && tmux ls | cut -d: -f1 && tmux kill-server && echo tmux-ok\n
+expect tmux-ok
+send vim.tiny -u NONE -N /tmp/f\n
+sleep 1.5
+send ihello-vim\x1b:wq\r
+sleep 1
+send cat /tmp/f\n
+expect hello-vim
+send seq 1 200 | less\n
+sleep 1.5
+send q
+sleep 0.5
+send echo less-done\n
+expect less-done
 send exit 5\n
 wait
 EOF
 )
-  match "Debian: tty in bash" '^/dev/pts/[0-9]+$' "$out"
-  match "Debian: a resize is seen" '^30 100$' "$out"
+  nomatch "Debian: every step happened" 'PTYDRIVE-FAIL' "$out"
+  match "Debian: the default command is the user's login shell (bash)" '^sh=/bin/bash$' "$out"
+  match "Debian: tty in bash names the box's pty" '^/dev/pts/[0-9]+$' "$out"
+  match "Debian: stty size is the caller's (24 80)" '^24 80$' "$out"
+  match "Debian: a resize is seen (30 100)" '^30 100$' "$out"
+  match "Debian: tmux new -d works" '^t1$' "$out"
+  match "Debian: vim edits and writes a file" '^hello-vim$' "$out"
+  nomatch "Debian: less pages (it showed one screen, not all 200 lines)" '^200$' "$out"
+  nomatch "Debian: less read its q from the terminal" 'q: command not found' "$out"
   eq "Debian: exit 5 gives 5" 5 "$(status_of "$out")"
   stty_same "Debian: the caller's terminal is as before" "$out"
 else
-  skip "Debian image: bash, tty, resize" "no Debian image at $DEB (scripts/mkrootfs --debian)"
+  skip "Debian image: bash, tty, resize, tmux, vim, less" "no Debian image at $DEB (scripts/mkrootfs --debian failed or not run)"
 fi
 
 eq "host state unchanged" "$before" "$(host_state)"

@@ -96,6 +96,28 @@ START_TEST(args_refusals)
 	refused(ARGC("nsrun", "--list", "x"), ARGV("nsrun", "--list", "x"), "unexpected argument");
 	refused(ARGC("nsrun", "--dry-run", "--list"), ARGV("nsrun", "--dry-run", "--list"), "--dry-run");
 	refused(0, ARGV("nsrun"), "empty argument list");
+	refused(ARGC("nsrun", "-p", "d", "--pty", "--no-pty", "b"), ARGV("nsrun", "-p", "d", "--pty", "--no-pty", "b"),
+		"not together");
+	refused(ARGC("nsrun", "-p", "d", "--pty", "--pty", "b"), ARGV("nsrun", "-p", "d", "--pty", "--pty", "b"),
+		"go once");
+	refused(ARGC("nsrun", "--list", "--pty"), ARGV("nsrun", "--list", "--pty"), "--pty goes with --policy");
+}
+END_TEST
+
+START_TEST(args_pty)
+{
+	struct nsr_args a;
+	struct nsr_err e = { 0 };
+
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "-p", "d", "b"), 0);
+	ck_assert(!a.pty && !a.no_pty);
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--pty", "-p", "d", "b"), 0);
+	ck_assert(a.pty && !a.no_pty);
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "-p", "d", "--no-pty", "b"), 0);
+	ck_assert(!a.pty && a.no_pty);
+	/* after the box name, --pty is the command's */
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "-p", "d", "b", "--", "--pty"), 0);
+	ck_assert(!a.pty);
 }
 END_TEST
 
@@ -184,6 +206,65 @@ START_TEST(plan_command_and_env)
 	ck_assert_str_eq(plan.argv[0], "make");
 	ck_assert_str_eq(plan.argv[1], "test");
 	ck_assert_ptr_null(plan.argv[2]);
+}
+END_TEST
+
+START_TEST(plan_terminal)
+{
+	struct nsr_err e = { 0 };
+	struct nsr_request req = { .policy = "dev", .box = "b" };
+
+	/* no terminal: no pty, nothing changes */
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), 0);
+	ck_assert(!plan.pty);
+	ck_assert_uint_eq(plan.pty_fds, 0);
+	/* the pty takes the place of exactly the fds that were terminals */
+	caller.tty_fds = 1u | 4u;
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), 0);
+	ck_assert(plan.pty);
+	ck_assert_uint_eq(plan.pty_fds, 5);
+	/* --no-pty: the caller's fds as they are */
+	req.no_pty = true;
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), 0);
+	ck_assert(!plan.pty);
+	ck_assert_uint_eq(plan.pty_fds, 0);
+	/* --pty without a terminal: all three */
+	req.no_pty = false;
+	req.pty = true;
+	caller.tty_fds = 0;
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), 0);
+	ck_assert(plan.pty);
+	ck_assert_uint_eq(plan.pty_fds, 7);
+	req.no_pty = true;
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), -1);
+}
+END_TEST
+
+START_TEST(plan_login_shell)
+{
+	struct nsr_err e = { 0 };
+	char *const cmd[] = { (char *)"ls", NULL };
+
+	strcpy(caller.shell, "/bin/bash");
+	ck_assert_int_eq(build("b", NULL, 0, &e), 0);
+	ck_assert(plan.default_shell);
+	ck_assert_str_eq(plan.login_shell, "/bin/bash");
+	ck_assert_str_eq(plan.argv[0], "/bin/sh");   /* where the image lacks bash */
+	ck_assert_int_eq(build("b", cmd, 1, &e), 0);
+	ck_assert(!plan.default_shell);
+	ck_assert_str_eq(plan.login_shell, "/bin/bash");   /* still in passwd */
+	strcpy(pol.command, "/usr/bin/make");
+	ck_assert_int_eq(build("b", NULL, 0, &e), 0);
+	ck_assert(!plan.default_shell);
+	ck_assert_str_eq(plan.argv[0], "/usr/bin/make");
+	/* nothing but a plain absolute path reaches passwd */
+	static const char *const bad[] = { "bash", "/bin/ba:sh", "/bin/sh\nroot::0:0::/:/bin/sh",
+					   "/bin/../../x", "/bin/sh -c x", "" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		strcpy(caller.shell, bad[i]);
+		ck_assert_int_eq(build("b", NULL, 0, &e), 0);
+		ck_assert_msg(plan.login_shell[0] == '\0', "shell '%s' accepted", bad[i]);
+	}
 }
 END_TEST
 
@@ -314,11 +395,14 @@ int main(void)
 	tcase_add_test(a, args_defaults_and_modes);
 	tcase_add_test(a, args_refusals);
 	tcase_add_test(a, args_bounds);
+	tcase_add_test(a, args_pty);
 	tcase_add_checked_fixture(p, plan_fixture, NULL);
 	tcase_add_test(p, plan_defaults);
 	tcase_add_test(p, plan_command_and_env);
 	tcase_add_test(p, plan_mounts_expanded_and_sorted);
 	tcase_add_test(p, plan_refusals);
+	tcase_add_test(p, plan_terminal);
+	tcase_add_test(p, plan_login_shell);
 	tcase_add_test(m, etc_passwd_and_group);
 	tcase_add_test(m, etc_hosts_and_resolv);
 	tcase_add_test(m, log_escapes);
