@@ -257,6 +257,8 @@ send exit 5\n
 wait
 EOF
 )
+  # bash, vim and less write escape sequences (bracketed paste...): drop them
+  out=$(sed -E 's/\x1b\[[?>=0-9;]*[a-zA-Z]//g; s/\x1b[=>]//g' <<<"$out")
   nomatch "Debian: every step happened" 'PTYDRIVE-FAIL' "$out"
   match "Debian: the default command is the user's login shell (bash)" '^sh=/bin/bash$' "$out"
   match "Debian: tty in bash names the box's pty" '^/dev/pts/[0-9]+$' "$out"
