@@ -159,10 +159,12 @@ void pty_relay_init(struct pty_relay *r, int master_fd, unsigned box_fds)
 		r->out_fd = STDERR_FILENO;
 	else if (isatty(STDIN_FILENO))
 		r->out_fd = STDIN_FILENO;
-	/* Raw mode only for a terminal we read: one we only write to keeps
-	 * its own Ctrl-C, which reaches nsrun and is forwarded. */
-	if (r->in_fd >= 0 && isatty(r->in_fd))
-		r->term_fd = r->in_fd;
+	/* Raw mode only when the caller's stdin and stdout are both the box's
+	 * terminal. In a pipeline (`nsrun ... | less`) another program may be
+	 * setting the terminal's modes too; nsrun leaves them alone there, and
+	 * the terminal's own ^C reaches nsrun as SIGINT and is passed on. */
+	if ((box_fds & 3u) == 3u && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		r->term_fd = STDIN_FILENO;
 	for (int fd = 0; fd <= 2 && r->size_fd < 0; fd++)
 		if (isatty(fd))
 			r->size_fd = fd;

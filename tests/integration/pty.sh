@@ -172,6 +172,25 @@ eq "no process of the box is left" "" "$(pgrep -u "$TUSER" 2>/dev/null | tr '\n'
 # ---- which fds get the pty; no terminal: nothing changes
 out=$($DRIVE 15 "${SU[@]}" sh -c '"$0" -p ptyt pt12 -- /bin/sh -c "tty; test -p /proc/self/fd/1 && echo out-is-the-callers-pipe" | cat' "$NSRUN" </dev/null)
 match "stdin a terminal, stdout a pipe: the box's stdin is its pty" '^/dev/pts/[0-9]+$' "$out"
+out=$($DRIVE 15 "${SU[@]}" sh -c '"$0" -p ptyt pt12 -- /bin/sh -c "sleep 2; echo piped" | cat' "$NSRUN" <<'EOF'
+sleep 1
+stty
+wait
+EOF
+)
+match "in a pipeline the box still runs to its end" '^piped$' "$out"
+eq "in a pipeline nsrun leaves the terminal's modes alone (no raw mode)" \
+  "$(sed -n 's/^PTYDRIVE-STTY-BEFORE: //p' <<<"$out")" "$(sed -n 's/^PTYDRIVE-STTY-NOW: //p' <<<"$out")"
+out=$(drive 15 -p ptyt pt12 -- /bin/sleep 2 <<'EOF'
+sleep 1
+stty
+wait
+EOF
+)
+b=$(sed -n 's/^PTYDRIVE-STTY-BEFORE: //p' <<<"$out")
+n=$(sed -n 's/^PTYDRIVE-STTY-NOW: //p' <<<"$out")
+[ -n "$n" ] && [ "$n" != "$b" ] && ok "interactive: the terminal is raw while the box runs" ||
+  not_ok "interactive: the terminal is raw while the box runs" "before: $b" "during: $n"
 match "... and its stdout the caller's pipe, untouched" 'out-is-the-callers-pipe' "$out"
 out=$(nsr -p ptyt pt13 -- /bin/sh -c 'tty; ls /dev/pts' </dev/null 2>&1)
 match "no terminal: no pty (tty says not a tty)" '^not a tty$' "$out"

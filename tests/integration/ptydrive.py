@@ -10,6 +10,7 @@
 #   kill SIGNAME     signal the command (e.g. TERM, HUP, INT)
 #   hangup           close the terminal (as a closed window or ssh session)
 #   wait             wait for the command to end
+#   stty             record `stty -g` of the terminal now (PTYDRIVE-STTY-NOW)
 # Usage: ptydrive.py [--digest] TIMEOUT CMD...
 # Prints the output (\r dropped; --digest: its length and md5 only), then
 #   PTYDRIVE-FAIL: ...        for a step that did not happen in time
@@ -51,6 +52,7 @@ mark = 0
 status = None
 closed = False
 fails = []
+nows = []
 
 
 def pump(wait):
@@ -108,6 +110,8 @@ for step in steps:
     elif op == 'hangup':
         os.close(master)
         closed = True
+    elif op == 'stty':
+        nows.append(stty(slave))
     elif op == 'wait':
         while status is None and time.time() < end:
             pump(0.05)
@@ -141,5 +145,7 @@ for f in fails:
     print('\nPTYDRIVE-FAIL: ' + f)
 print('\nPTYDRIVE-EXIT: %s' % (os.waitstatus_to_exitcode(status) if status is not None else 'timeout'))
 print('PTYDRIVE-STTY-BEFORE: ' + before)
+for n in nows:
+    print('PTYDRIVE-STTY-NOW: ' + n)
 if not closed:
     print('PTYDRIVE-STTY-AFTER: ' + stty(slave))
