@@ -144,6 +144,18 @@ eq "and its exit status is 0" 0 "$(status_of "$out")"
 out=$(drive 20 -p ptyt pt9 -- /bin/sh -c 'echo last-words; exit 7' </dev/null)
 match "output written just before the end is not lost" '^last-words$' "$out"
 eq "and the status is kept (7)" 7 "$(status_of "$out")"
+# nsrun stopped while the box writes 20 KB and ends: at SIGCONT the box is
+# gone and all of it is still queued in the pty; none of it may be lost
+out=$(drive 30 -p ptyt pt17 -- /bin/sh -c 'sleep 1; head -c 20000 /dev/zero | tr "\0" z; echo; echo end-marker' <<'EOF'
+sleep 0.3
+kill STOP
+sleep 3
+kill CONT
+wait
+EOF
+)
+eq "output still queued when the box has ended is flushed (20000 bytes)" 20000 "$(tr -cd z <<<"$out" | wc -c)"
+match "... to its last line" '^end-marker$' "$out"
 out=$(drive 20 -p ptyt pt10 -- /bin/sh -c 'read l; echo "got:$l"; cat; echo cat-ended' <<'EOF'
 sleep 0.5
 send hello box\n
