@@ -128,10 +128,6 @@ void box_child(const struct box_ctx *ctx)
 	if (cg_handoff_child(ctx->cg, &err) < 0)
 		box_fail(ctx, &err);
 	keep_only(ctx);
-	/* A pty box drops the caller's controlling terminal at once: its
-	 * /dev/tty must never reach the caller's. */
-	if (p->pty)
-		setsid();
 	arm_parent_death(ctx);
 	if (nsr_read_full(ctx->go_fd, &go, sizeof(go)) != (ssize_t)sizeof(go) || go.magic != BOX_GO_MAGIC)
 		_exit(125);

@@ -85,9 +85,10 @@ void init_run(const struct nsr_plan *plan, char *shell, int err_fd)
 	init_signal_set(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
-	/* Not interactive: a session of our own, no controlling terminal.
-	 * (A pty box's child made its session already.) */
-	if (!plan->interactive && !plan->pty)
+	/* Not interactive, or with a pty of the box's own: a session of our
+	 * own, without the caller's controlling terminal (its /dev/tty must
+	 * never reach the caller's). */
+	if (!plan->interactive || plan->pty)
 		setsid();
 
 	prctl(PR_SET_NAME, "nsrun-init", 0, 0, 0);
