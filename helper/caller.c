@@ -37,9 +37,9 @@ int caller_load(const char *term, struct nsr_caller *c, struct nsr_err *err)
 				   (unsigned)c->uid);
 	if (term != NULL)
 		memcpy(c->term, term, strnlen(term, sizeof(c->term) - 1));
-	c->interactive = isatty(STDIN_FILENO) == 1;
 	for (int fd = 0; fd <= 2; fd++)
 		if (isatty(fd) == 1)
 			c->tty_fds |= 1u << fd;
+	c->interactive = (c->tty_fds & 1u) != 0;
 	return 0;
 }

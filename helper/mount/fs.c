@@ -73,7 +73,7 @@ static const char *login_shell(const struct nsr_plan *p, int root_fd)
 	struct stat st;
 	nsr_cleanup_fd int fd = -1;
 
-	if (p->login_shell[0] == '\0')
+	if (p->login_shell[0] == '\0' || strcmp(p->login_shell, "/bin/sh") == 0)
 		return "/bin/sh";
 	fd = mnt_open_in(root_fd, p->login_shell, O_PATH, MNT_RESOLVE_IN);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0)
