@@ -233,10 +233,10 @@ static void write_out(struct pty_relay *r, const char *buf, size_t len)
 			 * change the flags of a file the caller shares. */
 			struct pollfd p = { .fd = r->out_fd, .events = POLLOUT };
 			poll(&p, 1, -1);
-		} else if (r->out_fd == r->term_fd || isatty(r->out_fd)) {
-			hang_up(r);
+		} else if (w < 0 && errno == EIO) {
+			hang_up(r);       /* the caller's terminal is gone */
 		} else {
-			r->out_fd = -1;   /* a closed pipe: the rest is dropped */
+			r->out_fd = -1;   /* a closed pipe, a read-only fd: the rest is dropped */
 		}
 	}
 }
