@@ -19,8 +19,10 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -29,6 +31,7 @@
 #include "caps.h"
 #include "cgroup/cgroup.h"
 #include "init.h"
+#include "pty.h"
 #include "util.h"
 
 #ifndef CLONE_INTO_CGROUP
@@ -56,6 +59,7 @@ struct join_ctx {
 	int root_fd;                   /* its root directory */
 	struct cg_handoff *cg;         /* into the box's leaf (cgroup.h) */
 	int err_fd;                    /* write end, CLOEXEC: struct nsr_err */
+	int pty_fd;                    /* plan->pty: socket for the pty master, else -1 */
 	int life_fd;                   /* read end: one byte "go", then EOF
 	                                  when the parent is gone */
 };
@@ -77,8 +81,35 @@ int join_find(const char *statedir, uid_t uid, const char *box, struct box_recor
 /* The one place that decides the joined command's stdio: today the
  * caller's own 0-2, in a session of its own unless stdin is a terminal
  * (then the TIOCSTI/TIOCLINUX filter is what keeps the terminal safe). */
+__attribute__((noreturn))
+static void join_fail(const struct join_ctx *c, struct nsr_err *e);
+
 static void join_stdio(const struct join_ctx *c)
 {
+	const struct nsr_plan *p = c->plan;
+	struct nsr_err e = { 0 };
+	int slave = -1;
+
+	/* From a terminal: a pty of the box's own devpts (we are in the box's
+	 * mount namespace and root), made as for the box's payload, leading a
+	 * session whose controlling terminal it is (nsrun(1), TERMINAL). */
+	if (p->pty) {
+		if (pty_box_open(c->pty_fd, p->uid, &slave, &e) < 0)
+			join_fail(c, &e);
+		close(c->pty_fd);
+		for (int fd = 0; fd <= 2; fd++)
+			if ((p->pty_fds & (1u << fd)) && dup2(slave, fd) < 0) {
+				nsr_err_set(&e, NSR_E_SETUP, errno, "cannot give the command its terminal");
+				join_fail(c, &e);
+			}
+		if (slave > 2)
+			close(slave);
+		if (setsid() < 0 || ioctl(__builtin_ctz(p->pty_fds), TIOCSCTTY, 0) < 0) {
+			nsr_err_set(&e, NSR_E_SETUP, errno, "cannot give the command its terminal");
+			join_fail(c, &e);
+		}
+		return;
+	}
 	if (!c->plan->interactive)
 		setsid();
 }
@@ -133,14 +164,29 @@ static void join_child(const struct join_ctx *c)
 		join_fail(c, &e);
 	}
 	/* Nothing of ours but 0-2 and the two pipes (CLOEXEC) crosses. */
-	int lo = c->err_fd < c->life_fd ? c->err_fd : c->life_fd;
-	int hi = c->err_fd < c->life_fd ? c->life_fd : c->err_fd;
-	if (lo > 3)
-		close_range(3, (unsigned)lo - 1, 0);
-	if (hi > lo + 1)
-		close_range((unsigned)lo + 1, (unsigned)hi - 1, 0);
-	close_range((unsigned)hi + 1, ~0U, 0);
+	int keep[3] = { c->err_fd, c->life_fd, c->pty_fd };
+	unsigned next = 3;
+	for (int i = 1; i < 3; i++)   /* sort, -1 first */
+		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
+			int t = keep[j];
+			keep[j] = keep[j - 1];
+			keep[j - 1] = t;
+		}
+	for (int i = 0; i < 3; i++) {
+		if (keep[i] < (int)next)
+			continue;
+		if ((unsigned)keep[i] > next)
+			close_range(next, (unsigned)keep[i] - 1, 0);
+		next = (unsigned)keep[i] + 1;
+	}
+	close_range(next, ~0U, 0);
 	join_stdio(c);
+	/* The default command: the login shell where the box has it. */
+	static char shell[POLICY_STR_MAX] = "/bin/sh";
+	struct stat st;
+	if (p->default_shell && p->login_shell[0] && stat(p->login_shell, &st) == 0 &&
+	    S_ISREG(st.st_mode) && (st.st_mode & 0111))
+		memcpy(shell, p->login_shell, sizeof(shell));
 
 	sanitize_restore_rlimits(c->inh);
 	umask(c->inh->umask);
@@ -163,7 +209,7 @@ static void join_child(const struct join_ctx *c)
 		nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter / of the box as %s", p->user);
 		join_fail(c, &e);
 	}
-	init_exec(p, NULL, c->err_fd);
+	init_exec(p, shell, c->err_fd);
 }
 
 /* Open the init by pidfd and its root, then prove both are the record's. */
@@ -200,6 +246,25 @@ static pid_t join_clone(int cgroup_fd)
 	return pid;
 }
 
+/* One signal: reap the command, or forward to it. 1 when it ended (*st). */
+static int join_signal(const struct nsr_plan *plan, pid_t pid, int sig, int code, int *st)
+{
+	if (sig == SIGCHLD || sig < 0) {
+		pid_t r = waitpid(pid, st, WNOHANG);
+		if (r == pid)
+			return 1;
+		if (r < 0 && errno == ECHILD) {
+			*st = 125 << 8;
+			return 1;
+		}
+		return 0;
+	}
+	if (plan->interactive && !plan->pty && code == SI_KERNEL)
+		return 0;
+	kill(pid, sig);
+	return 0;
+}
+
 static int join_wait(const struct nsr_plan *plan, pid_t pid, const sigset_t *set)
 {
 	for (;;) {
@@ -207,24 +272,28 @@ static int join_wait(const struct nsr_plan *plan, pid_t pid, const sigset_t *set
 		int st;
 		int sig = sigwaitinfo(set, &si);
 
-		if (sig == SIGCHLD || sig < 0) {
-			pid_t r = waitpid(pid, &st, WNOHANG);
-			if (r == pid)
-				return st;
-			if (r < 0 && errno == ECHILD)
-				return 125 << 8;
-			continue;
-		}
-		if (plan->interactive && si.si_code == SI_KERNEL)
-			continue;
-		kill(pid, sig);
+		if (join_signal(plan, pid, sig, sig < 0 ? 0 : si.si_code, &st) == 1)
+			return st;
 	}
+}
+
+struct join_relay_ctx {
+	const struct nsr_plan *plan;
+	pid_t pid;
+};
+
+static int join_relay_signal(void *v, const struct signalfd_siginfo *si, int *st)
+{
+	const struct join_relay_ctx *c = v;
+
+	return join_signal(c->plan, c->pid, (int)si->ssi_signo, si->ssi_code, st);
 }
 
 int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 	     const struct nsr_inherited *inh, struct join_result *res, struct nsr_err *err)
 {
-	nsr_cleanup_fd int pidfd = -1, root_fd = -1, err_rd = -1, go_wr = -1;
+	nsr_cleanup_fd int pidfd = -1, root_fd = -1, err_rd = -1, go_wr = -1, pty_rd = -1, pty_wr = -1;
+	struct pty_relay relay = { .master_fd = -1 };
 	cg_cleanup_existing struct cg_box *cg = NULL;
 	cg_cleanup_handoff struct cg_handoff *cgh = NULL;
 	int ep[2], lp[2];
@@ -256,11 +325,20 @@ int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 		return nsr_err_set(err, NSR_E_SETUP, errno, "pipe");
 	go_wr = lp[1];
 	nsr_cleanup_fd int go_rd = lp[0];
+	if (plan->pty) {
+		int ps[2];
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ps) < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "socketpair");
+		pty_rd = ps[0];
+		pty_wr = ps[1];
+	}
 
 	sigemptyset(&set);
 	for (i = 0; i < NSR_ARRAY_SIZE(forwarded); i++)
 		sigaddset(&set, forwarded[i]);
 	sigaddset(&set, SIGCHLD);
+	if (plan->pty)
+		sigaddset(&set, SIGTSTP);   /* the relay stops with the caller's terminal restored */
 	sigprocmask(SIG_BLOCK, &set, &old);
 
 	pid = join_clone(cg_handoff_clone_fd(cgh));
@@ -280,7 +358,7 @@ int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 	if (pid == 0) {
 		struct join_ctx c = {
 			.plan = plan, .inh = inh, .pidfd = pidfd, .root_fd = root_fd,
-			.cg = cgh, .err_fd = err_wr, .life_fd = go_rd,
+			.cg = cgh, .err_fd = err_wr, .life_fd = go_rd, .pty_fd = pty_wr,
 		};
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		signal(SIGPIPE, SIG_DFL);
@@ -291,6 +369,8 @@ int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 	err_wr = -1;
 	nsr_closep(&go_rd);
 	go_rd = -1;
+	nsr_closep(&pty_wr);
+	pty_wr = -1;
 	if (cg_handoff_parent(cgh, pid, err) < 0 || nsr_write_all(go_wr, "g", 1) < 0) {
 		if (err->kind == NSR_E_NONE)
 			nsr_err_set(err, NSR_E_SETUP, errno, "cannot start a process in box %s", rec->box);
@@ -300,9 +380,34 @@ int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 		return -1;
 	}
 
+	/* The pty master before the command runs (its window size set). */
+	if (pty_rd >= 0) {
+		int master = -1;
+		if (pty_recv_master(pty_rd, &master, err) < 0) {
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			return -1;
+		}
+		pty_relay_init(&relay, master, plan->pty_fds);
+	}
 	memset(&child_err, 0, sizeof(child_err));
 	n = nsr_read_full(err_rd, &child_err, sizeof(child_err));
-	st = join_wait(plan, pid, &set);
+	if (relay.master_fd >= 0 && n == 0) {
+		struct join_relay_ctx rc = { plan, pid };
+		if (pty_relay_run(&relay, &set, join_relay_signal, NULL, &rc, &st) < 0) {
+			nsr_err_set(err, NSR_E_SETUP, errno, "cannot relay the box's terminal");
+			kill(pid, SIGKILL);
+			waitpid(pid, NULL, 0);
+			pty_relay_close(&relay);
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			return -1;
+		}
+	} else {
+		pty_relay_close(&relay);
+		st = join_wait(plan, pid, &set);
+	}
+	pty_relay_close(&relay);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	child_err.msg[sizeof(child_err.msg) - 1] = '\0';
 	if (n == (ssize_t)sizeof(child_err) && child_err.kind != NSR_E_EXEC_NOENT &&

@@ -220,6 +220,38 @@ match "--dry-run --pty says the box gets a pty" '^terminal: a pty of its own on 
 out=$(nsr --pty --no-pty -p ptyt pt16 2>&1); rc=$?
 eq "--pty with --no-pty is refused (125)" 125 "$rc"
 
+# ---- detached boxes get no pty; --join from a terminal gets one of its own
+out=$(drive 20 --detach -p ptyt pj1 -- /bin/sh -c 'tty; exec sleep 60' </dev/null)
+eq "--detach from a terminal starts the box (0)" 0 "$(status_of "$out")"
+log=""
+for _ in $(seq 50); do
+  log=$(nsr --logs pj1 2>&1 | tr -d '\r')
+  grep -q 'tty' <<<"$log" && break
+  sleep 0.1
+done
+match "a detached box has no terminal (tty says not a tty)" '^not a tty$' "$log"
+out=$(nsr --pty --detach -p ptyt pj2 -- /bin/true 2>&1 </dev/null); rc=$?
+eq "--pty with --detach is refused (125)" 125 "$rc"
+out=$(drive 20 --join pj1 -- /bin/sh -c 'tty; stty size; ls /dev/pts' <<'EOF'
+wait
+EOF
+)
+match "--join from a terminal: the command's terminal is a pty of the box's devpts" '^/dev/pts/[0-9]+$' "$out"
+match "--join: its window is the caller's (24 80)" '^24 80$' "$out"
+eq "--join: exit status 0" 0 "$(status_of "$out")"
+stty_same "the caller's terminal is as before (--join)" "$out"
+out=$(drive 20 --join pj1 -- /bin/sh -c 'sleep 30' <<'EOF'
+sleep 1
+send \x03
+wait
+EOF
+)
+eq "--join: Ctrl-C reaches the joined command through its pty (130)" 130 "$(status_of "$out")"
+stty_same "the caller's terminal is as before (--join, Ctrl-C)" "$out"
+out=$(nsr --join pj1 -- /bin/sh -c 'tty' </dev/null 2>&1)
+match "--join without a terminal: no pty" '^not a tty$' "$out"
+nsr --stop pj1 >/dev/null 2>&1
+
 # ---- the default command is the user's login shell when the image has it
 useradd --no-create-home --shell /bin/ash "$SHUSER" 2>/dev/null
 if id "$SHUSER" >/dev/null 2>&1; then
