@@ -23,6 +23,8 @@ basic_policy ptyt
 basic_policy ptymem "[limits]
 memory = 64M
 swap = 0"
+basic_policy ptyrt "[limits]
+runtime = 2s"
 drive() { local t=$1; shift; $DRIVE "$t" "${SU[@]}" "$NSRUN" "$@"; }
 status_of() { sed -n 's/^PTYDRIVE-EXIT: //p' <<<"$1"; }
 # stty_same DESC OUTPUT: `stty -g` of the caller's terminal before = after.
@@ -125,6 +127,10 @@ if [ "$CGMODE" != none ]; then
 else
   skip "memory limit from a terminal gives 137" "no cgroup controllers"
 fi
+out=$(drive 30 -p ptyrt pt18 -- /bin/sleep 60 </dev/null)
+eq "runtime limit from a terminal gives 124" 124 "$(status_of "$out")"
+match "the runtime message is on a restored terminal" '^nsrun: pt18: killed: runtime limit \(2s\) exceeded$' "$out"
+stty_same "the caller's terminal is as before (runtime limit)" "$out"
 out=$(drive 15 -p ptyt pt7 -- /bin/sh -c 'sleep 1; echo woke' <<'EOF'
 kill TSTP
 sleep 0.5
