@@ -70,8 +70,15 @@ chmod 0755 "$tmp/nsrun"
 eq "--stop completes box names from nsrun --ps" "build-1
 web" "$(complete_as "$TUSER" "$tmp/nsrun" --stop '')"
 eq "--ps's header is not a box" "" "$(complete_as "$TUSER" "$tmp/nsrun" --stop B)"
-if "$NSRUN" --help 2>&1 | grep -q -- '--ps'; then
-  ok "this nsrun has --ps: the box-name completion above applies to it"
+printf '#!/bin/sh\ncase $1 in --help) echo "nsrun --ps, nsrun --stop BOX" ;; --ps) printf "USER   BOX    POLICY\\nalice  train  dev\\n" ;; esac\n' >"$tmp/nsrun-root"
+chmod 0755 "$tmp/nsrun-root"
+eq "root's --ps (USER first): the BOX column" "train" "$(complete_as "$TUSER" "$tmp/nsrun-root" --join '')"
+if "$NSRUN" --help 2>&1 | grep -q -- '--ps' && "$NSRUN" --help 2>&1 | grep -q -- '--detach'; then
+  nsr --policy comp-alpha --detach compbox -- /bin/sleep 60 >/dev/null 2>&1
+  eq "--stop completes the caller's running box from the real nsrun --ps" "compbox" \
+    "$(complete_as "$TUSER" "$NSRUN" --stop comp)"
+  eq "another user's box is not offered" "" "$(complete_as "$TUSER2" "$NSRUN" --stop comp)"
+  nsr --stop compbox >/dev/null 2>&1
 else
   eq "without --ps in nsrun --help, --stop completes nothing" "" \
     "$(complete_as "$TUSER" "$NSRUN" --stop '')"
