@@ -102,7 +102,7 @@ basic_policy nsrt-net "$NETCONF"
 basic_policy nsrt-netnone "[network]
 mode = none"
 # nsrun-probe (static) for unprivileged ICMP: busybox ping wants a raw socket
-PROBE=${NSRUN_BUILDDIR:-}/harness/nsrun-probe
+PROBE=${NSRUN_PROBE:-${NSRUN_BUILDDIR:-}/harness/nsrun-probe}
 [ -x "$PROBE" ] || bail "nsrun-probe not built ($PROBE)"
 install -d -m 0755 "$T/pb" && install -m 0755 "$PROBE" "$T/pb/nsrun-probe"
 basic_policy nsrt-netping "$NETCONF

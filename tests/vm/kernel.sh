@@ -16,8 +16,10 @@
 #     so a crash never leaves a half entry; entries other than the newest two
 #     are removed.
 
-# Modules copied into the initramfs (with their dependencies), by name.
-VM_MODULES="overlay veth bridge 9p 9pnet_virtio virtio_pci"
+# Modules copied into the initramfs (with their dependencies), by name;
+# virtio_blk, ext4 and crc32c_generic mount the disks of the systemd VM
+# (tests/vm/systemd.sh).
+VM_MODULES="overlay veth bridge 9p 9pnet_virtio virtio_pci virtio_blk ext4 crc32c_generic"
 
 vm_log() { echo "# vm: $*"; }
 
@@ -103,6 +105,17 @@ vm_build_entry() {
   echo "$VM_MODULES" >"$dir/complete"
 }
 
+# vm_entry_has_modules ENTRY: a complete entry that holds every module of
+# VM_MODULES (an entry made for a longer list serves a shorter one).
+vm_entry_has_modules() {
+  local have m
+  have=" $(cat "$1/complete" 2>/dev/null) "
+  [ "$have" != "  " ] || return 1
+  for m in $VM_MODULES; do
+    case $have in *" $m "*) ;; *) return 1 ;; esac
+  done
+}
+
 # vm_kernel_fetch: set VM_KVER, VM_KDIR (cache entry), VM_KPKG. Downloads at
 # most once per kernel version.
 vm_kernel_fetch() {
@@ -113,7 +126,7 @@ vm_kernel_fetch() {
   if pv=$(vm_kernel_pkg); then
     pkg=${pv% *}; ver=${pv#* }
     entry=$cache/${pkg}_${ver}
-    if [ "$(cat "$entry/complete" 2>/dev/null)" != "$VM_MODULES" ]; then
+    if ! vm_entry_has_modules "$entry"; then
       vm_log "fetching $pkg $ver into $cache (once per kernel version)"
       tmp=$cache/.tmp.$$
       rm -rf "$tmp" "$entry"
