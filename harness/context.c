@@ -106,17 +106,22 @@ void hx_ctx_free(struct hx_ctx *ctx)
 	ctx->facts_tried = false;
 }
 
+uint64_t hx_all_checks(void)
+{
+	return hx_n_checks >= HX_MAX_CHECKS ? ~UINT64_C(0) : HX_BIT(hx_n_checks) - 1;
+}
+
 int hx_check_find(const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < hx_n_checks; i++)
-		if (strcmp(hx_checks[i].name, name) == 0)
+		if (strcmp(hx_checks[i]->name, name) == 0)
 			return (int)i;
 	return -1;
 }
 
-int hx_check_mask(const char *list, uint32_t *mask, struct nsr_err *err)
+int hx_check_mask(const char *list, uint64_t *mask, struct nsr_err *err)
 {
 	*mask = 0;
 	while (*list != '\0') {
@@ -135,7 +140,7 @@ int hx_check_mask(const char *list, uint32_t *mask, struct nsr_err *err)
 		i = hx_check_find(name);
 		if (i < 0)
 			return nsr_err_set(err, NSR_E_USAGE, 0, "unknown check: %s", name);
-		*mask |= 1u << i;
+		*mask |= HX_BIT(i);
 		list += n;
 	}
 	if (*mask == 0)

@@ -121,6 +121,8 @@ int derive_policy(const struct policy *p, uid_t as_uid, const char *probe_src,
 		derive_put(&b, "command = %s\n", p->command);
 	for (i = 0; i < p->n_env; i++)
 		derive_put(&b, "env = %s\n", p->env[i]);
+	if (p->deny_userns)
+		derive_put(&b, "userns = no\n");
 	if (b.overflow)
 		return nsr_err_set(err, NSR_E_POLICY, 0, "derived policy for %s too large",
 				   p->name);
@@ -133,6 +135,7 @@ int derive_expect(const struct policy *p, const struct hx_user *u,
 	struct policy_vars v = {
 		.user = u->name, .uid = u->uid, .home = u->home, .box = box,
 	};
+	size_t i;
 
 	memset(e, 0, sizeof(*e));
 	if (policy_expand(p->hostname[0] != '\0' ? p->hostname : "$BOX", &v,
@@ -144,6 +147,21 @@ int derive_expect(const struct policy *p, const struct hx_user *u,
 	e->pids = p->limits.pids;
 	e->has_memory = p->limits.has_memory;
 	e->memory = p->limits.memory;
+	e->has_swap = p->limits.has_swap;
+	e->swap = p->limits.swap;
+	e->has_cpu = p->limits.has_cpu;
+	e->cpu_milli = p->limits.cpu_milli;
+	e->has_nofile = p->limits.has_nofile;
+	e->nofile = p->limits.nofile;
 	snprintf(e->rootfs, sizeof(e->rootfs), "%s", p->rootfs);
+	/* As nsrun(1) says: the policy's env with $HOME, $USER, $UID and $BOX
+	 * expanded; nsrun sets container itself. */
+	for (i = 0; i < p->n_env && e->n_env < POLICY_MAX_ENV; i++) {
+		if (strncmp(p->env[i], "container=", 10) == 0)
+			continue;
+		if (policy_expand(p->env[i], &v, e->env[e->n_env], sizeof(e->env[0]), err) < 0)
+			return nsr_err_prefix(err, "env of policy %s", p->name);
+		e->n_env++;
+	}
 	return 0;
 }

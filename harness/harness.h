@@ -42,15 +42,22 @@ struct hx_expect {
 	size_t n_ifaces;
 	bool has_ifaces;         /* explicit list (suite), else from net */
 	enum policy_writable writable;
-	bool has_pids, has_memory;
-	uint64_t pids, memory;
+	bool has_pids, has_memory, has_swap, has_cpu, has_nofile;
+	uint64_t pids, memory, swap, nofile;
+	uint32_t cpu_milli;      /* 1.5 CPUs = 1500 */
 	char rootfs[POLICY_STR_MAX];
+	/* The environment the box must have beyond PATH, HOME, USER, TERM and
+	 * container: the policy's env, expanded ("NAME=value"). */
+	char env[POLICY_MAX_ENV][POLICY_STR_MAX];
+	size_t n_env;
 };
 
 struct hx_config {
 	char nsrun[PATH_MAX];
 	char probe[PATH_MAX];
 	char policydir[PATH_MAX];
+	char statedir[PATH_MAX];  /* nsrun's, from --version ("" if not said) */
+	char datadir[PATH_MAX];   /* where persistent uppers live ("" likewise) */
 	char marker[PATH_MAX];   /* a host file no box may reach */
 	char hostname[256];      /* the host's, when the run began */
 	struct hx_user as;
@@ -67,7 +74,7 @@ struct hx_target {
 	struct policy *pol;      /* the admin's policy as parsed */
 	char *derived;           /* the test policy text, NUL-terminated */
 	struct hx_expect exp;
-	uint32_t checks;         /* bit i = hx_checks[i] selected */
+	uint64_t checks;         /* HX_BIT(i): hx_checks[i] selected */
 };
 
 enum hx_status {
@@ -102,14 +109,24 @@ int hx_skip(struct hx_result *r, const char *fmt, ...)
 void hx_note(struct hx_result *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* One check: its name (TAP, --only, suites), what a pass proves, what
+ * makes it fail (both printed by --list-checks), and its function. Each
+ * check file defines one of these; checks/registry.c lists them in the
+ * order they run. */
 struct hx_check {
 	const char *name;
-	const char *what;
+	const char *proves;
+	const char *fails;
 	int (*run)(struct hx_ctx *ctx, struct hx_result *res);
 };
 
-extern const struct hx_check hx_checks[];
+#define HX_MAX_CHECKS 64
+#define HX_BIT(i) (UINT64_C(1) << (i))
+
+extern const struct hx_check *const hx_checks[];
 extern const size_t hx_n_checks;
+/* Every check selected. */
+uint64_t hx_all_checks(void);
 
 /* The shared `facts` run of a target (made once): NULL, with the reason
  * in res, when the box did not run to the end. */
@@ -119,6 +136,6 @@ void hx_ctx_free(struct hx_ctx *ctx);
 /* Index of a check by name, or -1. */
 int hx_check_find(const char *name);
 /* "a,b,c" into a bit mask; -1 with err on an unknown name. */
-int hx_check_mask(const char *list, uint32_t *mask, struct nsr_err *err);
+int hx_check_mask(const char *list, uint64_t *mask, struct nsr_err *err);
 
 #endif

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mountinfo.h"
 #include "util.h"
 
 int host_ns(const char *name, char *buf, size_t sz)
@@ -219,4 +220,83 @@ size_t host_descendants(pid_t pid, pid_t *out, size_t max)
 			break;
 	}
 	return n;
+}
+
+pid_t host_box_pid(pid_t pid, const char *comm)
+{
+	pid_t kids[256];
+	size_t n = host_descendants(pid, kids, NSR_ARRAY_SIZE(kids)), i;
+	char mine[128];
+
+	if (host_ns("mnt", mine, sizeof(mine)) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		char path[64], name[64] = "", ns[128];
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "/proc/%ld/comm", (long)kids[i]);
+		if (nsr_read_file(AT_FDCWD, path, name, sizeof(name)) <= 0)
+			continue;
+		name[strcspn(name, "\n")] = '\0';
+		snprintf(path, sizeof(path), "/proc/%ld/ns/mnt", (long)kids[i]);
+		len = readlink(path, ns, sizeof(ns) - 1);
+		if (len <= 0 || strcmp(name, comm) != 0)
+			continue;
+		ns[len] = '\0';
+		if (strcmp(ns, mine) != 0)
+			return kids[i];
+	}
+	return -1;
+}
+
+/* The mount of a v1 hierarchy with the controller (v2: the cgroup2 mount). */
+static int host_cgroup_mount(const char *controller, bool v2, struct mi_entry *out)
+{
+	nsr_cleanup_free char *mi = host_mountinfo();
+	const char *l;
+
+	if (mi == NULL)
+		return -1;
+	for (l = mi; *l != '\0'; l += strcspn(l, "\n"), l += *l == '\n') {
+		if (mi_parse(l, strcspn(l, "\n"), out) < 0)
+			continue;
+		if (v2 ? strcmp(out->fstype, "cgroup2") == 0
+		       : strcmp(out->fstype, "cgroup") == 0 && mi_has_word(out->superopts, controller))
+			return 0;
+	}
+	return -1;
+}
+
+int host_cgroup_dir(pid_t pid, const char *controller, char *out, size_t sz, bool *v2)
+{
+	nsr_cleanup_free struct mi_entry *m = calloc(1, sizeof(*m));
+	char path[64], text[8192], cg[4096] = "";
+	const char *l, *rel;
+	bool found = false;
+
+	*v2 = false;
+	snprintf(path, sizeof(path), "/proc/%ld/cgroup", (long)pid);
+	if (m == NULL || nsr_read_file(AT_FDCWD, path, text, sizeof(text)) <= 0)
+		return -1;
+	/* "ID:CONTROLLERS:PATH"; a v1 hierarchy with the controller wins. */
+	for (l = text; *l != '\0' && !found; l += strcspn(l, "\n"), l += *l == '\n') {
+		char ctrl[256];
+
+		if (sscanf(l, "%*[^:]:%255[^:]:%4095[^\n]", ctrl, cg) == 2 &&
+		    mi_has_word(ctrl, controller))
+			found = true;
+	}
+	for (l = text; *l != '\0' && !found; l += strcspn(l, "\n"), l += *l == '\n')
+		if (strncmp(l, "0::", 3) == 0 && sscanf(l + 3, "%4095[^\n]", cg) == 1)
+			found = *v2 = true;
+	if (!found || host_cgroup_mount(controller, *v2, m) < 0)
+		return -1;
+	/* The hierarchy may be mounted from below its root. */
+	rel = cg;
+	if (strcmp(m->root, "/") != 0) {
+		if (!mi_under(cg, m->root))
+			return -1;
+		rel = cg + strlen(m->root);
+	}
+	return nsr_fmt(out, sz, "%s%s", m->point, strcmp(rel, "/") == 0 ? "" : rel);
 }

@@ -26,4 +26,13 @@ size_t host_procs_with(const char *token, char *out, size_t outsz);
 /* Children and grandchildren of pid (host pids), up to max. */
 size_t host_descendants(pid_t pid, pid_t *out, size_t max);
 
+/* A process named comm among the descendants of pid that lives in another
+ * mount namespace than the harness (the probe inside a box started by the
+ * nsrun at pid): its host pid, or -1. */
+pid_t host_box_pid(pid_t pid, const char *comm);
+/* The host's directory of pid's cgroup for a controller ("cpu", "memory"):
+ * the v1 hierarchy holding the controller, else the cgroup2 mount (*v2 set).
+ * -1 when pid has no cgroup for it that the host has mounted. */
+int host_cgroup_dir(pid_t pid, const char *controller, char *out, size_t sz, bool *v2);
+
 #endif

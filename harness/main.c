@@ -23,7 +23,7 @@
 
 struct main_opts {
 	const char *nsrun, *as, *probe, *junit, *suite;
-	uint32_t only;
+	uint64_t only;
 	int timeout_s;
 	bool list;
 };
@@ -35,6 +35,40 @@ static void main_usage(FILE *out)
 	      "                     POLICY[:BOX]...\n"
 	      "       nsrun-harness [OPTIONS] --suite FILE.ini\n"
 	      "       nsrun-harness --list-checks\n", out);
+}
+
+/* Text wrapped at width columns, each line after the first indented. */
+static void main_wrap(FILE *out, const char *label, const char *text, int indent, int width)
+{
+	int col = fprintf(out, "%*s%s", indent, "", label);
+
+	while (*text != '\0') {
+		size_t n = strcspn(text, " ");
+
+		if (col + 1 + (int)n > width && col > indent + (int)strlen(label)) {
+			col = fprintf(out, "\n%*s", indent + (int)strlen(label), "") - 1;
+		} else if (col > indent + (int)strlen(label)) {
+			fputc(' ', out);
+			col++;
+		}
+		col += fprintf(out, "%.*s", (int)n, text);
+		text += n;
+		text += strspn(text, " ");
+	}
+	fputc('\n', out);
+}
+
+/* --list-checks: each check's name on a line of its own, then what a pass
+ * proves and what makes it fail. */
+static void main_list(FILE *out)
+{
+	size_t i;
+
+	for (i = 0; i < hx_n_checks; i++) {
+		fprintf(out, "%s\n", hx_checks[i]->name);
+		main_wrap(out, "proves: ", hx_checks[i]->proves, 4, 79);
+		main_wrap(out, "fails:  ", hx_checks[i]->fails, 4, 79);
+	}
 }
 
 static int main_fail(const char *what, const struct nsr_err *err)
@@ -95,7 +129,7 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
 
 /* Targets from POLICY[:BOX] arguments or the suite's runs. */
 static int main_targets(const struct hx_config *cfg, char **args, int n,
-			const struct suite *s, uint32_t only, struct hx_target *ts,
+			const struct suite *s, uint64_t only, struct hx_target *ts,
 			size_t *nt)
 {
 	struct nsr_err err = { 0 };
@@ -155,13 +189,13 @@ static size_t main_run(const struct hx_config *cfg, const struct hx_target *ts,
 			double t0 = main_now();
 			size_t len;
 
-			if (!(ts[i].checks & (1u << c)))
+			if (!(ts[i].checks & HX_BIT(c)))
 				continue;
 			res = calloc(1, sizeof(*res));
 			if (res == NULL)
 				break;
-			hx_checks[c].run(&ctx, res);
-			snprintf(rs[n].check, sizeof(rs[n].check), "%s", hx_checks[c].name);
+			hx_checks[c]->run(&ctx, res);
+			snprintf(rs[n].check, sizeof(rs[n].check), "%s", hx_checks[c]->name);
 			snprintf(rs[n].target, sizeof(rs[n].target), "%s", ts[i].label);
 			rs[n].status = res->status;
 			snprintf(rs[n].diag, sizeof(rs[n].diag), "%s", res->diag);
@@ -206,8 +240,7 @@ int main(int argc, char **argv)
 	if (main_parse(argc, argv, &o) != 0)
 		return 2;
 	if (o.list) {
-		for (i = 0; i < hx_n_checks; i++)
-			printf("%-18s %s\n", hx_checks[i].name, hx_checks[i].what);
+		main_list(stdout);
 		return 0;
 	}
 	if (geteuid() != 0)

@@ -3,9 +3,10 @@
  * nsrun-probe MODE [OPTIONS]: runs inside a box for nsrun-harness and prints
  * `key=value` lines. Modes: facts, hold (facts, wait for a line on stdin,
  * then mountinfo and IPC again), fork (fork until refused), memory (touch
- * memory until killed), ids (identity only, for a setuid copy), ping
- * (one ICMP echo over an unprivileged ICMP socket). Static, no
- * NSS; expects no privilege and stops itself at the bounds it is given.
+ * memory until killed), cpu (busy processes, then the CPU time they got),
+ * ids (identity only, for a setuid copy), ping (one ICMP echo over an
+ * unprivileged ICMP socket). Static, no NSS; expects no privilege and stops
+ * itself at the bounds it is given.
  */
 #include "config.h"
 
@@ -23,6 +24,7 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
@@ -156,6 +158,54 @@ static int probe_memory(long max_mib, long step_mib)
 	return 0;
 }
 
+static double probe_secs(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* n processes spin for ms milliseconds of wall time each; then the CPU time
+ * they got (user + system, from RUSAGE_CHILDREN) and the wall time it took,
+ * in ms. Then "ready", wait for a line, "done". */
+static int probe_cpu(long n, long ms)
+{
+	double t0 = probe_secs(CLOCK_MONOTONIC), wall;
+	struct rusage ru;
+	long i, started = 0;
+
+	for (i = 0; i < n; i++) {
+		pid_t c = fork();
+
+		if (c < 0)
+			break;
+		if (c == 0) {
+			double end = probe_secs(CLOCK_MONOTONIC) + (double)ms / 1000.0;
+			volatile unsigned long spin = 0;
+
+			while (probe_secs(CLOCK_MONOTONIC) < end)
+				for (int k = 0; k < 10000; k++)
+					spin++;
+			_exit(0);
+		}
+		started++;
+	}
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	wall = probe_secs(CLOCK_MONOTONIC) - t0;
+	getrusage(RUSAGE_CHILDREN, &ru);
+	probe_out("cpu_procs", "%ld", started);
+	probe_out("cpu_wall_ms", "%.0f", wall * 1000.0);
+	probe_out("cpu_used_ms", "%.0f",
+		  (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000.0 +
+		  (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000.0);
+	probe_out("ready", "1");
+	probe_out("go", "%d", probe_wait_go(120) == 0);
+	probe_out("done", "1");
+	return 0;
+}
+
 /* One echo request to addr over an ICMP datagram socket (the kernel sets
  * the id and the checksum); "ping=ok" when the reply comes within 3 s. */
 static int probe_ping(const char *addr)
@@ -233,6 +283,8 @@ static int probe_opts_parse(int argc, char **argv, struct probe_opts *o)
 			o->write_name = v;
 		else if (strcmp(a, "--seek") == 0)
 			o->seek_name = v;
+		else if (strcmp(a, "--home") == 0)
+			o->home = v;
 		else if (strcmp(a, "--token") != 0)
 			return -1;
 	}
@@ -252,6 +304,8 @@ int main(int argc, char **argv)
 		return probe_memory(probe_num(argv[2]), probe_num(argv[3]));
 	if (strcmp(mode, "ping") == 0 && argc >= 3)
 		return probe_ping(argv[2]);
+	if (strcmp(mode, "cpu") == 0 && argc >= 4)
+		return probe_cpu(probe_num(argv[2]), probe_num(argv[3]));
 	if (strcmp(mode, "ids") == 0) {
 		probe_facts(&o);
 		return 0;
@@ -264,6 +318,7 @@ int main(int argc, char **argv)
 		probe_out("done", "1");
 		return 0;
 	}
-	probe_out("error", "usage: nsrun-probe facts|hold [OPTIONS] | fork MAX [--token T] | memory MIB STEP | ids | ping ADDR");
+	probe_out("error", "usage: nsrun-probe facts|hold [OPTIONS] | fork MAX [--token T] | "
+		  "memory MIB STEP | cpu PROCS MS | ids | ping ADDR");
 	return 2;
 }

@@ -18,6 +18,7 @@ struct probe_opts {
 	long ipc_create;         /* key the probe creates (and removes later) */
 	const char *write_name;  /* file to create on the rootfs */
 	const char *seek_name;   /* file a previous box may have left */
+	const char *home;        /* the user's home, also tried for writes */
 	bool cgroup_scan;        /* look for writable cgroup files */
 };
 

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
+#include <sys/resource.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
@@ -30,6 +31,7 @@
 #include "util.h"
 
 #define PROBE_MAX_WRITABLE 16
+#define PROBE_MAX_DIRS 24
 
 static const char *const probe_write_dirs[] = {
 	"/", "/tmp", "/var/tmp", "/root", "/home", "/mnt", "/opt", "/srv",
@@ -284,23 +286,77 @@ void probe_ipc_list(const char *prefix)
 	}
 }
 
+/* Candidate directories for the rootfs writes: the fixed ones, the user's
+ * home, and directories the user owns one or two levels down. */
+struct probe_dirs {
+	char path[PROBE_MAX_DIRS][PATH_MAX];
+	size_t n;
+};
+
+static void probe_dirs_add(struct probe_dirs *d, const char *path)
+{
+	size_t i;
+
+	if (d->n >= PROBE_MAX_DIRS || path == NULL || path[0] != '/' ||
+	    strlen(path) >= sizeof(d->path[0]))
+		return;
+	for (i = 0; i < d->n; i++)
+		if (strcmp(d->path[i], path) == 0)
+			return;
+	snprintf(d->path[d->n++], sizeof(d->path[0]), "%s", path);
+}
+
+/* Directories below dir owned by the caller, depth levels down; never into
+ * the kernel's file systems. */
+static void probe_dirs_owned(struct probe_dirs *d, const char *dir, dev_t root_dev, int depth)
+{
+	DIR *dh = opendir(dir);
+	struct dirent *e;
+
+	if (dh == NULL)
+		return;
+	while ((e = readdir(dh)) != NULL && d->n < PROBE_MAX_DIRS) {
+		char path[PATH_MAX];
+		struct stat st;
+
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+		    snprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "",
+			     e->d_name) >= (int)sizeof(path) ||
+		    lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_dev != root_dev)
+			continue;
+		if (st.st_uid == getuid())
+			probe_dirs_add(d, path);
+		if (depth > 1)
+			probe_dirs_owned(d, path, root_dev, depth - 1);
+	}
+	closedir(dh);
+}
+
 /* Create (or look for and remove) a file of the harness's name in each
  * candidate directory that is on the root file system itself. */
-static void probe_rootfs_files(const char *name, bool create)
+static void probe_rootfs_files(const char *name, const char *home, bool create)
 {
+	static struct probe_dirs d;
 	struct stat root;
 	size_t i;
 
 	if (stat("/", &root) < 0)
 		return;
-	for (i = 0; i < NSR_ARRAY_SIZE(probe_write_dirs); i++) {
-		const char *dir = probe_write_dirs[i];
+	d.n = 0;
+	for (i = 0; i < NSR_ARRAY_SIZE(probe_write_dirs); i++)
+		probe_dirs_add(&d, probe_write_dirs[i]);
+	probe_dirs_add(&d, home);
+	probe_dirs_add(&d, getenv("HOME"));
+	probe_dirs_owned(&d, "/", root.st_dev, 2);
+	for (i = 0; i < d.n; i++) {
+		const char *dir = d.path[i];
 		char path[PATH_MAX];
 		struct stat st;
 
-		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_dev != root.st_dev)
+		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_dev != root.st_dev ||
+		    snprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "",
+			     name) >= (int)sizeof(path))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "", name);
 		if (create) {
 			int fd = nsr_openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL, 0644);
 			probe_out("write", "%s %s", dir, probe_errname(fd < 0 ? errno : 0));
@@ -313,6 +369,38 @@ static void probe_rootfs_files(const char *name, bool create)
 				unlink(path);
 		}
 	}
+}
+
+/* RLIMIT_NOFILE as "SOFT HARD" ("unlimited" for RLIM_INFINITY). */
+static void probe_nofile(void)
+{
+	struct rlimit rl;
+	char soft[32], hard[32];
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		probe_out("nofile", "!%s", strerror(errno));
+		return;
+	}
+	if (rl.rlim_cur == RLIM_INFINITY)
+		snprintf(soft, sizeof(soft), "unlimited");
+	else
+		snprintf(soft, sizeof(soft), "%llu", (unsigned long long)rl.rlim_cur);
+	if (rl.rlim_max == RLIM_INFINITY)
+		snprintf(hard, sizeof(hard), "unlimited");
+	else
+		snprintf(hard, sizeof(hard), "%llu", (unsigned long long)rl.rlim_max);
+	probe_out("nofile", "%s %s", soft, hard);
+}
+
+/* The whole environment, one `env=NAME=value` line a variable. */
+static void probe_env(void)
+{
+	extern char **environ;
+	char **e;
+
+	for (e = environ; e != NULL && *e != NULL; e++)
+		probe_out("env", "%s", *e);
+	probe_out("env_done", "1");
 }
 
 void probe_mounts(const char *key)
@@ -349,8 +437,10 @@ void probe_facts(const struct probe_opts *o)
 		probe_cgroup_walk("/sys/fs/cgroup", 3, &found);
 		probe_out("cgroup_writable_count", "%d", found);
 	}
+	probe_nofile();
+	probe_env();
 	if (o->seek_name != NULL)
-		probe_rootfs_files(o->seek_name, false);
+		probe_rootfs_files(o->seek_name, o->home, false);
 	if (o->write_name != NULL)
-		probe_rootfs_files(o->write_name, true);
+		probe_rootfs_files(o->write_name, o->home, true);
 }

@@ -49,8 +49,9 @@ void rep_tap_result(FILE *out, size_t n, const struct rep_result *r)
 	} else {
 		fprintf(out, "%s %zu - %s %s\n", r->status == HX_PASS ? "ok" : "not ok",
 			n, r->check, r->target);
-		if (r->status == HX_FAIL)
-			rep_tap_comment(out, r->diag);
+		/* A failure's diagnostics; a pass's notes (what it could not
+		 * test, say) as well. */
+		rep_tap_comment(out, r->diag);
 	}
 	fflush(out);
 }

@@ -51,8 +51,10 @@ static int run_write(int dfd, const char *name, const char *data, size_t len,
 static void run_child(const struct hx_ctx *ctx, const char *policy_mnt,
 		      char *const *argv, int in_r, int out_w, int err_w)
 {
+	/* LC_ALL and the canary must not reach the box (the env check). */
 	char env_path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin", env_lc[] = "LC_ALL=C";
-	char *envp[] = { env_path, env_lc, NULL };
+	char env_canary[] = "NSRUN_HARNESS_CANARY=1";
+	char *envp[] = { env_path, env_lc, env_canary, NULL };
 	const struct hx_config *cfg = ctx->cfg;
 	const struct hx_user *u = &cfg->as;
 	char name[POLICY_NAME_MAX + 8];

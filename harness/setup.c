@@ -91,17 +91,26 @@ int setup_policydir(struct hx_config *cfg, struct nsr_err *err)
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "%s --version failed", cfg->nsrun);
-	for (p = out; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
-		if (strncmp(p, "policydir: ", 11) == 0) {
-			size_t n = strcspn(p + 11, "\n");
+	/* "policydir: /etc/nsrun/policies.d" and the like, one a line. */
+	for (p = out; p != NULL && *p != '\0'; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		static const char *const keys[] = { "policydir: ", "statedir: ", "datadir: " };
+		char *dst[] = { cfg->policydir, cfg->statedir, cfg->datadir };
+		size_t k;
 
-			if (n == 0 || n >= sizeof(cfg->policydir) || p[11] != '/')
-				break;
-			memcpy(cfg->policydir, p + 11, n);
-			cfg->policydir[n] = '\0';
-			return 0;
+		for (k = 0; k < NSR_ARRAY_SIZE(keys); k++) {
+			size_t kl = strlen(keys[k]), n = strcspn(p + kl, "\n");
+
+			if (strncmp(p, keys[k], kl) != 0 || n == 0 || n >= PATH_MAX ||
+			    p[kl] != '/')
+				continue;
+			memcpy(dst[k], p + kl, n);
+			dst[k][n] = '\0';
 		}
-	return nsr_err_set(err, NSR_E_SETUP, 0, "%s --version names no policydir", cfg->nsrun);
+	}
+	if (cfg->policydir[0] == '\0')
+		return nsr_err_set(err, NSR_E_SETUP, 0, "%s --version names no policydir",
+				   cfg->nsrun);
+	return 0;
 }
 
 int setup_probe(struct hx_config *cfg, struct nsr_err *err)
@@ -190,7 +199,7 @@ int setup_target(const struct hx_config *cfg, const char *policy, const char *bo
 		return -1;
 	if (run != NULL)
 		suite_apply(run, &t->exp);
-	t->checks = run != NULL ? run->checks : (uint32_t)((1ULL << hx_n_checks) - 1);
+	t->checks = run != NULL ? run->checks : hx_all_checks();
 	return 0;
 }
 

@@ -11,7 +11,8 @@
 #include "suite.h"
 
 int setup_user(const char *name, struct hx_user *u, struct nsr_err *err);
-/* Ask `nsrun --version` (run as the --as user) for its policy dir. */
+/* Ask `nsrun --version` (run as the --as user) for its policy, state and
+ * data dirs (state and data stay "" when it does not say). */
 int setup_policydir(struct hx_config *cfg, struct nsr_err *err);
 int setup_probe(struct hx_config *cfg, struct nsr_err *err);
 /* A host file in a fresh root-owned directory; setup_cleanup removes it. */

@@ -91,7 +91,7 @@ static int suite_run_key(struct suite_parser *p, const char *k, const char *v)
 		return suite_copy(p, r->box, sizeof(r->box), v);
 	}
 	if (strcmp(k, "checks") == 0 || strcmp(k, "skip") == 0) {
-		uint32_t m;
+		uint64_t m;
 
 		if (hx_check_mask(v, &m, &e) < 0)
 			return suite_bad(p, "%s", e.msg);
@@ -188,7 +188,7 @@ static int suite_section(struct suite_parser *p, const char *section)
 			return suite_bad(p, "repeated section [%s]", section);
 	r = &p->s->runs[p->s->n_runs++];
 	memset(r, 0, sizeof(*r));
-	r->checks = (uint32_t)((1ULL << hx_n_checks) - 1);
+	r->checks = hx_all_checks();
 	if (suite_copy(p, r->label, sizeof(r->label), section + 4) == 0)
 		return 0;
 	p->run = r;

@@ -20,7 +20,7 @@ struct suite_run {
 	char label[SUITE_LABEL_MAX];
 	char policy[POLICY_NAME_MAX + 1];
 	char box[POLICY_BOX_MAX + 1];
-	uint32_t checks;          /* selected checks; all by default */
+	uint64_t checks;          /* selected checks (HX_BIT); all by default */
 	bool has_hostname, has_net, has_ifaces, has_writable, has_pids, has_memory;
 	char hostname[POLICY_STR_MAX];
 	enum policy_netmode net;

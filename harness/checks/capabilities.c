@@ -11,7 +11,7 @@
 
 #include "util.h"
 
-int chk_capabilities(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_capabilities(struct hx_ctx *ctx, struct hx_result *res)
 {
 	static const char *const sets[] = { "capinh", "capprm", "capeff", "capbnd", "capamb" };
 	const struct facts *f = hx_facts(ctx, res);
@@ -33,3 +33,10 @@ int chk_capabilities(struct hx_ctx *ctx, struct hx_result *res)
 		   "NoNewPrivs is %s, expected 1", nnp ? nnp : "(missing)");
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_capabilities = {
+	.name = "capabilities",
+	.proves = "all five capability sets (inheritable, permitted, effective, bounding, ambient) are empty and NoNewPrivs is 1",
+	.fails = "any capability bit set, or NoNewPrivs 0",
+	.run = chk_capabilities,
+};

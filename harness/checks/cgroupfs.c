@@ -7,7 +7,7 @@
 
 #include "checks.h"
 
-int chk_cgroupfs(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_cgroupfs(struct hx_ctx *ctx, struct hx_result *res)
 {
 	const struct facts *f = hx_facts(ctx, res);
 	long n = -1;
@@ -23,3 +23,10 @@ int chk_cgroupfs(struct hx_ctx *ctx, struct hx_result *res)
 		hx_note(res, "  %s", facts_nth(f, "cgroup_writable", i));
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_cgroupfs = {
+	.name = "cgroupfs",
+	.proves = "no file under /sys/fs/cgroup is writable by the box's user (asked with access(2), never written)",
+	.fails = "a writable cgroup file (the first ones are named)",
+	.run = chk_cgroupfs,
+};

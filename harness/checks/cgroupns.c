@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-int chk_cgroupns(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_cgroupns(struct hx_ctx *ctx, struct hx_result *res)
 {
 	const struct facts *f = hx_facts(ctx, res);
 	size_t i, n;
@@ -30,3 +30,10 @@ int chk_cgroupns(struct hx_ctx *ctx, struct hx_result *res)
 	}
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_cgroupns = {
+	.name = "cgroupns",
+	.proves = "the box has a cgroup namespace of its own: every line of /proc/self/cgroup ends in /",
+	.fails = "the host's cgroup namespace, or a cgroup path other than /",
+	.run = chk_cgroupns,
+};

@@ -9,7 +9,7 @@
 
 #include <stdlib.h>
 
-int chk_fds(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_fds(struct hx_ctx *ctx, struct hx_result *res)
 {
 	const struct facts *f = hx_facts(ctx, res);
 	size_t i, n;
@@ -31,3 +31,10 @@ int chk_fds(struct hx_ctx *ctx, struct hx_result *res)
 	CHK_EXPECT(res, bad, std == 3, "only %d of fds 0, 1, 2 open inside", std);
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_fds = {
+	.name = "fds",
+	.proves = "only fds 0, 1 and 2 are open inside, although the harness leaks two inheritable fds into nsrun",
+	.fails = "any other open fd (its number and target are named)",
+	.run = chk_fds,
+};

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int chk_hostname(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_hostname(struct hx_ctx *ctx, struct hx_result *res)
 {
 	const struct facts *f = hx_facts(ctx, res);
 	const char *h;
@@ -30,3 +30,10 @@ int chk_hostname(struct hx_ctx *ctx, struct hx_result *res)
 		   "the host's hostname changed from [%s] to [%s]", ctx->cfg->hostname, host);
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_hostname = {
+	.name = "hostname",
+	.proves = "the box has a UTS namespace of its own with the expected hostname (the policy's, $BOX/$USER/$UID expanded, or the suite's), and the host's hostname is unchanged",
+	.fails = "the host's UTS namespace, another hostname inside, or the host's hostname changed",
+	.run = chk_hostname,
+};

@@ -51,7 +51,7 @@ static bool identity_same_groups(const char *v, const struct hx_user *u)
 	}
 }
 
-int chk_identity(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_identity(struct hx_ctx *ctx, struct hx_result *res)
 {
 	const struct facts *f = hx_facts(ctx, res);
 	const struct hx_user *u = &ctx->cfg->as;
@@ -74,3 +74,10 @@ int chk_identity(struct hx_ctx *ctx, struct hx_result *res)
 		   groups ? groups : "", u->n_groups);
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_identity = {
+	.name = "identity",
+	.proves = "real, effective, saved and fs uid and gid and the supplementary groups are the --as user's",
+	.fails = "any other id or group",
+	.run = chk_identity,
+};

@@ -72,7 +72,7 @@ static void ipc_inside(const struct facts *f, long host_key, struct hx_result *r
 		   facts_get(f, "ipc_made") ? facts_get(f, "ipc_made") : "not reported");
 }
 
-int chk_ipc(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_ipc(struct hx_ctx *ctx, struct hx_result *res)
 {
 	key_t hk = (key_t)(0x6e720000 | (getpid() & 0xffff));
 	key_t bk = hk ^ 0x00010000;
@@ -119,3 +119,10 @@ int chk_ipc(struct hx_ctx *ctx, struct hx_result *res)
 	ipc_remove(&host);
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_ipc = {
+	.name = "ipc",
+	.proves = "a SysV message queue, semaphore set and shared memory segment made on the host are invisible inside, and those the box makes are invisible on the host",
+	.fails = "the host's IPC namespace: one side finds the other's key",
+	.run = chk_ipc,
+};

@@ -119,7 +119,7 @@ static void join_compare(pid_t box, pid_t joined, struct hx_result *res, int *ba
 		   "the joined process's root is not the box's");
 }
 
-int chk_join(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_join(struct hx_ctx *ctx, struct hx_result *res)
 {
 	const char *args[] = { HX_PROBE_TARGET "/nsrun-probe", "hold", NULL };
 	const char *head[] = { "--join", ctx->t->box, "--", NULL };
@@ -171,3 +171,14 @@ int chk_join(struct hx_ctx *ctx, struct hx_result *res)
 	run_free(&box);
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_join = {
+	.name = "join",
+	.proves = "a process started by nsrun --join in a running box is confined exactly "
+		  "like the box's payload: the same pid, mnt, net, uts, ipc and cgroup "
+		  "namespaces, root, cgroup, uid, gid and groups, empty capability sets, "
+		  "NoNewPrivs and seccomp mode",
+	.fails = "any of these differing between the joined process and the payload, a "
+		 "capability left, or nsrun --join failing; skipped with join = no",
+	.run = chk_join,
+};

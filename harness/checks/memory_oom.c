@@ -32,7 +32,7 @@ static long long oom_available_mib(void)
 	return kb < 0 ? -1 : kb / 1024;
 }
 
-int chk_memory_oom(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_memory_oom(struct hx_ctx *ctx, struct hx_result *res)
 {
 	const struct hx_expect *e = &ctx->t->exp;
 	long long limit_mib = (long long)(e->memory >> 20), step;
@@ -92,3 +92,10 @@ int chk_memory_oom(struct hx_ctx *ctx, struct hx_result *res)
 	run_free(&b);
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_memory_oom = {
+	.name = "memory-oom",
+	.proves = "with memory: touching twice the limit gets the box OOM-killed, nsrun exits 137 and says so, and a host bystander process survives",
+	.fails = "twice the limit touched, another exit status, no 'killed: memory limit' message, the bystander gone; skipped without memory or when twice the limit does not fit the host's free memory",
+	.run = chk_memory_oom,
+};

@@ -43,7 +43,7 @@ static bool network_in_list(const char *list, const char *name)
 	return false;
 }
 
-int chk_network(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_network(struct hx_ctx *ctx, struct hx_result *res)
 {
 	const struct facts *f = hx_facts(ctx, res);
 	char want[1024], host[128], seen[1024] = "";
@@ -76,3 +76,10 @@ int chk_network(struct hx_ctx *ctx, struct hx_result *res)
 	}
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_network = {
+	.name = "network",
+	.proves = "only the interfaces the network mode implies: none lo; bridge lo and eth0; host the host's own, in the host's network namespace",
+	.fails = "another interface list, or a namespace that does not match the mode",
+	.run = chk_network,
+};

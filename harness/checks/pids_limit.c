@@ -32,7 +32,7 @@ static bool pids_host_can_fork(void)
 	return waitpid(c, &st, 0) == c && WIFEXITED(st);
 }
 
-int chk_pids_limit(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_pids_limit(struct hx_ctx *ctx, struct hx_result *res)
 {
 	const struct hx_expect *e = &ctx->t->exp;
 	char max[32], token[64], left[512], buf[600];
@@ -83,3 +83,10 @@ int chk_pids_limit(struct hx_ctx *ctx, struct hx_result *res)
 	run_free(&b);
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_pids_limit = {
+	.name = "pids-limit",
+	.proves = "with pids: fork inside is refused with EAGAIN at the limit (give or take the box's init), the host forks meanwhile, and nothing of the box outlives it",
+	.fails = "fork succeeding past the limit or failing otherwise, the host unable to fork, processes of the box left over; skipped without pids",
+	.run = chk_pids_limit,
+};

@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-int chk_setuid(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_setuid(struct hx_ctx *ctx, struct hx_result *res)
 {
 	const char *args[] = { HX_PROBE_TARGET "/nsrun-probe-suid", "ids", NULL };
 	const struct facts *base = hx_facts(ctx, res);
@@ -55,3 +55,10 @@ int chk_setuid(struct hx_ctx *ctx, struct hx_result *res)
 	run_free(&b);
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_setuid = {
+	.name = "setuid",
+	.proves = "a set-uid root copy of the probe, run inside, keeps the plain probe's uids and gains no capability",
+	.fails = "other uids or any capability in the set-uid copy",
+	.run = chk_setuid,
+};

@@ -15,7 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-int chk_signal_host(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_signal_host(struct hx_ctx *ctx, struct hx_result *res)
 {
 	char pid[32], buf[600];
 	const char *args[] = { HX_PROBE_TARGET "/nsrun-probe", "facts", "--victim", pid, NULL };
@@ -59,3 +59,10 @@ int chk_signal_host(struct hx_ctx *ctx, struct hx_result *res)
 	waitpid(victim, NULL, 0);
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_signal_host = {
+	.name = "signal-host",
+	.proves = "a host process started by the harness is neither visible in /proc inside nor reachable with kill(pid, 0), and survives the box",
+	.fails = "the process visible, kill(pid, 0) not ESRCH, or the process gone",
+	.run = chk_signal_host,
+};

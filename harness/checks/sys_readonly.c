@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-int chk_sys_readonly(struct hx_ctx *ctx, struct hx_result *res)
+static int chk_sys_readonly(struct hx_ctx *ctx, struct hx_result *res)
 {
 	const struct facts *f = hx_facts(ctx, res);
 	const char *v;
@@ -23,3 +23,10 @@ int chk_sys_readonly(struct hx_ctx *ctx, struct hx_result *res)
 		   v[0] == '!' ? v + 1 : "writable");
 	return chk_done(res, bad);
 }
+
+const struct hx_check hx_check_sys_readonly = {
+	.name = "sys-readonly",
+	.proves = "/sys is mounted read-only",
+	.fails = "/sys writable or missing",
+	.run = chk_sys_readonly,
+};

@@ -5,7 +5,8 @@
  * optionally pivots into it (pivot_root(".", ".") and detaches the old
  * root), then acts as the box's init: forks the payload, which drops to
  * the given ids, capabilities and no_new_privs (each droppable on purpose
- * by the self-test) and execs; the init waits and returns its status.
+ * by the self-test) and execs with the environment the runner handed over
+ * as BOXENV_NAME=value; the init waits and returns its status.
  * Static, so it works after the pivot in any rootfs.
  *
  * fake-drop PIVOT UID GID GROUPS|- KEEP_BSET NNP -- CMD [ARG...]
@@ -60,10 +61,23 @@ static void fake_drop(uid_t uid, gid_t gid, const char *groups, int keep_bset, i
 		fake_die("PR_SET_NO_NEW_PRIVS");
 }
 
+/* The box's environment: every BOXENV_NAME=value of ours as NAME=value. */
+static char **fake_env(void)
+{
+	extern char **environ;
+	static char *envp[64];
+	size_t n = 0;
+
+	for (char **e = environ; *e != NULL && n + 1 < 64; e++)
+		if (strncmp(*e, "BOXENV_", 7) == 0)
+			envp[n++] = *e + 7;
+	envp[n] = NULL;
+	return envp;
+}
+
 int main(int argc, char **argv)
 {
-	char env_path[] = "PATH=/bin:/usr/bin:/sbin:/usr/sbin", env_c[] = "container=fake";
-	char *envp[] = { env_path, env_c, NULL };
+	char **envp = fake_env();
 	int st;
 	pid_t pid;
 

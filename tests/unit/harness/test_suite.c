@@ -37,7 +37,7 @@ START_TEST(test_full_suite)
 	ck_assert_int_eq(s.runs[0].writable, POLICY_WRITABLE_PERSISTENT);
 	ck_assert_uint_eq(s.runs[0].pids, 128);
 	ck_assert_uint_eq(s.runs[0].memory, 64ULL << 20);
-	ck_assert_uint_eq(s.runs[0].checks, (1u << hx_n_checks) - 1);
+	ck_assert_uint_eq(s.runs[0].checks, hx_all_checks());
 	/* Defaults: box "harness"; checks only those named. */
 	ck_assert_str_eq(s.runs[1].box, "harness");
 	ck_assert_uint_eq(s.runs[1].checks, (1u << pid1) | (1u << ipc));
@@ -50,9 +50,9 @@ START_TEST(test_skip_list)
 
 	ck_assert_int_eq(suite_parse_string("[run a]\npolicy = p\nskip = memory-oom,pids-limit\n",
 					    &s, &err), 0);
-	ck_assert_uint_eq(s.runs[0].checks & (1u << hx_check_find("memory-oom")), 0);
-	ck_assert_uint_eq(s.runs[0].checks & (1u << hx_check_find("pids-limit")), 0);
-	ck_assert_uint_ne(s.runs[0].checks & (1u << hx_check_find("rootfs")), 0);
+	ck_assert_uint_eq(s.runs[0].checks & HX_BIT(hx_check_find("memory-oom")), 0);
+	ck_assert_uint_eq(s.runs[0].checks & HX_BIT(hx_check_find("pids-limit")), 0);
+	ck_assert_uint_ne(s.runs[0].checks & HX_BIT(hx_check_find("rootfs")), 0);
 }
 END_TEST
 
