@@ -76,6 +76,9 @@ t "--list-checks names the contract's checks" \
 eq "--list-checks says for each check what it proves and what makes it fail" \
   "$(wc -l <<<"$CHECKS") $(wc -l <<<"$CHECKS")" \
   "$(grep -c '^    proves: ' <<<"$LIST") $(grep -c '^    fails:  ' <<<"$LIST")"
+eq "nsrun-harness(1) describes every check, in the order they run" "$CHECKS" \
+  "$(sed -n '/^\.SH CHECKS/,/^\.SH SUITE/p' "$NSRUN_SRCDIR/man/nsrun-harness.1" |
+     sed -n '/^\.TP/{n;s/^\.B //p}' | sed 's/\\-/-/g')"
 
 # ---------------------------------------------------------------- self-test
 # Its own root-owned world under $ST: a copy of the busybox rootfs with a

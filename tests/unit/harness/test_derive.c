@@ -39,7 +39,8 @@ static const char full[] =
 	"[limits]\npids = 256\nmemory = 1G\nswap = 0\ncpu = 1.5\nnofile = 4096\n"
 	"[network]\nmode = bridge\nbridge = nsbr0\nsubnet = 10.88.0.0/24\n"
 	"gateway = 10.88.0.1\ndns = 10.88.0.1, 1.1.1.1\nper_user = 4\n"
-	"[box]\nhostname = $USER-$BOX\ncommand = /bin/sh\nenv = LANG=C.UTF-8\nenv = A=b\n";
+	"[box]\nhostname = $USER-$BOX\ncommand = /bin/sh\nenv = LANG=C.UTF-8\nenv = A=b\n"
+	"env = WHERE=$HOME/x-$UID\nuserns = no\n";
 
 START_TEST(test_roundtrip)
 {
@@ -81,8 +82,10 @@ START_TEST(test_roundtrip)
 	ck_assert_uint_eq(back.net.per_user, 4);
 	ck_assert_str_eq(back.hostname, src.hostname);
 	ck_assert_str_eq(back.command, "/bin/sh");
-	ck_assert_uint_eq(back.n_env, 2);
+	ck_assert_uint_eq(back.n_env, 3);
 	ck_assert_str_eq(back.env[1], "A=b");
+	ck_assert_str_eq(back.env[2], "WHERE=$HOME/x-$UID");
+	ck_assert(back.deny_userns);
 }
 END_TEST
 
@@ -126,12 +129,23 @@ START_TEST(test_expect)
 	ck_assert(e.has_pids && e.has_memory);
 	ck_assert_uint_eq(e.pids, 256);
 	ck_assert_uint_eq(e.memory, 1ULL << 30);
+	ck_assert(e.has_swap && e.has_cpu && e.has_nofile);
+	ck_assert_uint_eq(e.swap, 0);
+	ck_assert_uint_eq(e.cpu_milli, 1500);
+	ck_assert_uint_eq(e.nofile, 4096);
 	ck_assert_str_eq(e.rootfs, "/usr");
+	/* The policy's env, expanded for the --as user. */
+	ck_assert_uint_eq(e.n_env, 3);
+	ck_assert_str_eq(e.env[0], "LANG=C.UTF-8");
+	ck_assert_str_eq(e.env[2], "WHERE=/home/alice/x-1005");
 	/* No hostname key: $BOX; no limits: none expected. */
 	ck_assert_int_eq(parse_text("[policy]\nusers = 1\n[rootfs]\npath = /usr\n", &src), 0);
 	ck_assert_int_eq(derive_expect(&src, &u, "other-box", &e, &err), 0);
 	ck_assert_str_eq(e.hostname, "other-box");
-	ck_assert(!e.has_pids && !e.has_memory);
+	ck_assert(!e.has_pids && !e.has_memory && !e.has_cpu && !e.has_swap && !e.has_nofile);
+	ck_assert_uint_eq(e.n_env, 0);
+	ck_assert_int_eq(derive_policy(&src, 7, "/x", text, sizeof(text), &err), 0);
+	ck_assert_ptr_null(strstr(text, "userns"));
 }
 END_TEST
 
