@@ -111,8 +111,8 @@ static int rootfs_writes(const struct hx_ctx *ctx, const struct facts *f,
 		CHK_EXPECT(res, *bad, ro != NULL && strcmp(ro, "0") == 0,
 			   "writable = %s, but / inside is read-only",
 			   ctx->t->exp.writable == POLICY_WRITABLE_TMPFS ? "tmpfs" : "persistent");
-		CHK_EXPECT(res, *bad, ok > 0, "no write on the rootfs succeeded (%zu tried, the "
-			   "user's home %s among them)", facts_count(f, "write"), ctx->cfg->as.home);
+		CHK_EXPECT(res, *bad, ok > 0, "no write on the rootfs succeeded (%zu tried; the "
+			   "user's home is %s)", facts_count(f, "write"), ctx->cfg->as.home);
 		for (i = 0; ok == 0 && i < facts_count(f, "write"); i++)
 			hx_note(res, "  %s", facts_nth(f, "write", i));
 	}
