@@ -59,6 +59,8 @@ static void derive_limits(struct derive_buf *b, const struct policy_limits *l)
 		derive_put(b, "cpu = %u.%03u\n", l->cpu_milli / 1000, l->cpu_milli % 1000);
 	if (l->has_nofile)
 		derive_put(b, "nofile = %llu\n", (unsigned long long)l->nofile);
+	if (l->has_runtime)
+		derive_put(b, "runtime = %llus\n", (unsigned long long)l->runtime);
 }
 
 static void derive_net(struct derive_buf *b, const struct policy_net *n)
@@ -123,6 +125,12 @@ int derive_policy(const struct policy *p, uid_t as_uid, const char *probe_src,
 		derive_put(&b, "env = %s\n", p->env[i]);
 	if (p->deny_userns)
 		derive_put(&b, "userns = no\n");
+	if (p->deny_join)
+		derive_put(&b, "join = no\n");
+	if (p->log_max != 0)
+		derive_put(&b, "log_max = %llu\n", (unsigned long long)p->log_max);
+	if (p->log_keep)
+		derive_put(&b, "log_keep = yes\n");
 	if (b.overflow)
 		return nsr_err_set(err, NSR_E_POLICY, 0, "derived policy for %s too large",
 				   p->name);

@@ -36,11 +36,11 @@ static const char full[] =
 	"[rootfs]\npath = /usr\nwritable = tmpfs\n"
 	"[mount]\nbind = /srv/data:/data:ro\nbind = $HOME:$HOME:rw\n"
 	"tmpfs = /scratch:size=256M\ntmpfs = /t2\n"
-	"[limits]\npids = 256\nmemory = 1G\nswap = 0\ncpu = 1.5\nnofile = 4096\n"
+	"[limits]\npids = 256\nmemory = 1G\nswap = 0\ncpu = 1.5\nnofile = 4096\nruntime = 2h\n"
 	"[network]\nmode = bridge\nbridge = nsbr0\nsubnet = 10.88.0.0/24\n"
 	"gateway = 10.88.0.1\ndns = 10.88.0.1, 1.1.1.1\nper_user = 4\n"
 	"[box]\nhostname = $USER-$BOX\ncommand = /bin/sh\nenv = LANG=C.UTF-8\nenv = A=b\n"
-	"env = WHERE=$HOME/x-$UID\nuserns = no\n";
+	"env = WHERE=$HOME/x-$UID\nuserns = no\njoin = no\nlog_max = 2M\nlog_keep = yes\n";
 
 START_TEST(test_roundtrip)
 {
@@ -86,6 +86,11 @@ START_TEST(test_roundtrip)
 	ck_assert_str_eq(back.env[1], "A=b");
 	ck_assert_str_eq(back.env[2], "WHERE=$HOME/x-$UID");
 	ck_assert(back.deny_userns);
+	ck_assert(back.deny_join);
+	ck_assert_uint_eq(back.log_max, 2ULL << 20);
+	ck_assert(back.log_keep);
+	ck_assert(back.limits.has_runtime);
+	ck_assert_uint_eq(back.limits.runtime, 7200);
 }
 END_TEST
 
@@ -146,6 +151,8 @@ START_TEST(test_expect)
 	ck_assert_uint_eq(e.n_env, 0);
 	ck_assert_int_eq(derive_policy(&src, 7, "/x", text, sizeof(text), &err), 0);
 	ck_assert_ptr_null(strstr(text, "userns"));
+	ck_assert_ptr_null(strstr(text, "join"));
+	ck_assert_ptr_null(strstr(text, "runtime"));
 }
 END_TEST
 
