@@ -76,6 +76,11 @@ t "--list-checks names the contract's checks" \
 eq "--list-checks says for each check what it proves and what makes it fail" \
   "$(wc -l <<<"$CHECKS") $(wc -l <<<"$CHECKS")" \
   "$(grep -c '^    proves: ' <<<"$LIST") $(grep -c '^    fails:  ' <<<"$LIST")"
+# The bash completion of --only takes the names from --list-checks.
+eq "--only completes check names (bash completion)" "pid1 pids-limit pivot-root" \
+  "$(bash --norc --noprofile -c '. "$1"; COMP_WORDS=("$2" --only "$3"); COMP_CWORD=2
+       _nsrun_harness; printf "%s\n" "${COMPREPLY[@]}" | LC_ALL=C sort' \
+       _ "$NSRUN_SRCDIR/contrib/bash-completion/nsrun-harness" "$HARNESS" pi | tr '\n' ' ' | sed 's/ $//')"
 eq "nsrun-harness(1) describes every check, in the order they run" "$CHECKS" \
   "$(sed -n '/^\.SH CHECKS/,/^\.SH SUITE/p' "$NSRUN_SRCDIR/man/nsrun-harness.1" |
      sed -n '/^\.TP/{n;s/^\.B //p}' | sed 's/\\-/-/g')"
