@@ -69,10 +69,15 @@ ssize_t nsr_read_full(int fd, void *buf, size_t len)
 
 ssize_t nsr_read_file(int dfd, const char *path, char *buf, size_t max)
 {
-	nsr_cleanup_fd int fd = nsr_openat(dfd, path, O_RDONLY | O_NOCTTY, 0);
+	nsr_cleanup_fd int fd = -1;
 	ssize_t n;
 
-	if (fd < 0 || max == 0)
+	if (max == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	fd = nsr_openat(dfd, path, O_RDONLY | O_NOFOLLOW | O_NOCTTY, 0);
+	if (fd < 0)
 		return -1;
 	n = nsr_read_full(fd, buf, max - 1);
 	if (n < 0)
@@ -81,24 +86,20 @@ ssize_t nsr_read_file(int dfd, const char *path, char *buf, size_t max)
 	return n;
 }
 
-int nsr_write_file(int dfd, const char *path, const char *s)
+int nsr_write_file(int dfd, const char *path, const char *s, struct nsr_err *err)
 {
-	nsr_cleanup_fd int fd = nsr_openat(dfd, path, O_WRONLY | O_NOCTTY, 0);
+	nsr_cleanup_fd int fd = nsr_openat(dfd, path, O_WRONLY | O_NOFOLLOW | O_NOCTTY, 0);
 	size_t len = strlen(s);
 	ssize_t n;
 
 	if (fd < 0)
-		return -1;
+		return nsr_err_set(err, NSR_E_SETUP, errno, "open %s", path);
 	/* cgroup and proc files take one write; a short one is a failure. */
 	do
 		n = write(fd, s, len);
 	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return -1;
-	if ((size_t)n != len) {
-		errno = EIO;
-		return -1;
-	}
+	if (n < 0 || (size_t)n != len)
+		return nsr_err_set(err, NSR_E_SETUP, n < 0 ? errno : EIO, "write '%s' to %s", s, path);
 	return 0;
 }
 

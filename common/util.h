@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "err.h"
+
 #define NSR_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static inline void nsr_closep(int *fd)
@@ -75,11 +77,12 @@ int nsr_write_all(int fd, const void *buf, size_t len);
 /* read exactly len bytes; returns bytes read (< len only at EOF) or -1. */
 ssize_t nsr_read_full(int fd, void *buf, size_t len);
 
-/* Read a whole small file at dfd/path (at most max-1 bytes, NUL-terminated). */
+/* The one small-file family, never following a final symlink: read a
+ * whole file at dfd/path (at most max-1 bytes, NUL-terminated; returns
+ * its length or -1 with errno), and write a string to an existing file
+ * in one write (cgroup and proc files; 0, or -1 with *err). */
 ssize_t nsr_read_file(int dfd, const char *path, char *buf, size_t max);
-
-/* Write a string to an existing file (cgroup and proc files). */
-int nsr_write_file(int dfd, const char *path, const char *s);
+int nsr_write_file(int dfd, const char *path, const char *s, struct nsr_err *err);
 
 /* snprintf that reports truncation as -1 (ENAMETOOLONG). */
 int nsr_fmt(char *buf, size_t sz, const char *fmt, ...)

@@ -16,55 +16,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "rootdir.h"
 #include "util.h"
-
-static int ensure_dir(int parent, const char *name, const char *shown, int *out,
-		      struct nsr_err *err)
-{
-	struct stat st;
-	int fd;
-
-	if (mkdirat(parent, name, 0755) < 0 && errno != EEXIST)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create %s", shown);
-	fd = nsr_openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
-	if (fd < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s", shown);
-	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022) != 0) {
-		close(fd);
-		return nsr_err_set(err, NSR_E_SETUP, 0, "%s is not a root-owned directory closed to others", shown);
-	}
-	*out = fd;
-	return 0;
-}
-
-int lock_state_subdir(const char *statedir, const char *sub, int *dfd, struct nsr_err *err)
-{
-	nsr_cleanup_fd int top = -1;
-	char parent[512];
-	const char *base;
-
-	if (statedir[0] != '/' || nsr_fmt(parent, sizeof(parent), "%s", statedir) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, 0, "bad state directory");
-	/* The state dir's parent (e.g. /run) must exist; we create the last level. */
-	char *slash = strrchr(parent, '/');
-	base = slash + 1;
-	if (slash == parent)
-		parent[1] = '\0';
-	else
-		*slash = '\0';
-	{
-		nsr_cleanup_fd int pfd = nsr_openat(AT_FDCWD, parent, O_PATH | O_DIRECTORY, 0);
-		if (pfd < 0)
-			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s", parent);
-		if (ensure_dir(pfd, base, statedir, &top, err) < 0)
-			return -1;
-	}
-	if (sub == NULL) {
-		*dfd = nsr_steal_fd(&top);
-		return 0;
-	}
-	return ensure_dir(top, sub, sub, dfd, err);
-}
 
 int lock_box(const char *statedir, uid_t uid, const char *box, struct nsr_lock *lk,
 	     struct nsr_err *err)
@@ -74,7 +27,7 @@ int lock_box(const char *statedir, uid_t uid, const char *box, struct nsr_lock *
 	int tries;
 
 	lk->fd = -1;
-	if (lock_state_subdir(statedir, "locks", &dfd, err) < 0)
+	if (nsr_state_dir(statedir, "locks", 0755, NSR_DIR_CREATE | NSR_DIR_PATH, &dfd, err) < 0)
 		return -1;
 	if (nsr_fmt(name, sizeof(name), "%u-%s.lock", (unsigned)uid, box) < 0 ||
 	    nsr_fmt(lk->path, sizeof(lk->path), "%s/locks/%s", statedir, name) < 0)
@@ -122,7 +75,7 @@ int lock_gc(const char *statedir)
 	struct dirent *de;
 	int removed = 0;
 
-	if (lock_state_subdir(statedir, "locks", &dfd, NULL) < 0)
+	if (nsr_state_dir(statedir, "locks", 0755, NSR_DIR_CREATE | NSR_DIR_PATH, &dfd, NULL) < 0)
 		return 0;
 	d = nsr_opendir_at(dfd, ".");
 	if (d == NULL)

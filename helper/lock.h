@@ -13,10 +13,6 @@ struct nsr_lock {
 	char path[512];
 };
 
-/* Make sure statedir and statedir/SUB exist, root-owned and not g/o
- * writable; return an O_PATH|O_DIRECTORY fd of SUB (or statedir if SUB is NULL). */
-int lock_state_subdir(const char *statedir, const char *sub, int *dfd, struct nsr_err *err);
-
 /* Take the box lock without waiting; NSR_E_BUSY if the box is running. */
 int lock_box(const char *statedir, uid_t uid, const char *box, struct nsr_lock *lk,
 	     struct nsr_err *err);

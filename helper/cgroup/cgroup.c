@@ -52,7 +52,7 @@ int cg_swap_check(struct cg_box *cg, struct nsr_err *err)
 	char meminfo[8192];
 	uint64_t kb = 0;
 
-	if (cg_fs_read(AT_FDCWD, "/proc/meminfo", meminfo, sizeof(meminfo)) < 0 ||
+	if (nsr_read_file(AT_FDCWD, "/proc/meminfo", meminfo, sizeof(meminfo)) < 0 ||
 	    cg_parse_swap_total(meminfo, &kb) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno,
 				   "swap limit: cannot read SwapTotal");
@@ -195,7 +195,7 @@ int cg_attach(enum cg_mode mode, const int *parents, const char *leaf,
 		int fd, pfd;
 		if (parents[c] < 0)
 			continue;
-		fd = cg_fs_open_dir(parents[c], leaf, false, NULL, NULL);
+		fd = nsr_root_dir(parents[c], leaf, 0755, 0, NULL, NULL);
 		if (fd < 0)
 			continue;
 		pfd = fcntl(parents[c], F_DUPFD_CLOEXEC, 3);

@@ -217,7 +217,7 @@ enum cg_mode cg_detect(void)
 	cg_parse_mounts(mi, &m);
 	if (m.v2[0] != '\0') {
 		dfd = cg_fs_open_mount(m.v2, true, NULL);
-		if (dfd < 0 || cg_fs_read(dfd, "cgroup.controllers", ctl,
+		if (dfd < 0 || nsr_read_file(dfd, "cgroup.controllers", ctl,
 					  sizeof(ctl)) < 0)
 			ctl[0] = '\0';
 	}

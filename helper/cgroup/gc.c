@@ -31,7 +31,7 @@ static bool cg_gc_creator_gone(const char *leaf)
 
 static bool cg_gc_empty(int parent, const char *leaf)
 {
-	nsr_cleanup_fd int dfd = cg_fs_open_dir(parent, leaf, false, NULL, NULL);
+	nsr_cleanup_fd int dfd = nsr_root_dir(parent, leaf, 0755, 0, NULL, NULL);
 
 	return dfd >= 0 && cg_fs_count_procs(dfd) == 0;
 }

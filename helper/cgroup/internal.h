@@ -15,6 +15,7 @@
 
 #include "boxname.h"
 #include "cgroup.h"
+#include "rootdir.h"
 #include "util.h"
 
 #define CG_PATH_MAX 512
@@ -106,14 +107,7 @@ int cg_apply_limits(struct cg_box *cg, const struct cg_limits *lim, struct nsr_e
 /* Open a cgroup mount point (from mountinfo) as a directory fd, checking
  * by statfs that it is cgroupfs of the wanted version. */
 int cg_fs_open_mount(const char *path, bool v2, struct nsr_err *err);
-/* mkdir (if missing) and open dfd/name, a root-owned directory that is not
- * group/other writable and not a symlink. *made tells whether we made it. */
-int cg_fs_open_dir(int dfd, const char *name, bool create, bool *made,
-		   struct nsr_err *err);
-/* Write / read a cgroup file at dfd (O_NOFOLLOW, no path walk). */
-int cg_fs_write(int dfd, const char *file, const char *val,
-		struct nsr_err *err);
-int cg_fs_read(int dfd, const char *file, char *buf, size_t sz);
+/* A regular file at dfd/file (no symlink followed)? */
 bool cg_fs_exists(int dfd, const char *file);
 /* SIGKILL every pid listed in dfd/cgroup.procs; *n gets how many. */
 int cg_fs_kill_procs(int dfd, int *n);

@@ -164,7 +164,7 @@ int cg_apply_limits(struct cg_box *cg, const struct cg_limits *lim, struct nsr_e
 				continue;
 			}
 		}
-		if (cg_fs_write(dfd, w[i].file, w[i].value, err) < 0)
+		if (nsr_write_file(dfd, w[i].file, w[i].value, err) < 0)
 			return -1;
 	}
 	return 0;

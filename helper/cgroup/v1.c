@@ -41,16 +41,16 @@ static int cg_v1_make(struct cg_box *cg, const struct cg_mounts *m, int c,
 	mnt = cg_fs_open_mount(m->v1[c], false, err);
 	if (mnt < 0)
 		return -1;
-	parent = cg_fs_open_dir(mnt, CG_PARENT, true, &made, err);
+	parent = nsr_root_dir(mnt, CG_PARENT, 0755, NSR_DIR_CREATE, &made, err);
 	if (parent < 0)
 		return -1;
 	/* Always 1 on current kernels; on old ones it must be set while the
 	 * parent has no children, so that limits nest as in v2. */
 	if (made && c == CG_V1_MEMORY &&
-	    cg_fs_read(parent, "memory.use_hierarchy", v, sizeof(v)) == 0 &&
+	    nsr_read_file(parent, "memory.use_hierarchy", v, sizeof(v)) > 0 &&
 	    v[0] == '0')
-		cg_fs_write(parent, "memory.use_hierarchy", "1", NULL);
-	leaf = cg_fs_open_dir(parent, cg->leaf, true, &made, err);
+		nsr_write_file(parent, "memory.use_hierarchy", "1", NULL);
+	leaf = nsr_root_dir(parent, cg->leaf, 0755, NSR_DIR_CREATE, &made, err);
 	if (leaf < 0)
 		return -1;
 	if (!made)
@@ -97,7 +97,7 @@ int cg_v1_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err)
 	 * our leaf gives it nothing but limits. */
 	for (int c = 0; c < CG_V1_N; c++)
 		if (cg->v1_dfd[c] >= 0 &&
-		    cg_fs_write(cg->v1_dfd[c], "cgroup.procs", v, err) < 0)
+		    nsr_write_file(cg->v1_dfd[c], "cgroup.procs", v, err) < 0)
 			return nsr_err_prefix(err, "%s", cg_v1_label[c]);
 	return 0;
 }
@@ -109,16 +109,16 @@ static int cg_v1_freeze_kill(int fz, struct nsr_err *err)
 	char st[32] = "";
 	int waited = 0;
 
-	if (cg_fs_write(fz, "freezer.state", "FROZEN", err) < 0)
+	if (nsr_write_file(fz, "freezer.state", "FROZEN", err) < 0)
 		return -1;
 	while (waited < CG_FREEZE_WAIT_MS &&
-	       (cg_fs_read(fz, "freezer.state", st, sizeof(st)) < 0 ||
+	       (nsr_read_file(fz, "freezer.state", st, sizeof(st)) < 0 ||
 		strncmp(st, "FROZEN", 6) != 0)) {
 		cg_fs_sleep_ms(1);
 		waited++;
 	}
 	cg_fs_kill_procs(fz, NULL);
-	return cg_fs_write(fz, "freezer.state", "THAWED", err);
+	return nsr_write_file(fz, "freezer.state", "THAWED", err);
 }
 
 static bool cg_v1_empty(const struct cg_box *cg)
@@ -157,7 +157,7 @@ int cg_v1_oom_kills(const struct cg_box *cg, uint64_t *count)
 	*count = 0;
 	if (cg->v1_dfd[CG_V1_MEMORY] < 0)
 		return 0;
-	if (cg_fs_read(cg->v1_dfd[CG_V1_MEMORY], "memory.oom_control", buf,
+	if (nsr_read_file(cg->v1_dfd[CG_V1_MEMORY], "memory.oom_control", buf,
 		       sizeof(buf)) < 0)
 		return -1;
 	return cg_parse_v1_oom_kill(buf, count);
@@ -177,7 +177,7 @@ int cg_v1_open_parents(const struct cg_mounts *m, int dfds[CG_V1_N],
 			continue;
 		mnt = cg_fs_open_mount(m->v1[c], false, NULL);
 		if (mnt >= 0)
-			dfds[c] = cg_fs_open_dir(mnt, CG_PARENT, false, NULL, NULL);
+			dfds[c] = nsr_root_dir(mnt, CG_PARENT, 0755, 0, NULL, NULL);
 	}
 	return 0;
 }

@@ -35,8 +35,8 @@ static int cg_v2_enable(int dfd, const char *what, struct nsr_err *err)
 {
 	char have[512], on[512], req[64] = "";
 
-	if (cg_fs_read(dfd, "cgroup.controllers", have, sizeof(have)) < 0 ||
-	    cg_fs_read(dfd, "cgroup.subtree_control", on, sizeof(on)) < 0)
+	if (nsr_read_file(dfd, "cgroup.controllers", have, sizeof(have)) < 0 ||
+	    nsr_read_file(dfd, "cgroup.subtree_control", on, sizeof(on)) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno,
 				   "read controllers of %s", what);
 	for (size_t i = 0; i < NSR_ARRAY_SIZE(cg_v2_ctrls); i++) {
@@ -46,7 +46,7 @@ static int cg_v2_enable(int dfd, const char *what, struct nsr_err *err)
 		strcat(req, req[0] ? " +" : "+");
 		strcat(req, cg_v2_ctrls[i]);
 	}
-	if (req[0] != '\0' && cg_fs_write(dfd, "cgroup.subtree_control", req, err) < 0)
+	if (req[0] != '\0' && nsr_write_file(dfd, "cgroup.subtree_control", req, err) < 0)
 		return nsr_err_prefix(err, "enable controllers in %s", what);
 	return 0;
 }
@@ -71,19 +71,19 @@ static int cg_v2_base(const struct cg_mounts *m, struct nsr_err *err)
 	mnt = cg_fs_open_mount(m->v2, true, err);
 	if (mnt < 0 || !cg_v2_systemd())
 		return nsr_steal_fd(&mnt);
-	slice = cg_fs_open_dir(mnt, CG_SD_SLICE, false, NULL, err);
+	slice = nsr_root_dir(mnt, CG_SD_SLICE, 0755, 0, NULL, err);
 	if (slice < 0)
 		return nsr_err_prefix(err, "systemd host without the delegated "
 				      "%s/%s (install contrib/systemd)",
 				      CG_SD_SLICE, CG_SD_UNIT);
-	return cg_fs_open_dir(slice, CG_SD_UNIT, false, NULL, err);
+	return nsr_root_dir(slice, CG_SD_UNIT, 0755, 0, NULL, err);
 }
 
 int cg_v2_open_parent(const struct cg_mounts *m, int *dfd, struct nsr_err *err)
 {
 	nsr_cleanup_fd int base = cg_v2_base(m, NULL);
 
-	*dfd = base < 0 ? -1 : cg_fs_open_dir(base, CG_PARENT, false, NULL, NULL);
+	*dfd = base < 0 ? -1 : nsr_root_dir(base, CG_PARENT, 0755, 0, NULL, NULL);
 	return 0;
 }
 
@@ -101,17 +101,17 @@ int cg_v2_create(struct cg_box *cg, const struct cg_mounts *m,
 	base = cg_v2_base(m, err);
 	if (base < 0 || cg_v2_enable(base, "the cgroup2 base", err) < 0)
 		return -1;
-	parent = cg_fs_open_dir(base, CG_PARENT, true, NULL, err);
+	parent = nsr_root_dir(base, CG_PARENT, 0755, NSR_DIR_CREATE, NULL, err);
 	if (parent < 0 || cg_v2_enable(parent, CG_PARENT, err) < 0)
 		return -1;
-	leaf = cg_fs_open_dir(parent, cg->leaf, true, &made, err);
+	leaf = nsr_root_dir(parent, cg->leaf, 0755, NSR_DIR_CREATE, &made, err);
 	if (leaf < 0)
 		return -1;
 	if (!made)
 		return nsr_err_set(err, NSR_E_SETUP, EEXIST, "leaf exists");
 	cg->leaf_dfd = nsr_steal_fd(&leaf);
 	cg->parent_dfd = nsr_steal_fd(&parent);
-	if (cg_fs_read(cg->leaf_dfd, "cgroup.controllers", have, sizeof(have)) < 0)
+	if (nsr_read_file(cg->leaf_dfd, "cgroup.controllers", have, sizeof(have)) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "read controllers");
 	for (size_t i = 0; i < NSR_ARRAY_SIZE(cg_v2_ctrls); i++)
 		if (need[i] && !cg_v2_word(have, cg_v2_ctrls[i]))
@@ -128,7 +128,7 @@ int cg_v2_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err)
 	snprintf(v, sizeof(v), "%d", (int)pid);
 	/* Our own child, not yet running the payload: fallback for kernels
 	 * without clone3(CLONE_INTO_CGROUP). */
-	return cg_fs_write(cg->leaf_dfd, "cgroup.procs", v, err);
+	return nsr_write_file(cg->leaf_dfd, "cgroup.procs", v, err);
 }
 
 int cg_v2_kill(struct cg_box *cg, struct nsr_err *err)
@@ -139,11 +139,11 @@ int cg_v2_kill(struct cg_box *cg, struct nsr_err *err)
 		return 0;
 	/* cgroup.kill (5.14+) kills the whole leaf atomically, forks in
 	 * flight included. Older kernels: freeze, kill, thaw. */
-	if (cg_fs_write(leaf, "cgroup.kill", "1", NULL) < 0) {
-		bool frozen = cg_fs_write(leaf, "cgroup.freeze", "1", NULL) == 0;
+	if (nsr_write_file(leaf, "cgroup.kill", "1", NULL) < 0) {
+		bool frozen = nsr_write_file(leaf, "cgroup.freeze", "1", NULL) == 0;
 		cg_fs_kill_procs(leaf, NULL);
 		if (frozen)
-			cg_fs_write(leaf, "cgroup.freeze", "0", NULL);
+			nsr_write_file(leaf, "cgroup.freeze", "0", NULL);
 	}
 	return cg_fs_wait_empty(leaf, CG_KILL_WAIT_MS, err);
 }
@@ -155,7 +155,7 @@ int cg_v2_oom_kills(const struct cg_box *cg, uint64_t *count)
 	*count = 0;
 	if (cg->leaf_dfd < 0 || !cg_fs_exists(cg->leaf_dfd, "memory.events"))
 		return 0;
-	if (cg_fs_read(cg->leaf_dfd, "memory.events", buf, sizeof(buf)) < 0)
+	if (nsr_read_file(cg->leaf_dfd, "memory.events", buf, sizeof(buf)) < 0)
 		return -1;
 	return cg_parse_v2_oom_kill(buf, count);
 }

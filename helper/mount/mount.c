@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "caps.h"
-#include "lock.h"
+#include "rootdir.h"
 #include "internal.h"
 #include "fs.h"
 #include "util.h"
@@ -88,40 +88,23 @@ static bool image_has_all(int image_fd, const struct mnt_input *in)
 	return true;
 }
 
-static int root_dir(int parent, const char *name, mode_t mode, int *out, struct nsr_err *err)
-{
-	struct stat st;
-	int fd;
-
-	if (mkdirat(parent, name, mode) < 0 && errno != EEXIST)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create %s", name);
-	fd = nsr_openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
-	if (fd < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s", name);
-	if (fstat(fd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022) != 0) {
-		close(fd);
-		return nsr_err_set(err, NSR_E_SETUP, 0, "%s is not a root-owned directory", name);
-	}
-	if (out)
-		*out = fd;
-	else
-		close(fd);
-	return 0;
-}
-
 /* Persistent upper: DATADIR/<uid>/<box>/{upper,work}, created by root. */
 static int persistent_dirs(const struct mnt_input *in, char *upper, char *work, size_t sz,
 			   struct nsr_err *err)
 {
 	const struct nsr_plan *p = in->plan;
-	nsr_cleanup_fd int data = -1, user = -1, box = -1;
+	nsr_cleanup_fd int data = -1, user = -1, box = -1, upper_fd = -1, work_fd = -1;
 	char uid[16];
 
-	if (lock_state_subdir(in->datadir, NULL, &data, err) < 0)
+	const int f = NSR_DIR_CREATE | NSR_DIR_PATH;
+
+	if (nsr_state_dir(in->datadir, NULL, 0, f, &data, err) < 0)
 		return -1;
 	snprintf(uid, sizeof(uid), "%u", (unsigned)p->uid);
-	if (root_dir(data, uid, 0700, &user, err) < 0 || root_dir(user, p->box, 0700, &box, err) < 0 ||
-	    root_dir(box, "upper", 0755, NULL, err) < 0 || root_dir(box, "work", 0700, NULL, err) < 0)
+	if ((user = nsr_root_dir(data, uid, 0700, f, NULL, err)) < 0 ||
+	    (box = nsr_root_dir(user, p->box, 0700, f, NULL, err)) < 0 ||
+	    (upper_fd = nsr_root_dir(box, "upper", 0755, f, NULL, err)) < 0 ||
+	    (work_fd = nsr_root_dir(box, "work", 0700, f, NULL, err)) < 0)
 		return nsr_err_prefix(err, "persistent data for %s", p->box);
 	if (nsr_fmt(upper, sz, "%s/upper", p->upper_base) < 0 ||
 	    nsr_fmt(work, sz, "%s/work", p->upper_base) < 0)
@@ -218,7 +201,7 @@ int mnt_setup(const struct mnt_input *in, struct nsr_err *err)
 	overlay = p->writable != POLICY_WRITABLE_NO || !image_has_all(image, in);
 
 	static const char *const stage_opts[] = { "mode", "0700", NULL };
-	if (lock_state_subdir(in->statedir, ".mnt", &stage_dir, err) < 0 ||
+	if (nsr_state_dir(in->statedir, ".mnt", 0755, NSR_DIR_CREATE | NSR_DIR_PATH, &stage_dir, err) < 0 ||
 	    mnt_fs_new("tmpfs", stage_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &stage, err) < 0 ||
 	    mnt_attach(stage, stage_dir, "staging area", err) < 0)
 		return -1;

@@ -16,6 +16,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "rootdir.h"
 #include "util.h"
 
 #define IPAM_LINE_MAX 128     /* "255.255.255.255 UID PID START BOX" fits */
@@ -243,26 +244,6 @@ static bool ipam_bridge_ok(const char *b)
 	       strpbrk(b, "/: \t\n\r\v\f") == NULL;
 }
 
-/* Open (creating with mode when create) a directory that must be ours and
- * not writable by group or others. */
-static int ipam_open_dir(int dfd, const char *path, bool create, mode_t mode)
-{
-	nsr_cleanup_fd int fd = -1;
-	struct stat st;
-
-	/* mkdir as root in a dir we own (or the admin's state dir). */
-	if (create && mkdirat(dfd, path, mode) < 0 && errno != EEXIST)
-		return -1;
-	fd = nsr_openat(dfd, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return -1;
-	if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		errno = EPERM;
-		return -1;
-	}
-	return nsr_steal_fd(&fd);
-}
-
 /* flock, bounded to about 10 s: the holder is a setuid process that its
  * own user may SIGSTOP, and that must not hang everyone else's starts. */
 static int ipam_flock(int fd)
@@ -296,7 +277,7 @@ static int ipam_lock(int ldfd, const char *bridge, bool create, int *fd_out)
 		if (fstatat(ldfd, bridge, &cur, AT_SYMLINK_NOFOLLOW) < 0 ||
 		    cur.st_ino != st.st_ino || cur.st_dev != st.st_dev)
 			continue;
-		if (!S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1) {
+		if (!S_ISREG(st.st_mode) || st.st_uid != 0 || st.st_nlink != 1) {
 			errno = EPERM;
 			return -1;
 		}
@@ -311,8 +292,8 @@ static int ipam_lock(int ldfd, const char *bridge, bool create, int *fd_out)
 static int ipam_load(const char *state_dir, const char *bridge, bool create,
 		     int *ldfd, int *fd, struct ipam_table *t, struct nsr_err *err)
 {
-	nsr_cleanup_fd int sdfd = -1;
 	nsr_cleanup_free char *text = malloc(IPAM_FILE_MAX + 1);
+	struct nsr_err ignored;
 	ssize_t n;
 
 	t->n = 0;
@@ -320,13 +301,13 @@ static int ipam_load(const char *state_dir, const char *bridge, bool create,
 		return nsr_err_set(err, NSR_E_SETUP, errno, "out of memory");
 	if (!ipam_bridge_ok(bridge))
 		return nsr_err_set(err, NSR_E_SETUP, EINVAL, "bad bridge name");
-	sdfd = ipam_open_dir(AT_FDCWD, state_dir, create, 0755);
-	if (sdfd >= 0)
-		*ldfd = ipam_open_dir(sdfd, "leases", create, 0700);
-	if (sdfd < 0 || *ldfd < 0) {
+	if (nsr_state_dir(state_dir, "leases", 0700, create ? NSR_DIR_CREATE : 0, ldfd,
+			  &ignored) < 0) {
 		if (!create && errno == ENOENT)
 			return 0;
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s/leases", state_dir);
+		if (err != NULL)
+			*err = ignored;
+		return nsr_err_prefix(err, "leases");
 	}
 	if (ipam_lock(*ldfd, bridge, create, fd) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot lock %s/leases/%s",

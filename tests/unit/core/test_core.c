@@ -1,15 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Unit tests for the pure parts of the start path: argv parsing, the
  * plan builder (expansion, mounts, environment), generated /etc files,
- * log escaping, TERM validation. No privilege needed. */
+ * log escaping, TERM validation, the root-owned directory opener. No
+ * privilege needed (as root, that opener is also seen to accept). */
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "args.h"
 #include "mount/etcfiles.h"
 #include "log.h"
 #include "plan.h"
+#include "rootdir.h"
 #include "sanitize.h"
 #include "../ck_run.h"
 
@@ -385,6 +392,75 @@ START_TEST(term_values)
 }
 END_TEST
 
+/* The one root-owned-directory opener: what it accepts and refuses. As
+ * root the temp dirs are root's; otherwise every one is refused. */
+START_TEST(root_dir_checks)
+{
+	char top[] = "/tmp/nsr-rootdir-XXXXXX", path[256];
+	struct nsr_err err = { 0 };
+	bool root = geteuid() == 0, made = true;
+	struct stat st;
+	int dfd, fd;
+
+	ck_assert_ptr_nonnull(mkdtemp(top));
+	dfd = open(top, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(dfd, 0);
+	/* missing, not asked to create */
+	ck_assert_int_eq(nsr_root_dir(dfd, "a", 0755, 0, &made, &err), -1);
+	ck_assert_int_eq(errno, ENOENT);
+	ck_assert(!made);
+	/* bad names never reach the file system */
+	ck_assert_int_eq(nsr_root_dir(dfd, "..", 0755, NSR_DIR_CREATE, NULL, &err), -1);
+	ck_assert_int_eq(nsr_root_dir(dfd, "a/b", 0755, NSR_DIR_CREATE, NULL, &err), -1);
+	ck_assert_int_eq(nsr_root_dir(dfd, "", 0755, NSR_DIR_CREATE, NULL, &err), -1);
+	/* made with exactly its mode; as non-root refused and removed again */
+	fd = nsr_root_dir(dfd, "a", 0700, NSR_DIR_CREATE, &made, &err);
+	snprintf(path, sizeof(path), "%s/a", top);
+	if (root) {
+		ck_assert_int_ge(fd, 0);
+		ck_assert(made);
+		ck_assert_int_eq(stat(path, &st), 0);
+		ck_assert_uint_eq(st.st_mode & 07777, 0700);
+		close(fd);
+		fd = nsr_root_dir(dfd, "a", 0700, NSR_DIR_CREATE | NSR_DIR_PATH, &made, &err);
+		ck_assert_int_ge(fd, 0);
+		ck_assert(!made);
+		close(fd);
+	} else {
+		ck_assert_int_eq(fd, -1);
+		ck_assert_int_eq(stat(path, &st), -1);
+	}
+	/* group or other writable, another owner, a symlink: refused */
+	ck_assert_int_eq(mkdir(path, 0755) == 0 || errno == EEXIST, 1);
+	ck_assert_int_eq(chmod(path, 0775), 0);
+	ck_assert_int_eq(nsr_root_dir(dfd, "a", 0755, NSR_DIR_CREATE, NULL, &err), -1);
+	ck_assert_msg(strstr(err.msg, "not a root-owned directory"), "%s", err.msg);
+	ck_assert_int_eq(chmod(path, 0757), 0);
+	ck_assert_int_eq(nsr_root_dir(dfd, "a", 0755, 0, NULL, &err), -1);
+	ck_assert_int_eq(chmod(path, 0755), 0);
+	if (root) {
+		ck_assert_int_eq(chown(path, 65534, 0), 0);
+		ck_assert_int_eq(nsr_root_dir(dfd, "a", 0755, 0, NULL, &err), -1);
+		ck_assert_int_eq(chown(path, 0, 0), 0);
+	}
+	ck_assert_int_eq(symlinkat("a", dfd, "l"), 0);
+	ck_assert_int_eq(nsr_root_dir(dfd, "l", 0755, NSR_DIR_CREATE, NULL, &err), -1);
+	/* the state dir walk: TOP/a then its sub */
+	fd = -1;
+	ck_assert_int_eq(nsr_state_dir(path, "sub", 0700, NSR_DIR_CREATE, &fd, &err), root ? 0 : -1);
+	if (fd >= 0)
+		close(fd);
+	ck_assert_int_eq(nsr_state_dir("relative", NULL, 0, NSR_DIR_CREATE, &fd, &err), -1);
+	unlinkat(dfd, "l", 0);
+	snprintf(path, sizeof(path), "%s/a/sub", top);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/a", top);
+	rmdir(path);
+	close(dfd);
+	ck_assert_int_eq(rmdir(top), 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("core");
@@ -407,6 +483,7 @@ int main(void)
 	tcase_add_test(m, etc_hosts_and_resolv);
 	tcase_add_test(m, log_escapes);
 	tcase_add_test(m, term_values);
+	tcase_add_test(m, root_dir_checks);
 	suite_add_tcase(s, a);
 	suite_add_tcase(s, p);
 	suite_add_tcase(s, m);
