@@ -16,7 +16,7 @@ static bool is_opt(const char *a, const char *shortf, const char *longf)
 	return (shortf && strcmp(a, shortf) == 0) || strcmp(a, longf) == 0;
 }
 
-static int set_mode(struct nsr_args *out, enum args_mode m, const char *opt,
+static int set_mode(struct args_parsed *out, enum args_mode m, const char *opt,
 		    struct nsr_err *err)
 {
 	if (out->mode != ARGS_MODE_NONE && out->mode != m)
@@ -87,7 +87,7 @@ static const char *opt_value(int argc, char *const *argv, int *i, const char *wh
 }
 
 /* --stop/--join/--logs BOX: the mode, with the box as its value. */
-static int box_mode(int argc, char *const *argv, int *i, struct nsr_args *out,
+static int box_mode(int argc, char *const *argv, int *i, struct args_parsed *out,
 		    enum args_mode m, struct nsr_err *err)
 {
 	const char *opt = argv[*i];
@@ -95,13 +95,13 @@ static int box_mode(int argc, char *const *argv, int *i, struct nsr_args *out,
 
 	if (box == NULL || set_mode(out, m, opt, err) < 0)
 		return -1;
-	if (out->box != NULL)
+	if (out->req.box != NULL)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "%s given twice", opt);
-	out->box = box;
+	out->req.box = box;
 	return 0;
 }
 
-int args_parse(int argc, char *const *argv, struct nsr_args *out, struct nsr_err *err)
+int args_parse(int argc, char *const *argv, struct args_parsed *out, struct nsr_err *err)
 {
 	const char *v;
 	unsigned n;
@@ -136,28 +136,28 @@ int args_parse(int argc, char *const *argv, struct nsr_args *out, struct nsr_err
 			break;
 		}
 		if (is_opt(a, "-p", "--policy")) {
-			if (out->policy != NULL)
+			if (out->req.policy != NULL)
 				return nsr_err_set(err, NSR_E_USAGE, 0, "--policy given twice");
 			if (i + 1 >= argc)
 				return nsr_err_set(err, NSR_E_USAGE, 0, "--policy needs a NAME");
-			out->policy = argv[++i];
+			out->req.policy = argv[++i];
 			if (set_mode(out, ARGS_MODE_START, "--policy", err) < 0)
 				return -1;
 		} else if (strncmp(a, "--policy=", 9) == 0) {
-			if (out->policy != NULL)
+			if (out->req.policy != NULL)
 				return nsr_err_set(err, NSR_E_USAGE, 0, "--policy given twice");
-			out->policy = a + 9;
+			out->req.policy = a + 9;
 			if (set_mode(out, ARGS_MODE_START, "--policy", err) < 0)
 				return -1;
 		} else if (is_opt(a, NULL, "--dry-run")) {
-			out->dry_run = true;
+			out->req.dry_run = true;
 		} else if (is_opt(a, NULL, "--pty") || is_opt(a, NULL, "--no-pty")) {
-			if (out->pty || out->no_pty)
+			if (out->req.pty || out->req.no_pty)
 				return nsr_err_set(err, NSR_E_USAGE, 0, "--pty and --no-pty go once, and not together");
 			if (a[2] == 'p')
-				out->pty = true;
+				out->req.pty = true;
 			else
-				out->no_pty = true;
+				out->req.no_pty = true;
 		} else if (is_opt(a, NULL, "--list")) {
 			if (set_mode(out, ARGS_MODE_LIST, a, err) < 0)
 				return -1;
@@ -190,7 +190,7 @@ int args_parse(int argc, char *const *argv, struct nsr_args *out, struct nsr_err
 		} else if (is_opt(a, NULL, "--follow")) {
 			out->follow = true;
 		} else if (is_opt(a, NULL, "--detach")) {
-			out->detach = true;
+			out->req.detach = true;
 		} else if (is_opt(a, NULL, "--status-fd")) {
 			if ((v = opt_value(argc, argv, &i, "an FD", err)) == NULL)
 				return -1;
@@ -223,8 +223,8 @@ int args_parse(int argc, char *const *argv, struct nsr_args *out, struct nsr_err
 			out->user = v;
 		} else if (a[0] == '-') {
 			return nsr_err_set(err, NSR_E_USAGE, 0, "unknown option '%s'", shown(a));
-		} else if (out->mode == ARGS_MODE_START && out->box == NULL) {
-			out->box = a;
+		} else if (out->mode == ARGS_MODE_START && out->req.box == NULL) {
+			out->req.box = a;
 		} else if (out->mode == ARGS_MODE_START || out->mode == ARGS_MODE_JOIN) {
 			break;  /* first word of the command */
 		} else {
@@ -240,12 +240,12 @@ int args_parse(int argc, char *const *argv, struct nsr_args *out, struct nsr_err
 	if ((out->signal || have_timeout || out->user) && out->mode != ARGS_MODE_STOP)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "%s goes with --stop",
 				   out->signal ? "--signal" : have_timeout ? "--timeout" : "--user");
-	if ((out->detach || out->status_fd >= 0) && out->mode != ARGS_MODE_START)
+	if ((out->req.detach || out->status_fd >= 0) && out->mode != ARGS_MODE_START)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "%s goes with --policy",
-				   out->detach ? "--detach" : "--status-fd");
-	if ((out->detach || out->status_fd >= 0) && out->dry_run)
+				   out->req.detach ? "--detach" : "--status-fd");
+	if ((out->req.detach || out->status_fd >= 0) && out->req.dry_run)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "%s cannot be combined with --dry-run",
-				   out->detach ? "--detach" : "--status-fd");
+				   out->req.detach ? "--detach" : "--status-fd");
 
 	switch (out->mode) {
 	case ARGS_MODE_NONE:
@@ -255,37 +255,37 @@ int args_parse(int argc, char *const *argv, struct nsr_args *out, struct nsr_err
 			return nsr_err_set(err, NSR_E_USAGE, 0, "--check needs at least one FILE");
 		break;
 	case ARGS_MODE_START:
-		if (!policy_name_valid(out->policy))
-			return nsr_err_set(err, NSR_E_USAGE, 0, "invalid policy name '%s'", shown(out->policy));
-		if (out->box == NULL)
+		if (!policy_name_valid(out->req.policy))
+			return nsr_err_set(err, NSR_E_USAGE, 0, "invalid policy name '%s'", shown(out->req.policy));
+		if (out->req.box == NULL)
 			return nsr_err_set(err, NSR_E_USAGE, 0, "no BOX name given");
-		if (!policy_box_valid(out->box))
-			return nsr_err_set(err, NSR_E_USAGE, 0, "invalid box name '%s'", shown(out->box));
+		if (!policy_box_valid(out->req.box))
+			return nsr_err_set(err, NSR_E_USAGE, 0, "invalid box name '%s'", shown(out->req.box));
 		if (i < argc) {
-			out->cmd = &argv[i];
-			out->cmd_argc = argc - i;
+			out->req.argv = &argv[i];
+			out->req.argc = argc - i;
 		}
 		return 0;
 	case ARGS_MODE_JOIN:
 	case ARGS_MODE_STOP:
 	case ARGS_MODE_LOGS:
-		if (!policy_box_valid(out->box))
-			return nsr_err_set(err, NSR_E_USAGE, 0, "invalid box name '%s'", shown(out->box));
-		if (out->dry_run)
+		if (!policy_box_valid(out->req.box))
+			return nsr_err_set(err, NSR_E_USAGE, 0, "invalid box name '%s'", shown(out->req.box));
+		if (out->req.dry_run)
 			return nsr_err_set(err, NSR_E_USAGE, 0, "--dry-run goes with --policy");
 		if (out->mode == ARGS_MODE_JOIN && i < argc) {
-			out->cmd = &argv[i];
-			out->cmd_argc = argc - i;
+			out->req.argv = &argv[i];
+			out->req.argc = argc - i;
 			return 0;
 		}
 		break;
 	default:
 		break;
 	}
-	if (out->dry_run)
+	if (out->req.dry_run)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "--dry-run goes with --policy");
-	if ((out->pty || out->no_pty) && out->mode != ARGS_MODE_JOIN)
-		return nsr_err_set(err, NSR_E_USAGE, 0, "--%s goes with --policy or --join", out->pty ? "pty" : "no-pty");
+	if ((out->req.pty || out->req.no_pty) && out->mode != ARGS_MODE_JOIN)
+		return nsr_err_set(err, NSR_E_USAGE, 0, "--%s goes with --policy or --join", out->req.pty ? "pty" : "no-pty");
 	if (i < argc)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "unexpected argument '%s'", shown(argv[i]));
 	return 0;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "err.h"
+#include "plan.h"
 
 enum args_mode {
 	ARGS_MODE_NONE = 0,
@@ -25,23 +26,17 @@ enum args_mode {
 #define ARGS_MAX_ARG_LEN 65536
 #define ARGS_MAX_CHECK 256
 
-struct nsr_args {
+struct args_parsed {
 	enum args_mode mode;
-	const char *policy;
-	const char *box;
-	char *const *cmd;      /* command argv (NULL-terminated), or NULL */
-	int cmd_argc;
-	char *const *files;    /* --check FILE... */
+	struct nsr_request req;   /* the untrusted request (box: start, stop, join, logs) */
+	char *const *files;       /* --check FILE... */
 	int n_files;
-	bool dry_run;
-	bool detach;           /* --detach */
 	int status_fd;         /* --status-fd FD (3..1023), or -1 */
 	bool json;             /* --ps --json */
 	bool follow;           /* --logs --follow */
 	const char *signal;    /* --stop --signal SIG (checked by stop.c), or NULL */
 	unsigned timeout;      /* --stop --timeout SEC, default 10 */
 	const char *user;      /* --stop --user NAME|UID (root), or NULL */
-	bool pty, no_pty;      /* --pty, --no-pty */
 };
 
 #define ARGS_STATUS_FD_MAX 1023
@@ -49,6 +44,6 @@ struct nsr_args {
 
 /* Parse argv strictly. Names are validated here, before any file is
  * touched. Returns 0 or -1 with a NSR_E_USAGE error. */
-int args_parse(int argc, char *const *argv, struct nsr_args *out, struct nsr_err *err);
+int args_parse(int argc, char *const *argv, struct args_parsed *out, struct nsr_err *err);
 
 #endif

@@ -1,17 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * The child side of a start, in the new namespaces, as root until
- * caps_drop(): wait for the supervisor's go, enter a cgroup namespace (now
- * that we are in the box's cgroup), open bind sources as the user, build
- * the file system view and pivot_root, set the hostname, bring up lo (and
- * eth0), put back the caller's rlimits, drop every privilege, filter
- * terminal injection, become init. Any failure goes to the supervisor as
- * one struct nsr_err and the child exits; nothing is exec'd.
+ * caps_drop(): enter the box's cgroup leaf, wait for the supervisor's go,
+ * enter a cgroup namespace, build the file system view (bind sources are
+ * opened as the user there) and pivot_root, set the hostname, bring up lo
+ * (and eth0), put back the caller's rlimits, drop every privilege, filter
+ * terminal injection, become init. No user database lookups here: group
+ * names were resolved by plan_build() before the clone. Any failure goes
+ * to the supervisor as one struct nsr_err and the child exits; nothing is
+ * exec'd.
  */
 #include "box.h"
 
-#include <grp.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,17 +36,6 @@ static void box_fail(const struct box_ctx *ctx, struct nsr_err *err)
 		err->kind = NSR_E_SETUP;
 	nsr_write_all(ctx->err_fd, err, sizeof(*err));
 	_exit(125);
-}
-
-/* Die with the supervisor. Every credential change clears this, so it is
- * set again after each one, and the pipe tells whether it is already gone. */
-static void arm_parent_death(const struct box_ctx *ctx)
-{
-	struct pollfd p = { .fd = ctx->go_fd, .events = POLLIN };
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR)))
-		_exit(125);
 }
 
 /* Close everything but 0-2 and the fds of ctx (-1: none). */
@@ -79,7 +68,7 @@ static void box_terminal(const struct box_ctx *ctx, struct nsr_err *err)
 	const struct nsr_plan *p = ctx->plan;
 	int slave = -1;
 
-	if (pty_box_open(ctx->pty_fd, p->uid, &slave, err) < 0)
+	if (pty_box_open(ctx->pty_fd, p->id.uid, &slave, err) < 0)
 		box_fail(ctx, err);
 	close(ctx->pty_fd);
 	for (int fd = 0; fd <= 2; fd++)
@@ -91,32 +80,8 @@ static void box_terminal(const struct box_ctx *ctx, struct nsr_err *err)
 		close(slave);
 }
 
-/* Names of the user's groups for the box's /etc/group. Point lookups, not
- * an enumeration: getgrent() walks every NSS service (libnss_systemd on a
- * stock Debian costs half a millisecond), getgrgid() stops at "files". */
-static size_t group_names(const struct nsr_plan *p, struct etc_group_entry *g, char names[][64])
-{
-	size_t n = 0, i;
-
-	for (i = 0; i <= p->n_groups; i++) {
-		gid_t gid = i == 0 ? p->gid : p->groups[i - 1];
-		struct group *gr = getgrgid(gid);
-		if (gr != NULL && strlen(gr->gr_name) < 64)
-			snprintf(names[n], 64, "%s", gr->gr_name);
-		else
-			snprintf(names[n], 64, "gid%u", (unsigned)gid);
-		g[n].gid = gid;
-		g[n].name = names[n];
-		n++;
-	}
-	return n;
-}
-
 void box_child(const struct box_ctx *ctx)
 {
-	static struct etc_group_entry groups[PLAN_MAX_GROUPS + 1];
-	static char names[PLAN_MAX_GROUPS + 1][64];
-	static int src_fds[PLAN_MAX_MOUNTS];
 	static char shell[POLICY_STR_MAX] = "/bin/sh";
 	const struct nsr_plan *p = ctx->plan;
 	struct nsr_err err = { 0 };
@@ -128,7 +93,10 @@ void box_child(const struct box_ctx *ctx)
 	if (cg_handoff_child(ctx->cg, &err) < 0)
 		box_fail(ctx, &err);
 	keep_only(ctx);
-	arm_parent_death(ctx);
+	/* Die with the supervisor (its end of the go pipe tells if it is
+	 * gone already). caps.c arms this again after each id change. */
+	if (caps_arm_parent_death(ctx->go_fd) < 0)
+		_exit(125);
 	if (nsr_read_full(ctx->go_fd, &go, sizeof(go)) != (ssize_t)sizeof(go) || go.magic != BOX_GO_MAGIC)
 		_exit(125);
 
@@ -142,26 +110,17 @@ void box_child(const struct box_ctx *ctx)
 	 * mode = host, where the netns (and so the sysctl) is the host's.
 	 * Best effort, and before the box's /proc hides /proc/sys read-only. */
 	if (p->net.mode != POLICY_NET_HOST)
-		(void)net_allow_ping(p->gid);
+		(void)net_allow_ping(p->id.gid);
 
 	memset(&in, 0, sizeof(in));
 	in.plan = p;
 	in.statedir = ctx->statedir;
 	in.datadir = ctx->datadir;
-	in.src_fds = src_fds;
 	in.box_addr = go.addr;
-	in.groups = groups;
-	in.n_groups = group_names(p, groups, names);
+	in.parent_fd = ctx->go_fd;
 	in.shell = shell;
-
-	if (mnt_open_sources(p, src_fds, &err) < 0)
-		box_fail(ctx, &err);
-	arm_parent_death(ctx);
 	if (mnt_setup(&in, &err) < 0)
 		box_fail(ctx, &err);
-	for (size_t i = 0; i < p->n_mounts; i++)
-		if (src_fds[i] >= 0)
-			close(src_fds[i]);
 	if (p->pty)
 		box_terminal(ctx, &err);
 
@@ -190,9 +149,8 @@ void box_child(const struct box_ctx *ctx)
 		}
 	}
 
-	if (caps_drop(p, &err) < 0)
+	if (caps_drop(&p->id, ctx->go_fd, &err) < 0)
 		box_fail(ctx, &err);
-	arm_parent_death(ctx);
 	if (caps_seccomp(p->deny_userns, &err) < 0)
 		box_fail(ctx, &err);
 	close(ctx->go_fd);

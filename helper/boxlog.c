@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "rootdir.h"
 #include "util.h"
 
 #define BOXLOG_DIR "logs"
@@ -99,7 +100,7 @@ int boxlog_start(const char *datadir, uid_t uid, const char *box, uint64_t max, 
 
 	if (boxlog_names(uid, box, name, sizeof(name), old, sizeof(old)) < 0)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "invalid box name");
-	if (lock_state_subdir(datadir, BOXLOG_DIR, &dfd, err) < 0)
+	if (nsr_state_dir(datadir, BOXLOG_DIR, 0755, NSR_DIR_CREATE | NSR_DIR_PATH, &dfd, err) < 0)
 		return -1;
 	unlinkat(dfd, old, 0);
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -143,7 +144,7 @@ void boxlog_remove(const char *datadir, uid_t uid, const char *box)
 	char name[96], old[100];
 
 	if (boxlog_names(uid, box, name, sizeof(name), old, sizeof(old)) < 0 ||
-	    lock_state_subdir(datadir, BOXLOG_DIR, &dfd, NULL) < 0)
+	    nsr_state_dir(datadir, BOXLOG_DIR, 0755, NSR_DIR_CREATE | NSR_DIR_PATH, &dfd, NULL) < 0)
 		return;
 	unlinkat(dfd, name, 0);
 	unlinkat(dfd, old, 0);
@@ -173,7 +174,7 @@ int boxlog_open(const char *datadir, uid_t uid, const char *box, struct boxlog_r
 	r->dfd = r->fd = -1;
 	if (boxlog_names(uid, box, r->name, sizeof(r->name), r->old, sizeof(r->old)) < 0)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "invalid box name");
-	if (lock_state_subdir(datadir, BOXLOG_DIR, &r->dfd, err) < 0)
+	if (nsr_state_dir(datadir, BOXLOG_DIR, 0755, NSR_DIR_CREATE | NSR_DIR_PATH, &r->dfd, err) < 0)
 		return -1;
 	int cur = boxlog_open_file(r->dfd, r->name, &r->ino);
 	if (cur < 0) {

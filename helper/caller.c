@@ -18,23 +18,23 @@ int caller_load(const char *term, struct nsr_caller *c, struct nsr_err *err)
 	int n;
 
 	memset(c, 0, sizeof(*c));
-	c->uid = getuid();
-	c->gid = getgid();
-	n = getgroups((int)NSR_ARRAY_SIZE(c->groups), c->groups);
+	c->id.uid = getuid();
+	c->id.gid = getgid();
+	n = getgroups((int)NSR_ARRAY_SIZE(c->id.groups), c->id.groups);
 	if (n < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read your groups");
-	c->n_groups = (size_t)n;
+	c->id.n_groups = (size_t)n;
 
 	errno = 0;
-	pw = getpwuid(c->uid);
+	pw = getpwuid(c->id.uid);
 	if (pw == NULL)
 		return nsr_err_set(err, NSR_E_DENIED, errno, "uid %u has no entry in the user database",
-				   (unsigned)c->uid);
-	if (nsr_fmt(c->user, sizeof(c->user), "%s", pw->pw_name) < 0 ||
-	    nsr_fmt(c->home, sizeof(c->home), "%s", pw->pw_dir) < 0 ||
+				   (unsigned)c->id.uid);
+	if (nsr_fmt(c->id.user, sizeof(c->id.user), "%s", pw->pw_name) < 0 ||
+	    nsr_fmt(c->id.home, sizeof(c->id.home), "%s", pw->pw_dir) < 0 ||
 	    nsr_fmt(c->shell, sizeof(c->shell), "%s", pw->pw_shell ? pw->pw_shell : "") < 0)
 		return nsr_err_set(err, NSR_E_DENIED, 0, "user database entry of uid %u is too long",
-				   (unsigned)c->uid);
+				   (unsigned)c->id.uid);
 	if (term != NULL)
 		memcpy(c->term, term, strnlen(term, sizeof(c->term) - 1));
 	for (int fd = 0; fd <= 2; fd++)

@@ -15,7 +15,9 @@
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/fsuid.h>
@@ -26,39 +28,59 @@
 
 #include "util.h"
 
-int caps_user_fs_begin(const struct nsr_plan *plan, struct nsr_err *err)
+int caps_arm_parent_death(int watch_fd)
 {
-	/* Groups first: permission checks use fsuid, fsgid and the
-	 * supplementary groups, and root's groups must not help the user. */
-	if (setgroups(plan->n_groups, plan->groups) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "setgroups");
-	setfsgid(plan->gid);
-	setfsuid(plan->uid);
-	if ((uid_t)setfsuid((uid_t)-1) != plan->uid || (gid_t)setfsgid((gid_t)-1) != plan->gid)
-		return nsr_err_set(err, NSR_E_SETUP, 0, "cannot take the user's file identity");
+	struct pollfd p = { .fd = watch_fd, .events = POLLIN };
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return -1;
+	/* Armed now; had the supervisor gone before, its end of the pipe
+	 * tells (getppid() is 0 across the pid namespace). */
+	if (poll(&p, 1, 0) == 1 && (p.revents & (POLLHUP | POLLERR)))
+		return -1;
 	return 0;
 }
 
-int caps_user_fs_end(struct nsr_err *err)
+static int caps_rearm(int watch_fd, struct nsr_err *err)
+{
+	if (caps_arm_parent_death(watch_fd) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "the supervisor is gone");
+	return 0;
+}
+
+int caps_user_fs_begin(const struct nsr_identity *id, int watch_fd, struct nsr_err *err)
+{
+	/* Groups first: permission checks use fsuid, fsgid and the
+	 * supplementary groups, and root's groups must not help the user. */
+	if (setgroups(id->n_groups, id->groups) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "setgroups");
+	setfsgid(id->gid);
+	setfsuid(id->uid);
+	if ((uid_t)setfsuid((uid_t)-1) != id->uid || (gid_t)setfsgid((gid_t)-1) != id->gid)
+		return nsr_err_set(err, NSR_E_SETUP, 0, "cannot take the user's file identity");
+	/* A change of fsuid/fsgid clears the parent-death signal. */
+	return caps_rearm(watch_fd, err);
+}
+
+int caps_user_fs_end(int watch_fd, struct nsr_err *err)
 {
 	setfsuid(0);
 	setfsgid(0);
 	if (setfsuid((uid_t)-1) != 0 || setgroups(0, NULL) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot return to root's file identity");
-	/* Changing fsuid resets the parent-death signal: the caller re-arms it. */
-	return 0;
+	return caps_rearm(watch_fd, err);
 }
 
-static int verify_dropped(const struct nsr_plan *plan, struct nsr_err *err)
+static int verify_dropped(const struct nsr_identity *id, struct nsr_err *err)
 {
 	uid_t r, e, s;
 	gid_t rg, eg, sg;
 	int c;
 
-	if (getresuid(&r, &e, &s) < 0 || r != plan->uid || e != plan->uid || s != plan->uid ||
-	    getresgid(&rg, &eg, &sg) < 0 || rg != plan->gid || eg != plan->gid || sg != plan->gid)
+	if (getresuid(&r, &e, &s) < 0 || r != id->uid || e != id->uid || s != id->uid ||
+	    getresgid(&rg, &eg, &sg) < 0 || rg != id->gid || eg != id->gid || sg != id->gid)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "ids did not change as asked");
-	if ((uid_t)setfsuid((uid_t)-1) != plan->uid)
+	if ((uid_t)setfsuid((uid_t)-1) != id->uid)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "fsuid did not change");
 	/* Read back with capget(2) itself: no file to open, so a tiny
 	 * RLIMIT_NOFILE of the caller cannot make the check fail open. */
@@ -81,7 +103,7 @@ static int verify_dropped(const struct nsr_plan *plan, struct nsr_err *err)
 	return 0;
 }
 
-int caps_drop(const struct nsr_plan *plan, struct nsr_err *err)
+int caps_drop(const struct nsr_identity *id, int watch_fd, struct nsr_err *err)
 {
 	/* Bounding set while we still hold CAP_SETPCAP. */
 	capng_clear(CAPNG_SELECT_ALL);
@@ -89,13 +111,13 @@ int caps_drop(const struct nsr_plan *plan, struct nsr_err *err)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot clear the bounding set");
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot clear ambient capabilities");
-	if (setgroups(plan->n_groups, plan->groups) < 0)
+	if (setgroups(id->n_groups, id->groups) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "setgroups");
-	if (setresgid(plan->gid, plan->gid, plan->gid) < 0)
+	if (setresgid(id->gid, id->gid, id->gid) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "setresgid");
 	/* uid 0 -> user with keepcaps off: the kernel empties permitted and
 	 * effective; capng_apply below empties inheritable too. */
-	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0 || setresuid(plan->uid, plan->uid, plan->uid) < 0)
+	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0 || setresuid(id->uid, id->uid, id->uid) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "setresuid");
 	capng_clear(CAPNG_SELECT_CAPS);
 	if (capng_apply(CAPNG_SELECT_CAPS) < 0)
@@ -104,7 +126,10 @@ int caps_drop(const struct nsr_plan *plan, struct nsr_err *err)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot set no_new_privs");
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot clear dumpable");
-	return verify_dropped(plan, err);
+	if (verify_dropped(id, err) < 0)
+		return -1;
+	/* The new ids cleared the parent-death signal. */
+	return caps_rearm(watch_fd, err);
 }
 
 int caps_guard_begin(struct caps_guard *g, struct nsr_err *err)

@@ -8,13 +8,19 @@
 
 #include "plan.h"
 
+/* In the box child: die with the supervisor (SIGKILL). watch_fd is the
+ * child's end of a pipe the supervisor holds open; -1 when it has already
+ * hung up. Every credential change clears the parent-death signal, so the
+ * functions below that change credentials arm it again themselves. */
+int caps_arm_parent_death(int watch_fd);
+
 /* Check file access as the user for a while: groups, fsgid, fsuid. */
-int caps_user_fs_begin(const struct nsr_plan *plan, struct nsr_err *err);
-int caps_user_fs_end(struct nsr_err *err);
+int caps_user_fs_begin(const struct nsr_identity *id, int watch_fd, struct nsr_err *err);
+int caps_user_fs_end(int watch_fd, struct nsr_err *err);
 
 /* One way: the user's groups, gid, uid; every capability set empty,
  * bounding set cleared, ambient cleared, no_new_privs; then verify. */
-int caps_drop(const struct nsr_plan *plan, struct nsr_err *err);
+int caps_drop(const struct nsr_identity *id, int watch_fd, struct nsr_err *err);
 
 /* The supervisor's real uid is the caller's, so the caller may signal it,
  * stop it included. Around sections that hold locks other users depend on

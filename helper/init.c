@@ -115,9 +115,9 @@ void init_run(const struct nsr_plan *plan, char *shell, int err_fd)
 			nsr_write_all(err_fd, &e, sizeof(e));
 			_exit(125);
 		}
-		if (chdir(plan->home) < 0 && chdir("/") < 0) {
+		if (chdir(plan->id.home) < 0 && chdir("/") < 0) {
 			struct nsr_err e;
-			nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter / of the box as %s", plan->user);
+			nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter / of the box as %s", plan->id.user);
 			nsr_write_all(err_fd, &e, sizeof(e));
 			_exit(125);
 		}

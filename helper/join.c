@@ -94,7 +94,7 @@ static void join_stdio(const struct join_ctx *c)
 	 * mount namespace and root), made as for the box's payload, leading a
 	 * session whose controlling terminal it is (nsrun(1), TERMINAL). */
 	if (p->pty) {
-		if (pty_box_open(c->pty_fd, p->uid, &slave, &e) < 0)
+		if (pty_box_open(c->pty_fd, p->id.uid, &slave, &e) < 0)
 			join_fail(c, &e);
 		close(c->pty_fd);
 		for (int fd = 0; fd <= 2; fd++)
@@ -200,13 +200,13 @@ static void join_child(const struct join_ctx *c)
 			join_fail(c, &e);
 		}
 	}
-	if (caps_drop(p, &e) < 0)
+	if (caps_drop(&p->id, c->life_fd, &e) < 0)
 		join_fail(c, &e);
 	join_arm_death(c);
 	if (caps_seccomp(p->deny_userns, &e) < 0)
 		join_fail(c, &e);
-	if (chdir(p->home) < 0 && chdir("/") < 0) {
-		nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter / of the box as %s", p->user);
+	if (chdir(p->id.home) < 0 && chdir("/") < 0) {
+		nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter / of the box as %s", p->id.user);
 		join_fail(c, &e);
 	}
 	init_exec(p, shell, c->err_fd);

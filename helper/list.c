@@ -36,7 +36,7 @@ int list_open(const char *policydir, const struct nsr_caller *caller, struct lis
 	it->policydir = policydir;
 	it->caller = caller;
 	if (trust_open_dir(policydir, &dfd, why, sizeof(why)) < 0) {
-		if (caller->uid == 0)
+		if (caller->id.uid == 0)
 			return nsr_err_set(err, NSR_E_POLICY, 0, "policy directory %s: %s", policydir, why);
 		return nsr_err_set(err, NSR_E_POLICY, 0, "no policies are available");
 	}
@@ -60,8 +60,8 @@ int list_open(const char *policydir, const struct nsr_caller *caller, struct lis
 
 int list_next(struct list_iter *it, struct list_entry *e)
 {
-	struct policy_caller pc = { it->caller->uid, it->caller->gid, it->caller->groups,
-				    it->caller->n_groups };
+	struct policy_caller pc = { it->caller->id.uid, it->caller->id.gid, it->caller->id.groups,
+				    it->caller->id.n_groups };
 
 	while (it->next < it->n) {
 		struct nsr_err err = { 0 };
@@ -70,7 +70,7 @@ int list_next(struct list_iter *it, struct list_entry *e)
 		memset(e, 0, sizeof(*e));
 		e->name = name;
 		if (policy_load(it->policydir, name, &pol, &diags, &err) < 0) {
-			if (it->caller->uid != 0)
+			if (it->caller->id.uid != 0)
 				continue;
 			e->diags = &diags;
 			return 1;

@@ -19,7 +19,7 @@
 #include "rootdir.h"
 #include "util.h"
 
-int lock_box(const char *statedir, uid_t uid, const char *box, struct nsr_lock *lk,
+int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held *lk,
 	     struct nsr_err *err)
 {
 	nsr_cleanup_fd int dfd = -1;
@@ -59,7 +59,7 @@ int lock_box(const char *statedir, uid_t uid, const char *box, struct nsr_lock *
 	return nsr_err_set(err, NSR_E_SETUP, 0, "cannot settle the lock %s", lk->path);
 }
 
-void lock_release(struct nsr_lock *lk)
+void lock_release(struct lock_held *lk)
 {
 	if (lk->fd < 0)
 		return;

@@ -8,16 +8,16 @@
 
 #include "err.h"
 
-struct nsr_lock {
+struct lock_held {
 	int fd;
 	char path[512];
 };
 
 /* Take the box lock without waiting; NSR_E_BUSY if the box is running. */
-int lock_box(const char *statedir, uid_t uid, const char *box, struct nsr_lock *lk,
+int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held *lk,
 	     struct nsr_err *err);
 /* Remove the lock file while holding it, then close. Idempotent. */
-void lock_release(struct nsr_lock *lk);
+void lock_release(struct lock_held *lk);
 /* Remove lock files nobody holds (gc). Returns the number removed. */
 int lock_gc(const char *statedir);
 

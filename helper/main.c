@@ -96,9 +96,9 @@ static void print_plan(const struct nsr_plan *p)
 	size_t i;
 
 	printf("policy: %s\nbox: %s\nhostname: %s\n", p->policy, p->box, p->hostname);
-	printf("user: %s uid=%u gid=%u groups=", p->user, (unsigned)p->uid, (unsigned)p->gid);
-	for (i = 0; i < p->n_groups; i++)
-		printf("%s%u", i ? "," : "", (unsigned)p->groups[i]);
+	printf("user: %s uid=%u gid=%u groups=", p->id.user, (unsigned)p->id.uid, (unsigned)p->id.gid);
+	for (i = 0; i < p->id.n_groups; i++)
+		printf("%s%u", i ? "," : "", (unsigned)p->id.groups[i]);
 	printf("\nnamespaces: pid mount uts ipc cgroup%s\n", p->net.mode == POLICY_NET_HOST ? "" : " net");
 	printf("rootfs: %s (writable = %s)\n", p->rootfs, wr[p->writable]);
 	if (p->writable == POLICY_WRITABLE_PERSISTENT)
@@ -258,7 +258,7 @@ static void status_end(const struct box_record *rec, const struct start_result *
 }
 
 /* Run the box to its end; ready_fd (--detach) hears once it runs. */
-static int run_box(const struct nsr_args *a, struct start_paths *paths, int ready_fd)
+static int run_box(const struct args_parsed *a, struct start_paths *paths, int ready_fd)
 {
 	start_cleanup_run struct start_run *run = NULL;
 	struct nsr_err err = { 0 };
@@ -278,7 +278,7 @@ static int run_box(const struct nsr_args *a, struct start_paths *paths, int read
 		detach_tell(ready_fd, &(struct detach_msg){ .ok = 1, .pid = rec.init_pid });
 		if (plan.detach)
 			log_audit(LOG_NOTICE, "detach: uid=%u user=%s policy=%s box=%s pid=%d",
-				  (unsigned)plan.uid, plan.user, plan.policy, plan.box, (int)rec.init_pid);
+				  (unsigned)plan.id.uid, plan.id.user, plan.policy, plan.box, (int)rec.init_pid);
 	}
 	if (start_wait(run, &res, &err) < 0)
 		goto failed;
@@ -292,16 +292,16 @@ static int run_box(const struct nsr_args *a, struct start_paths *paths, int read
 failed:
 	start_run_free(&run);
 	detach_tell(ready_fd, &(struct detach_msg){ .ok = 0, .err = err });
-	log_audit(LOG_WARNING, "failed: uid=%u policy=%s box=%s: %s", (unsigned)caller.uid,
-		  a->policy, a->box, err.msg);
-	return fail(a->box, &err);
+	log_audit(LOG_WARNING, "failed: uid=%u policy=%s box=%s: %s", (unsigned)caller.id.uid,
+		  a->req.policy, a->req.box, err.msg);
+	return fail(a->req.box, &err);
 }
 
 /* --detach: the supervisor goes on in the background, in a session of its
  * own, with stdin /dev/null and stdout and stderr (its own messages
  * included) in the box's log; the foreground nsrun prints the box's name
  * and init pid once the payload runs, and leaves. */
-static int run_detached(const struct nsr_args *a, struct start_paths *paths)
+static int run_detached(const struct args_parsed *a, struct start_paths *paths)
 {
 	struct nsr_err err = { 0 };
 	struct detach_msg m;
@@ -310,32 +310,32 @@ static int run_detached(const struct nsr_args *a, struct start_paths *paths)
 
 	if (pipe2(rp, O_CLOEXEC) < 0) {
 		nsr_err_set(&err, NSR_E_SETUP, errno, "pipe");
-		return fail(a->box, &err);
+		return fail(a->req.box, &err);
 	}
 	pid = fork();
 	if (pid < 0) {
 		nsr_err_set(&err, NSR_E_SETUP, errno, "cannot start the supervisor");
-		return fail(a->box, &err);
+		return fail(a->req.box, &err);
 	}
 	if (pid > 0) {
 		close(rp[1]);
 		memset(&m, 0, sizeof(m));
 		if (nsr_read_full(rp[0], &m, sizeof(m)) != (ssize_t)sizeof(m)) {
 			nsr_err_set(&err, NSR_E_SETUP, 0, "the box did not start");
-			return fail(a->box, &err);
+			return fail(a->req.box, &err);
 		}
 		if (!m.ok) {
 			m.err.msg[sizeof(m.err.msg) - 1] = '\0';
-			return fail(a->box, &m.err);
+			return fail(a->req.box, &m.err);
 		}
-		printf("%s %d\n", a->box, (int)m.pid);
+		printf("%s %d\n", a->req.box, (int)m.pid);
 		return 0;
 	}
 	close(rp[0]);
 	setsid();
 	devnull = nsr_openat(AT_FDCWD, "/dev/null", O_RDWR | O_NOCTTY, 0);
 	if (devnull < 0 ||
-	    boxlog_start(paths->datadir, plan.uid, plan.box, plan.log_max, plan.log_keep, &writer,
+	    boxlog_start(paths->datadir, plan.id.uid, plan.box, plan.log_max, plan.log_keep, &writer,
 			 &out_fd, &err) < 0) {
 		if (err.kind == NSR_E_NONE)
 			nsr_err_set(&err, NSR_E_SETUP, errno, "cannot open /dev/null");
@@ -409,7 +409,7 @@ static void ps_json(const struct ps_entry *e)
 	       mem, pids, (unsigned long long)r->runtime);
 }
 
-static int do_ps(const struct nsr_args *a)
+static int do_ps(const struct args_parsed *a)
 {
 	static struct ps_entry boxes[PS_MAX];
 	struct nsr_err err = { 0 };
@@ -418,7 +418,7 @@ static int do_ps(const struct nsr_args *a)
 
 	if (caller_load(inh.term, &caller, &err) < 0)
 		return fail(NULL, &err);
-	n = ps_list(NSR_STATEDIR, all, caller.uid, boxes, PS_MAX, &err);
+	n = ps_list(NSR_STATEDIR, all, caller.id.uid, boxes, PS_MAX, &err);
 	if (n < 0)
 		return fail(NULL, &err);
 	if (!a->json)
@@ -453,25 +453,25 @@ static int do_ps(const struct nsr_args *a)
 }
 
 /* --stop BOX: the caller's box; root names the owner with --user. */
-static int do_stop(const struct nsr_args *a)
+static int do_stop(const struct args_parsed *a)
 {
 	struct nsr_err err = { 0 };
-	struct stop_request req = { .box = a->box, .sig = SIGTERM, .timeout = a->timeout };
+	struct stop_request req = { .box = a->req.box, .sig = SIGTERM, .timeout = a->timeout };
 	struct stop_result res;
 
 	if (caller_load(inh.term, &caller, &err) < 0)
 		return fail(NULL, &err);
-	req.uid = caller.uid;
+	req.uid = caller.id.uid;
 	if (a->signal != NULL && (req.sig = stop_parse_signal(a->signal)) < 0) {
 		nsr_err_set(&err, NSR_E_USAGE, 0, "--signal: not one of TERM INT HUP QUIT USR1 USR2 KILL");
 		return fail(NULL, &err);
 	}
 	if (a->user != NULL) {
 		struct passwd *pw;
-		if (caller.uid != 0) {
+		if (caller.id.uid != 0) {
 			nsr_err_set(&err, NSR_E_DENIED, 0, "--user is for root");
 			log_audit(LOG_WARNING, "refused: stop: uid=%u user=%s box=%s: --user %s",
-				  (unsigned)caller.uid, caller.user, a->box, a->user);
+				  (unsigned)caller.id.uid, caller.id.user, a->req.box, a->user);
 			return fail(NULL, &err);
 		}
 		pw = getpwnam(a->user);
@@ -483,17 +483,17 @@ static int do_stop(const struct nsr_args *a)
 	}
 	if (stop_box(NSR_STATEDIR, &req, &res, &err) < 0) {
 		log_audit(LOG_WARNING, "refused: stop: uid=%u user=%s owner=%u box=%s: %s",
-			  (unsigned)caller.uid, caller.user, (unsigned)req.uid, a->box, err.msg);
-		return fail(a->box, &err);
+			  (unsigned)caller.id.uid, caller.id.user, (unsigned)req.uid, a->req.box, err.msg);
+		return fail(a->req.box, &err);
 	}
 	log_audit(LOG_NOTICE, "stop: uid=%u user=%s owner=%u policy=%s box=%s signal=%d%s",
-		  (unsigned)caller.uid, caller.user, (unsigned)req.uid, res.rec.policy, a->box, req.sig,
+		  (unsigned)caller.id.uid, caller.id.user, (unsigned)req.uid, res.rec.policy, a->req.box, req.sig,
 		  res.killed ? " (killed after the timeout)" : "");
 	return 0;
 }
 
 /* --join BOX [CMD]: the caller's own running box, its policy's rules. */
-static int do_join(const struct nsr_args *a)
+static int do_join(const struct args_parsed *a)
 {
 	struct nsr_err err = { 0 };
 	struct box_record rec;
@@ -502,17 +502,17 @@ static int do_join(const struct nsr_args *a)
 
 	if (caller_load(inh.term, &caller, &err) < 0)
 		return fail(NULL, &err);
-	if (caller.uid == 0) {
+	if (caller.id.uid == 0) {
 		nsr_err_set(&err, NSR_E_DENIED, 0, "root may not run boxes, so it has none to join");
 		goto refused;
 	}
-	if (join_find(NSR_STATEDIR, caller.uid, a->box, &rec, &err) < 0)
+	if (join_find(NSR_STATEDIR, caller.id.uid, a->req.box, &rec, &err) < 0)
 		goto refused;
 	/* The box's policy as the admin has it now: still usable by the
 	 * caller, still allowing --join. */
 	if (policy_load(NSR_POLICYDIR, rec.policy, &pol, &diags, &err) < 0 ||
-	    policy_authorize(&pol, &(struct policy_caller){ caller.uid, caller.gid, caller.groups,
-							     caller.n_groups }) != POLICY_ALLOW) {
+	    policy_authorize(&pol, &(struct policy_caller){ caller.id.uid, caller.id.gid, caller.id.groups,
+							     caller.id.n_groups }) != POLICY_ALLOW) {
 		memset(&err, 0, sizeof(err));
 		nsr_err_set(&err, NSR_E_DENIED, 0, "policy \"%s\" is not available", rec.policy);
 		goto refused;
@@ -521,28 +521,28 @@ static int do_join(const struct nsr_args *a)
 		nsr_err_set(&err, NSR_E_DENIED, 0, "policy \"%s\" does not allow --join", rec.policy);
 		goto refused;
 	}
-	if (plan_build(&pol, &(struct nsr_request){ .policy = rec.policy, .box = a->box,
-						     .argv = a->cmd, .argc = a->cmd_argc },
+	if (plan_build(&pol, &(struct nsr_request){ .policy = rec.policy, .box = a->req.box,
+						     .argv = a->req.argv, .argc = a->req.argc },
 		       &caller, NSR_DATADIR, &plan, &err) < 0)
 		goto refused;
 	log_render_argv(plan.argv, plan.argc, cmd, sizeof(cmd));
 	log_audit(LOG_NOTICE, "join: uid=%u user=%s policy=%s box=%s pid=%d command=%s",
-		  (unsigned)caller.uid, caller.user, rec.policy, a->box, (int)rec.init_pid, cmd);
+		  (unsigned)caller.id.uid, caller.id.user, rec.policy, a->req.box, (int)rec.init_pid, cmd);
 	fflush(stdout);
 	fflush(stderr);
 	if (join_run(&plan, &rec, &inh, &res, &err) < 0) {
-		log_audit(LOG_WARNING, "failed: join: uid=%u box=%s: %s", (unsigned)caller.uid, a->box, err.msg);
-		return fail(a->box, &err);
+		log_audit(LOG_WARNING, "failed: join: uid=%u box=%s: %s", (unsigned)caller.id.uid, a->req.box, err.msg);
+		return fail(a->req.box, &err);
 	}
-	log_audit(LOG_NOTICE, "join end: uid=%u box=%s status=%d", (unsigned)caller.uid, a->box,
+	log_audit(LOG_NOTICE, "join end: uid=%u box=%s status=%d", (unsigned)caller.id.uid, a->req.box,
 		  res.status);
 	if (res.cmd_err.kind != NSR_E_NONE)
-		fail(a->box, &res.cmd_err);
+		fail(a->req.box, &res.cmd_err);
 	return res.status;
 refused:
-	log_audit(LOG_WARNING, "refused: join: uid=%u user=%s box=%s: %s", (unsigned)caller.uid,
-		  caller.user, a->box, err.msg);
-	return fail(a->box, &err);
+	log_audit(LOG_WARNING, "refused: join: uid=%u user=%s box=%s: %s", (unsigned)caller.id.uid,
+		  caller.id.user, a->req.box, err.msg);
+	return fail(a->req.box, &err);
 }
 
 struct logs_ctx {
@@ -559,7 +559,7 @@ static bool logs_alive(void *p)
 }
 
 /* --logs BOX [--follow]: the caller's own detached box's log. */
-static int do_logs(const struct nsr_args *a)
+static int do_logs(const struct args_parsed *a)
 {
 	static char buf[65536];
 	struct nsr_err err = { 0 };
@@ -569,10 +569,10 @@ static int do_logs(const struct nsr_args *a)
 
 	if (caller_load(inh.term, &caller, &err) < 0)
 		return fail(NULL, &err);
-	ctx.uid = caller.uid;
-	ctx.box = a->box;
-	if (boxlog_open(NSR_DATADIR, caller.uid, a->box, &r, &err) < 0)
-		return fail(a->box, &err);
+	ctx.uid = caller.id.uid;
+	ctx.box = a->req.box;
+	if (boxlog_open(NSR_DATADIR, caller.id.uid, a->req.box, &r, &err) < 0)
+		return fail(a->req.box, &err);
 	while ((n = boxlog_read(&r, buf, sizeof(buf), a->follow, logs_alive, &ctx)) > 0)
 		if (fwrite(buf, 1, (size_t)n, stdout) != (size_t)n || fflush(stdout) != 0)
 			break;
@@ -580,14 +580,10 @@ static int do_logs(const struct nsr_args *a)
 	return n < 0 ? 125 : 0;
 }
 
-static int do_start(const struct nsr_args *a)
+static int do_start(const struct args_parsed *a)
 {
 	struct nsr_err err = { 0 };
 	struct start_paths paths = { NSR_STATEDIR, NSR_DATADIR };
-	struct nsr_request req = {
-		.policy = a->policy, .box = a->box, .argv = a->cmd, .argc = a->cmd_argc,
-		.dry_run = a->dry_run, .detach = a->detach, .pty = a->pty, .no_pty = a->no_pty,
-	};
 
 	if (geteuid() != 0) {
 		nsr_err_set(&err, NSR_E_SETUP, 0, "not installed setuid root (or run with no_new_privs)");
@@ -595,31 +591,31 @@ static int do_start(const struct nsr_args *a)
 	}
 	if (caller_load(inh.term, &caller, &err) < 0)
 		return fail(NULL, &err);
-	if (policy_load(NSR_POLICYDIR, a->policy, &pol, &diags, &err) < 0 ||
-	    policy_authorize(&pol, &(struct policy_caller){ caller.uid, caller.gid, caller.groups,
-							     caller.n_groups }) != POLICY_ALLOW) {
+	if (policy_load(NSR_POLICYDIR, a->req.policy, &pol, &diags, &err) < 0 ||
+	    policy_authorize(&pol, &(struct policy_caller){ caller.id.uid, caller.id.gid, caller.id.groups,
+							     caller.id.n_groups }) != POLICY_ALLOW) {
 		if (err.kind == NSR_E_NONE)
-			nsr_err_set(&err, NSR_E_DENIED, 0, "policy \"%s\" is not available", a->policy);
-		else if (caller.uid == 0)
-			print_diags(stderr, "", a->policy, &diags);
-		log_audit(LOG_WARNING, "refused: uid=%u user=%s policy=%s box=%s: %s", (unsigned)caller.uid,
-			  caller.user, a->policy, a->box, err.msg);
+			nsr_err_set(&err, NSR_E_DENIED, 0, "policy \"%s\" is not available", a->req.policy);
+		else if (caller.id.uid == 0)
+			print_diags(stderr, "", a->req.policy, &diags);
+		log_audit(LOG_WARNING, "refused: uid=%u user=%s policy=%s box=%s: %s", (unsigned)caller.id.uid,
+			  caller.id.user, a->req.policy, a->req.box, err.msg);
 		return fail(NULL, &err);
 	}
-	if (plan_build(&pol, &req, &caller, NSR_DATADIR, &plan, &err) < 0) {
-		log_audit(LOG_WARNING, "refused: uid=%u policy=%s box=%s: %s", (unsigned)caller.uid,
-			  a->policy, a->box, err.msg);
-		return fail(a->box, &err);
+	if (plan_build(&pol, &a->req, &caller, NSR_DATADIR, &plan, &err) < 0) {
+		log_audit(LOG_WARNING, "refused: uid=%u policy=%s box=%s: %s", (unsigned)caller.id.uid,
+			  a->req.policy, a->req.box, err.msg);
+		return fail(a->req.box, &err);
 	}
 	if (plan.dry_run) {
 		print_plan(&plan);
 		return 0;
 	}
-	if (caller.uid == 0) {
+	if (caller.id.uid == 0) {
 		/* A box runs as its caller; uid 0 with no capabilities is still
 		 * root to every file on the host it can reach. */
 		nsr_err_set(&err, NSR_E_DENIED, 0, "boxes run as their caller, and root may not start one (use an ordinary account; --dry-run works)");
-		return fail(a->box, &err);
+		return fail(a->req.box, &err);
 	}
 	fflush(stdout);
 	fflush(stderr);
@@ -631,7 +627,7 @@ static int do_start(const struct nsr_args *a)
 int main(int argc, char **argv)
 {
 	struct nsr_err err = { 0 };
-	struct nsr_args a;
+	struct args_parsed a;
 	int keep_fd;
 
 	/* argc == 0: argv[1] would be the environment. Refuse at once. */
@@ -642,7 +638,7 @@ int main(int argc, char **argv)
 	/* --status-fd names the one inherited fd that sanitize keeps: read it
 	 * with the same (pure) parser first; bad argv is refused below. */
 	{
-		struct nsr_args pre;
+		struct args_parsed pre;
 		struct nsr_err ignored;
 		keep_fd = args_parse(argc, argv, &pre, &ignored) == 0 ? pre.status_fd : -1;
 	}

@@ -9,7 +9,7 @@
  */
 #include "plan.h"
 
-#include <arpa/inet.h>
+#include <grp.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -93,12 +93,34 @@ static int plan_mounts(const struct policy *pol, const struct policy_vars *v,
 	return 0;
 }
 
+/* Names of the user's groups for the box's /etc/group, looked up here in
+ * the host's namespaces rather than as root in the box. Point lookups,
+ * not an enumeration: getgrent() walks every NSS service (libnss_systemd
+ * on a stock Debian costs half a millisecond), getgrgid() stops at
+ * "files". A group without a name is shown as gid<N>. */
+static void plan_group_names(struct nsr_plan *plan)
+{
+	const struct nsr_identity *id = &plan->id;
+	size_t i;
+
+	for (i = 0; i <= id->n_groups && i < NSR_ARRAY_SIZE(plan->group_names); i++) {
+		struct plan_group *g = &plan->group_names[i];
+		struct group *gr;
+
+		g->gid = i == 0 ? id->gid : id->groups[i - 1];
+		gr = getgrgid(g->gid);
+		if (gr == NULL || nsr_fmt(g->name, sizeof(g->name), "%s", gr->gr_name) < 0)
+			snprintf(g->name, sizeof(g->name), "gid%u", (unsigned)g->gid);
+	}
+	plan->n_group_names = i;
+}
+
 int plan_build(const struct policy *pol, const struct nsr_request *req,
 	       const struct nsr_caller *caller, const char *datadir,
 	       struct nsr_plan *plan, struct nsr_err *err)
 {
 	struct policy_vars v = {
-		.user = caller->user, .uid = caller->uid, .home = caller->home, .box = req->box,
+		.user = caller->id.user, .uid = caller->id.uid, .home = caller->id.home, .box = req->box,
 	};
 	char buf[POLICY_STR_MAX + 16];
 	size_t i;
@@ -113,18 +135,14 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 	if (!policy_hostname_valid(buf) || nsr_fmt(plan->hostname, sizeof(plan->hostname), "%s", buf) < 0)
 		return nsr_err_set(err, NSR_E_POLICY, 0, "hostname '%s' is not a valid host name", buf);
 
-	plan->uid = caller->uid;
-	plan->gid = caller->gid;
-	plan->n_groups = caller->n_groups;
-	memcpy(plan->groups, caller->groups, caller->n_groups * sizeof(gid_t));
-	memcpy(plan->user, caller->user, sizeof(plan->user));
-	memcpy(plan->home, caller->home, sizeof(plan->home));
+	plan->id = caller->id;
+	plan_group_names(plan);
 
 	memcpy(plan->rootfs, pol->rootfs, sizeof(plan->rootfs));
 	plan->writable = pol->writable;
 	if (plan->writable == POLICY_WRITABLE_PERSISTENT &&
 	    nsr_fmt(plan->upper_base, sizeof(plan->upper_base), "%s/%u/%s", datadir,
-		    (unsigned)caller->uid, req->box) < 0)
+		    (unsigned)caller->id.uid, req->box) < 0)
 		return nsr_err_set(err, NSR_E_POLICY, 0, "data directory path too long");
 
 	if (plan_mounts(pol, &v, plan, err) < 0)
@@ -156,10 +174,10 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 	/* Environment: cleared, then the contract's list, then the policy's. */
 	if (plan_env_set(plan, "PATH=" PLAN_PATH_ENV, err) < 0)
 		return -1;
-	snprintf(buf, sizeof(buf), "HOME=%s", plan->home);
+	snprintf(buf, sizeof(buf), "HOME=%s", plan->id.home);
 	if (plan_env_set(plan, buf, err) < 0)
 		return -1;
-	snprintf(buf, sizeof(buf), "USER=%s", plan->user);
+	snprintf(buf, sizeof(buf), "USER=%s", plan->id.user);
 	if (plan_env_set(plan, buf, err) < 0)
 		return -1;
 	if (caller->term[0]) {

@@ -32,6 +32,25 @@ struct plan_mount {
 	uint64_t size;                 /* tmpfs bytes, 0 = default */
 };
 
+/* Who a box runs as: the caller's real ids and groups from the kernel,
+ * name and home from the user database. Shared by the caller (what we
+ * found) and the plan (what the box gets). */
+struct nsr_identity {
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[PLAN_MAX_GROUPS];
+	size_t n_groups;
+	char user[64];
+	char home[POLICY_STR_MAX];
+};
+
+/* A group of the box's user, named for the box's /etc/group: looked up
+ * in the host's group database by plan_build(), before any clone. */
+struct plan_group {
+	gid_t gid;
+	char name[64];
+};
+
 /* What the caller asked for, straight from argv: untrusted. */
 struct nsr_request {
 	const char *policy;            /* validated name */
@@ -45,12 +64,7 @@ struct nsr_request {
 
 /* Who the caller is, from the kernel (real ids) and the user database. */
 struct nsr_caller {
-	uid_t uid;
-	gid_t gid;
-	gid_t groups[PLAN_MAX_GROUPS];
-	size_t n_groups;
-	char user[64];
-	char home[POLICY_STR_MAX];
+	struct nsr_identity id;
 	char shell[POLICY_STR_MAX];
 	char term[64];                 /* validated $TERM or "" */
 	bool interactive;              /* stdin is a terminal */
@@ -62,12 +76,9 @@ struct nsr_plan {
 	char box[POLICY_BOX_MAX + 1];
 	char hostname[65];
 
-	uid_t uid;
-	gid_t gid;
-	gid_t groups[PLAN_MAX_GROUPS];
-	size_t n_groups;
-	char user[64];
-	char home[POLICY_STR_MAX];
+	struct nsr_identity id;
+	struct plan_group group_names[PLAN_MAX_GROUPS + 1];  /* gid first */
+	size_t n_group_names;
 
 	char rootfs[POLICY_STR_MAX];
 	enum policy_writable writable;

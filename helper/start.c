@@ -45,7 +45,7 @@
 #endif
 
 /* Our own copy of the clone3 argument block (uapi linux/sched.h). */
-struct nsr_clone_args {
+struct start_clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
 	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
 };
@@ -54,7 +54,7 @@ struct nsr_clone_args {
 struct start_run {
 	const struct nsr_plan *plan;
 	struct start_paths paths;
-	struct nsr_lock lock;
+	struct lock_held lock;
 	struct cg_box *cg;
 	bool have_lease;
 	uint32_t addr;
@@ -104,7 +104,7 @@ void start_run_free(struct start_run **runp)
 	nsr_closep(&r->go_fd);
 	nsr_closep(&r->err_fd);
 	if (r->recorded)
-		state_remove(r->paths.statedir, r->plan->uid, r->plan->box);
+		state_remove(r->paths.statedir, r->plan->id.uid, r->plan->box);
 	nsr_closep(&r->pty_fd);
 	pty_relay_close(&r->relay);
 	if (r->have_veth)
@@ -130,7 +130,7 @@ static void start_cg_limits(const struct policy_limits *p, struct cg_limits *c)
 static pid_t clone_box(const struct nsr_plan *plan, int cgroup_fd)
 {
 	uint64_t ns = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
-	struct nsr_clone_args ca;
+	struct start_clone_args ca;
 	pid_t pid;
 
 	if (plan->net.mode != POLICY_NET_HOST)
@@ -165,7 +165,7 @@ static void start_runtime_out(struct start_run *r, struct start_result *res)
 	if (r->recorded)
 		state_mark_stopping(r->paths.statedir, &mark, NULL);
 	log_audit(LOG_NOTICE, "runtime: uid=%u policy=%s box=%s: killed: runtime limit of %llu s exceeded",
-		  (unsigned)r->plan->uid, r->plan->policy, r->plan->box,
+		  (unsigned)r->plan->id.uid, r->plan->policy, r->plan->box,
 		  (unsigned long long)r->plan->limits.runtime);
 	kill(r->pid, SIGTERM);
 }
@@ -288,7 +288,7 @@ static int start_cgroup(struct start_run *r, struct nsr_err *err)
 		if (caps_guard_end(&g, err) < 0)
 			return -1;
 	}
-	return cg_create(mode, r->plan->uid, r->plan->box, &lim, &r->cg, err);
+	return cg_create(mode, r->plan->id.uid, r->plan->box, &lim, &r->cg, err);
 }
 
 static int start_lease(struct start_run *r, struct nsr_err *err)
@@ -303,7 +303,7 @@ static int start_lease(struct start_run *r, struct nsr_err *err)
 	if (caps_guard_begin(&g, err) < 0)
 		return -1;
 	if (nsr_err_step(&fe, ipam_acquire(r->paths.statedir, plan->net.bridge, plan->net.subnet,
-					   plan->net.prefix, plan->net.gateway, plan->uid,
+					   plan->net.prefix, plan->net.gateway, plan->id.uid,
 					   plan->net.has_per_user ? plan->net.per_user : 0,
 					   plan->box, &r->addr, nsr_err_slot(&fe))) == 0)
 		r->have_lease = true;
@@ -331,12 +331,12 @@ int start_prepare(const struct nsr_plan *plan, const struct start_paths *paths,
 	r->lock.fd = -1;
 	r->go_fd = r->err_fd = r->pty_fd = -1;
 	r->relay.master_fd = -1;
-	if (lock_box(paths->statedir, plan->uid, plan->box, &r->lock, err) < 0)
+	if (lock_box(paths->statedir, plan->id.uid, plan->box, &r->lock, err) < 0)
 		return -1;
 	/* Records of this user's boxes that died without cleaning up (kill
 	 * -9, a crash) go now; this box's own is ours to replace. */
-	state_remove(paths->statedir, plan->uid, plan->box);
-	state_gc(paths->statedir, false, plan->uid);
+	state_remove(paths->statedir, plan->id.uid, plan->box);
+	state_gc(paths->statedir, false, plan->id.uid);
 	if (start_cgroup(r, err) < 0 || start_lease(r, err) < 0)
 		return -1;
 	res->swap_unenforced = cg_swap_unenforced(r->cg);
@@ -437,7 +437,7 @@ int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr
 		return -1;
 	log_render_argv(plan->argv, plan->argc, cmd, sizeof(cmd));
 	log_audit(LOG_NOTICE, "start: uid=%u user=%s policy=%s box=%s command=%s",
-		  (unsigned)plan->uid, plan->user, plan->policy, plan->box, cmd);
+		  (unsigned)plan->id.uid, plan->id.user, plan->policy, plan->box, cmd);
 	return 0;
 }
 
@@ -477,8 +477,8 @@ int start_running(struct start_run *r, struct box_record *rec, struct nsr_err *e
 	if (r->err_n != 0)
 		return 0;
 	memset(b, 0, sizeof(*b));
-	b->uid = plan->uid;
-	memcpy(b->user, plan->user, sizeof(b->user));
+	b->uid = plan->id.uid;
+	memcpy(b->user, plan->id.user, sizeof(b->user));
 	memcpy(b->policy, plan->policy, sizeof(b->policy));
 	memcpy(b->box, plan->box, sizeof(b->box));
 	b->init_pid = r->pid;
@@ -546,7 +546,7 @@ int start_wait(struct start_run *r, struct start_result *res, struct nsr_err *er
 	/* The veth pair goes with the box's network namespace; deleting it
 	 * ourselves would only wait for the kernel's RCU grace periods. */
 	r->have_veth = false;
-	log_audit(LOG_NOTICE, "end: uid=%u policy=%s box=%s status=%d%s", (unsigned)plan->uid,
+	log_audit(LOG_NOTICE, "end: uid=%u policy=%s box=%s status=%d%s", (unsigned)plan->id.uid,
 		  plan->policy, plan->box, res->status,
 		  res->runtime_killed ? " (runtime limit)" : res->stopped ? " (stopped)" : "");
 	return 0;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "lock.h"
+#include "rootdir.h"
 #include "util.h"
 
 #define STATE_DIR "boxes"
@@ -218,7 +219,7 @@ int state_pid_start(pid_t pid, uint64_t *start)
 
 static int state_dir(const char *statedir, int *dfd, struct nsr_err *err)
 {
-	return lock_state_subdir(statedir, STATE_DIR, dfd, err);
+	return nsr_state_dir(statedir, STATE_DIR, 0755, NSR_DIR_CREATE | NSR_DIR_PATH, dfd, err);
 }
 
 int state_write(const char *statedir, const struct box_record *r, struct nsr_err *err)
@@ -403,7 +404,7 @@ int state_gc(const char *statedir, bool all, uid_t uid)
 	while ((de = readdir(d)) != NULL) {
 		char box[POLICY_BOX_MAX + 1], base[96];
 		struct box_record r;
-		struct nsr_lock lk;
+		struct lock_held lk;
 		uid_t u;
 		size_t len = strlen(de->d_name);
 

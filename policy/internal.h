@@ -70,6 +70,7 @@ struct policy_keydef {
 /* [policy] [rootfs] [mount] keys (keys.c), [limits] [network] keys
  * (keys_net.c), [box] keys (keys_box.c); each table ends with a NULL name. */
 extern const struct policy_keydef policy_keys_main[];
+extern const struct policy_keydef policy_keys_limits[];
 extern const struct policy_keydef policy_keys_net[];
 extern const struct policy_keydef policy_keys_box[];
 /* [limits] runtime, [box] join, log_max, log_keep (keys_life.c). */

@@ -312,7 +312,8 @@ const struct policy_keydef policy_keys_main[] = {
 static const struct policy_keydef *keys_find(int section, const char *key)
 {
 	const struct policy_keydef *const tables[] = {
-		policy_keys_main, policy_keys_net, policy_keys_box, policy_keys_life,
+		policy_keys_main, policy_keys_limits, policy_keys_net, policy_keys_box,
+		policy_keys_life,
 	};
 	const struct policy_keydef *k;
 	size_t t;

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The keys of [limits] and [network]. Each value is parsed strictly into
- * the policy; rules that involve several keys (swap needs memory, bridge
- * mode needs bridge/subnet/gateway) are checked in validate.c.
+ * The keys of [network]. Each value is parsed strictly into the policy;
+ * rules that involve several keys (bridge mode needs bridge/subnet/gateway)
+ * are checked in validate.c.
  * Pure parsing of untrusted text; no privilege.
  */
 #include "config.h"
@@ -11,63 +11,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-static int net_pids(struct policy_parser *ps, const struct policy_keydef *k,
-		     const char *v)
-{
-	struct policy_limits *l = &ps->pol->limits;
-
-	if (policy_parse_uint(v, 1, 4194304, &l->pids) < 0)
-		return policy_key_bad(ps, k, "\"%s\" is not an integer from 1 to 4194304", v);
-	l->has_pids = true;
-	return 0;
-}
-
-static int net_nofile(struct policy_parser *ps, const struct policy_keydef *k,
-		       const char *v)
-{
-	struct policy_limits *l = &ps->pol->limits;
-
-	if (policy_parse_uint(v, 8, 1048576, &l->nofile) < 0)
-		return policy_key_bad(ps, k, "\"%s\" is not an integer from 8 to 1048576", v);
-	l->has_nofile = true;
-	return 0;
-}
-
-static int net_memory(struct policy_parser *ps, const struct policy_keydef *k,
-		       const char *v)
-{
-	struct policy_limits *l = &ps->pol->limits;
-
-	if (policy_parse_size(v, &l->memory) < 0)
-		return policy_key_bad(ps, k, "\"%s\" is not a size (integer with optional K, M or G)", v);
-	if (l->memory < (1ULL << 20))
-		return policy_key_bad(ps, k, "\"%s\" is below the minimum of 1M", v);
-	l->has_memory = true;
-	return 0;
-}
-
-static int net_swap(struct policy_parser *ps, const struct policy_keydef *k,
-		     const char *v)
-{
-	struct policy_limits *l = &ps->pol->limits;
-
-	if (policy_parse_size(v, &l->swap) < 0)
-		return policy_key_bad(ps, k, "\"%s\" is not a size (integer with optional K, M or G)", v);
-	l->has_swap = true;
-	return 0;
-}
-
-static int net_cpu(struct policy_parser *ps, const struct policy_keydef *k,
-		    const char *v)
-{
-	struct policy_limits *l = &ps->pol->limits;
-
-	if (policy_parse_cpu(v, &l->cpu_milli) < 0)
-		return policy_key_bad(ps, k, "\"%s\" is not a CPU count above 0, at most 1024, with at most 3 decimals", v);
-	l->has_cpu = true;
-	return 0;
-}
 
 static int net_mode(struct policy_parser *ps, const struct policy_keydef *k,
 		     const char *v)
@@ -162,11 +105,6 @@ static int net_per_user(struct policy_parser *ps,
 }
 
 const struct policy_keydef policy_keys_net[] = {
-	{ SEC_LIMITS, "pids", K_PIDS, false, net_pids },
-	{ SEC_LIMITS, "memory", K_MEMORY, false, net_memory },
-	{ SEC_LIMITS, "swap", K_SWAP, false, net_swap },
-	{ SEC_LIMITS, "cpu", K_CPU, false, net_cpu },
-	{ SEC_LIMITS, "nofile", K_NOFILE, false, net_nofile },
 	{ SEC_NETWORK, "mode", K_MODE, false, net_mode },
 	{ SEC_NETWORK, "bridge", K_BRIDGE, false, net_bridge },
 	{ SEC_NETWORK, "subnet", K_SUBNET, false, net_subnet },

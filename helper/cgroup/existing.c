@@ -70,7 +70,7 @@ static int cg_read_u64(int dfd, const char *file, uint64_t *v)
 {
 	char buf[64], *end;
 
-	if (dfd < 0 || cg_fs_read(dfd, file, buf, sizeof(buf)) < 0)
+	if (dfd < 0 || nsr_read_file(dfd, file, buf, sizeof(buf)) < 0)
 		return -1;
 	errno = 0;
 	unsigned long long x = strtoull(buf, &end, 10);

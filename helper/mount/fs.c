@@ -21,6 +21,7 @@
 
 #include "etcfiles.h"
 #include "internal.h"
+#include "caps.h"
 #include "util.h"
 
 #define ETC_MAX (256 * 1024)
@@ -94,12 +95,15 @@ int mnt_gen_etc(const struct mnt_input *in, int root_fd, int stage_fd, struct ns
 		return nsr_err_set(err, NSR_E_SETUP, ENOMEM, "generating /etc files");
 	if (read_image(root_fd, "/etc/passwd", img, ETC_MAX) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read the image's /etc/passwd");
-	n = etc_passwd(img, p->user, p->uid, p->gid, p->home, login_shell(p, root_fd), out, ETC_MAX + 4096);
+	n = etc_passwd(img, p->id.user, p->id.uid, p->id.gid, p->id.home, login_shell(p, root_fd), out, ETC_MAX + 4096);
 	if (gen_write(stage_fd, "passwd", out, n, err) < 0)
 		return -1;
 	if (read_image(root_fd, "/etc/group", img, ETC_MAX) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read the image's /etc/group");
-	n = etc_group(img, p->user, in->groups, in->n_groups, out, ETC_MAX + 4096);
+	struct etc_group_entry groups[NSR_ARRAY_SIZE(p->group_names)];
+	for (size_t i = 0; i < p->n_group_names; i++)
+		groups[i] = (struct etc_group_entry){ p->group_names[i].gid, p->group_names[i].name };
+	n = etc_group(img, p->id.user, groups, p->n_group_names, out, ETC_MAX + 4096);
 	if (gen_write(stage_fd, "group", out, n, err) < 0)
 		return -1;
 	n = snprintf(out, 128, "%s\n", p->hostname);
@@ -259,10 +263,60 @@ int mnt_kernel_fs(const struct nsr_plan *p, int root_fd, struct nsr_err *err)
 	return 0;
 }
 
+struct bind_sources {
+	int fd[PLAN_MAX_MOUNTS];
+	size_t n;
+};
+
+static void close_sources(struct bind_sources *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		nsr_closep(&s->fd[i]);
+}
+
+/* Open every bind source with the caller's own permissions (fsuid/fsgid
+ * and groups of the user), so nobody binds what they could not open. */
+static int open_sources(const struct mnt_input *in, struct bind_sources *s, struct nsr_err *err)
+{
+	const struct nsr_plan *p = in->plan;
+	struct nsr_err_first fe = NSR_ERR_FIRST(err);
+	size_t i;
+
+	for (s->n = 0; s->n < p->n_mounts; s->n++)
+		s->fd[s->n] = -1;
+	if (caps_user_fs_begin(&p->id, in->parent_fd, err) < 0) {
+		/* whatever part of the identity changed goes back */
+		caps_user_fs_end(in->parent_fd, NULL);
+		return -1;
+	}
+	for (i = 0; i < p->n_mounts && fe.rc == 0; i++) {
+		const struct plan_mount *m = &p->mounts[i];
+		if (m->kind != PLAN_MOUNT_BIND)
+			continue;
+		/* O_RDONLY, not O_PATH: the user must be able to read it. */
+		s->fd[i] = mnt_open_in(AT_FDCWD, m->source, O_RDONLY | O_NOCTTY | O_NONBLOCK,
+				       RESOLVE_NO_MAGICLINKS);
+		/* Same words whether it is missing or forbidden: the answer
+		 * must not tell the user what exists. */
+		if (s->fd[i] < 0)
+			nsr_err_step(&fe, nsr_err_set(nsr_err_slot(&fe), NSR_E_SETUP, 0,
+						      "cannot bind %s: not readable by %s",
+						      m->source, p->id.user));
+	}
+	nsr_err_step(&fe, caps_user_fs_end(in->parent_fd, nsr_err_slot(&fe)));
+	return fe.rc;
+}
+
+/* The policy's binds and tmpfs mounts, in the plan's order (parents
+ * first). Bind sources are opened as the user, mounted and closed here. */
 int mnt_policy_mounts(const struct mnt_input *in, int root_fd, struct nsr_err *err)
 {
 	const struct nsr_plan *p = in->plan;
+	__attribute__((cleanup(close_sources))) struct bind_sources src = { .n = 0 };
 	size_t i;
+
+	if (open_sources(in, &src, err) < 0)
+		return -1;
 
 	for (i = 0; i < p->n_mounts; i++) {
 		const struct plan_mount *m = &p->mounts[i];
@@ -273,18 +327,18 @@ int mnt_policy_mounts(const struct mnt_input *in, int root_fd, struct nsr_err *e
 			char uid[16], gid[16], size[32];
 			const char *opts[] = { "mode", "0755", "uid", uid, "gid", gid,
 					       m->size ? "size" : NULL, size, NULL };
-			snprintf(uid, sizeof(uid), "%u", (unsigned)p->uid);
-			snprintf(gid, sizeof(gid), "%u", (unsigned)p->gid);
+			snprintf(uid, sizeof(uid), "%u", (unsigned)p->id.uid);
+			snprintf(gid, sizeof(gid), "%u", (unsigned)p->id.gid);
 			snprintf(size, sizeof(size), "%llu", (unsigned long long)m->size);
 			if (new_fs_at(root_fd, "tmpfs", opts, NOSUID_NODEV, m->target, err) < 0)
 				return -1;
 			continue;
 		}
-		if (in->src_fds[i] < 0 || fstat(in->src_fds[i], &st) < 0)
+		if (src.fd[i] < 0 || fstat(src.fd[i], &st) < 0)
 			return nsr_err_set(err, NSR_E_SETUP, EBADF, "bind %s", m->source);
 		/* Recursive clone of what the user opened; never clear a
 		 * read-only flag the host has on a submount. */
-		if (mnt_clone(in->src_fds[i], "", true, &tree, m->source, err) < 0 ||
+		if (mnt_clone(src.fd[i], "", true, &tree, m->source, err) < 0 ||
 		    mnt_setattr(tree, NOSUID_NODEV | (m->rw ? 0 : MOUNT_ATTR_RDONLY), 0, true, m->source, err) < 0 ||
 		    attach_at(root_fd, tree, m->target, S_ISDIR(st.st_mode), err) < 0)
 			return -1;

@@ -21,39 +21,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "caps.h"
 #include "rootdir.h"
 #include "internal.h"
 #include "fs.h"
 #include "util.h"
-
-int mnt_open_sources(const struct nsr_plan *plan, int *src_fds, struct nsr_err *err)
-{
-	size_t i;
-	int rc = 0;
-
-	for (i = 0; i < plan->n_mounts; i++)
-		src_fds[i] = -1;
-	if (caps_user_fs_begin(plan, err) < 0)
-		return -1;
-	for (i = 0; i < plan->n_mounts && rc == 0; i++) {
-		const struct plan_mount *m = &plan->mounts[i];
-		if (m->kind != PLAN_MOUNT_BIND)
-			continue;
-		/* O_RDONLY, not O_PATH: the user must be able to read it. */
-		src_fds[i] = mnt_open_in(AT_FDCWD, m->source, O_RDONLY | O_NOCTTY | O_NONBLOCK,
-					 RESOLVE_NO_MAGICLINKS);
-		if (src_fds[i] < 0) {
-			/* Same words whether it is missing or forbidden: the
-			 * answer must not tell the user what exists. */
-			rc = nsr_err_set(err, NSR_E_SETUP, 0,
-					 "cannot bind %s: not readable by %s", m->source, plan->user);
-		}
-	}
-	if (caps_user_fs_end(err) < 0)
-		return -1;
-	return rc;
-}
 
 static bool exists_in(int image_fd, const char *path)
 {
@@ -100,7 +71,7 @@ static int persistent_dirs(const struct mnt_input *in, char *upper, char *work, 
 
 	if (nsr_state_dir(in->datadir, NULL, 0, f, &data, err) < 0)
 		return -1;
-	snprintf(uid, sizeof(uid), "%u", (unsigned)p->uid);
+	snprintf(uid, sizeof(uid), "%u", (unsigned)p->id.uid);
 	if ((user = nsr_root_dir(data, uid, 0700, f, NULL, err)) < 0 ||
 	    (box = nsr_root_dir(user, p->box, 0700, f, NULL, err)) < 0 ||
 	    (upper_fd = nsr_root_dir(box, "upper", 0755, f, NULL, err)) < 0 ||
@@ -158,14 +129,14 @@ static int mount_root(const struct mnt_input *in, int image_fd, int stage, const
  * none (and the policy binds none): made in the overlay, owned by the user. */
 static int user_home(const struct nsr_plan *p, int root_fd, struct nsr_err *err)
 {
-	nsr_cleanup_fd int fd = mnt_open_in(root_fd, p->home, O_PATH, MNT_RESOLVE_IN);
+	nsr_cleanup_fd int fd = mnt_open_in(root_fd, p->id.home, O_PATH, MNT_RESOLVE_IN);
 
-	if (fd >= 0 || errno != ENOENT || strcmp(p->home, "/") == 0)
+	if (fd >= 0 || errno != ENOENT || strcmp(p->id.home, "/") == 0)
 		return 0;
-	if (mnt_ensure(root_fd, p->home, true, &fd, err) < 0)
+	if (mnt_ensure(root_fd, p->id.home, true, &fd, err) < 0)
 		return nsr_err_prefix(err, "home directory");
-	if (fchownat(fd, "", p->uid, p->gid, AT_EMPTY_PATH) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot give %s its home", p->user);
+	if (fchownat(fd, "", p->id.uid, p->id.gid, AT_EMPTY_PATH) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot give %s its home", p->id.user);
 	return 0;
 }
 

@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = malloc(size + 1);
 	char *argv[MAX_ARGS + 1];
-	struct nsr_args a;
+	struct args_parsed a;
 	struct nsr_err e;
 	int argc = 0, i;
 	size_t start = 0, k;
@@ -39,9 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&e, 0, sizeof(e));
 	if (args_parse(argc, argv, &a, &e) == 0) {
 		if (a.mode == ARGS_MODE_START) {
-			if (!policy_name_valid(a.policy) || !policy_box_valid(a.box))
+			if (!policy_name_valid(a.req.policy) || !policy_box_valid(a.req.box))
 				abort();
-			if (a.cmd != NULL && (a.cmd_argc <= 0 || a.cmd < argv || a.cmd + a.cmd_argc != argv + argc))
+			if (a.req.argv != NULL && (a.req.argc <= 0 || a.req.argv < argv || a.req.argv + a.req.argc != argv + argc))
 				abort();
 		}
 		if (a.mode == ARGS_MODE_CHECK && (a.n_files <= 0 || a.files == NULL))

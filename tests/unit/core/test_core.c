@@ -23,47 +23,47 @@
 #define ARGV(...) ((char *const[]){ __VA_ARGS__, NULL })
 #define ARGC(...) ((int)(sizeof((char *const[]){ __VA_ARGS__ }) / sizeof(char *)))
 /* Only for results that do not point into argv: a compound literal dies at
- * the end of ck_assert's block. Tests that read a.cmd or a.files use an
+ * the end of ck_assert's block. Tests that read a.req.argv or a.files use an
  * argv array of their own. */
 #define PARSE(out, err, ...) args_parse(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), out, err)
 
 START_TEST(args_start_with_command)
 {
-	struct nsr_args a;
+	struct args_parsed a;
 	struct nsr_err e = { 0 };
 	char *const argv[] = { "nsrun", "--policy", "dev", "alice-box", "--", "make", "test", NULL };
 
 	ck_assert_int_eq(args_parse(7, argv, &a, &e), 0);
 	ck_assert_int_eq(a.mode, ARGS_MODE_START);
-	ck_assert_str_eq(a.policy, "dev");
-	ck_assert_str_eq(a.box, "alice-box");
-	ck_assert_int_eq(a.cmd_argc, 2);
-	ck_assert_str_eq(a.cmd[0], "make");
-	ck_assert_str_eq(a.cmd[1], "test");
+	ck_assert_str_eq(a.req.policy, "dev");
+	ck_assert_str_eq(a.req.box, "alice-box");
+	ck_assert_int_eq(a.req.argc, 2);
+	ck_assert_str_eq(a.req.argv[0], "make");
+	ck_assert_str_eq(a.req.argv[1], "test");
 }
 END_TEST
 
 START_TEST(args_command_without_dashdash)
 {
-	struct nsr_args a;
+	struct args_parsed a;
 	struct nsr_err e = { 0 };
 	char *const argv[] = { "nsrun", "-p", "dev", "b", "ls", "-l", "--policy", NULL };
 
 	ck_assert_int_eq(args_parse(7, argv, &a, &e), 0);
-	ck_assert_int_eq(a.cmd_argc, 3);
-	ck_assert_str_eq(a.cmd[2], "--policy");
+	ck_assert_int_eq(a.req.argc, 3);
+	ck_assert_str_eq(a.req.argv[2], "--policy");
 }
 END_TEST
 
 START_TEST(args_defaults_and_modes)
 {
-	struct nsr_args a;
+	struct args_parsed a;
 	struct nsr_err e = { 0 };
 	char *const check[] = { "nsrun", "--check", "a.ini", "b.ini", NULL };
 
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--policy=dev", "--dry-run", "b"), 0);
-	ck_assert(a.dry_run);
-	ck_assert_ptr_null(a.cmd);
+	ck_assert(a.req.dry_run);
+	ck_assert_ptr_null(a.req.argv);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--version"), 0);
 	ck_assert_int_eq(a.mode, ARGS_MODE_VERSION);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "-V"), 0);
@@ -79,7 +79,7 @@ END_TEST
 
 static void refused(int argc, char *const *argv, const char *needle)
 {
-	struct nsr_args a;
+	struct args_parsed a;
 	struct nsr_err e = { 0 };
 
 	ck_assert_int_eq(args_parse(argc, argv, &a, &e), -1);
@@ -113,25 +113,25 @@ END_TEST
 
 START_TEST(args_pty)
 {
-	struct nsr_args a;
+	struct args_parsed a;
 	struct nsr_err e = { 0 };
 
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "-p", "d", "b"), 0);
-	ck_assert(!a.pty && !a.no_pty);
+	ck_assert(!a.req.pty && !a.req.no_pty);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--pty", "-p", "d", "b"), 0);
-	ck_assert(a.pty && !a.no_pty);
+	ck_assert(a.req.pty && !a.req.no_pty);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "-p", "d", "--no-pty", "b"), 0);
-	ck_assert(!a.pty && a.no_pty);
+	ck_assert(!a.req.pty && a.req.no_pty);
 	/* after the box name, --pty is the command's */
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "-p", "d", "b", "--", "--pty"), 0);
-	ck_assert(!a.pty);
+	ck_assert(!a.req.pty);
 }
 END_TEST
 
 START_TEST(args_bounds)
 {
 	static char big[ARGS_MAX_ARG_LEN + 2];
-	struct nsr_args a;
+	struct args_parsed a;
 	struct nsr_err e = { 0 };
 	char *argv[] = { (char *)"nsrun", (char *)"-p", (char *)"d", (char *)"b", big, NULL };
 
@@ -155,12 +155,12 @@ static void plan_fixture(void)
 	memset(&pol, 0, sizeof(pol));
 	memset(&caller, 0, sizeof(caller));
 	strcpy(pol.rootfs, "/srv/img");
-	caller.uid = 1000;
-	caller.gid = 1000;
-	caller.groups[0] = 27;
-	caller.n_groups = 1;
-	strcpy(caller.user, "alice");
-	strcpy(caller.home, "/home/alice");
+	caller.id.uid = 1000;
+	caller.id.gid = 1000;
+	caller.id.groups[0] = 27;
+	caller.id.n_groups = 1;
+	strcpy(caller.id.user, "alice");
+	strcpy(caller.id.home, "/home/alice");
 	strcpy(caller.term, "xterm");
 }
 
@@ -178,9 +178,9 @@ START_TEST(plan_defaults)
 	ck_assert_str_eq(plan.hostname, "alice-box");
 	ck_assert_str_eq(plan.argv[0], "/bin/sh");
 	ck_assert_ptr_null(plan.argv[1]);
-	ck_assert_uint_eq(plan.uid, 1000);
-	ck_assert_uint_eq(plan.n_groups, 1);
-	ck_assert_uint_eq(plan.groups[0], 27);
+	ck_assert_uint_eq(plan.id.uid, 1000);
+	ck_assert_uint_eq(plan.id.n_groups, 1);
+	ck_assert_uint_eq(plan.id.groups[0], 27);
 	ck_assert_uint_eq(plan.envc, 5);
 	ck_assert_str_eq(plan.envp[0], "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	ck_assert_str_eq(plan.envp[1], "HOME=/home/alice");
@@ -308,14 +308,14 @@ START_TEST(plan_refusals)
 	struct nsr_err e = { 0 };
 
 	/* $HOME of /proc would put a bind under a reserved target */
-	strcpy(caller.home, "/proc");
+	strcpy(caller.id.home, "/proc");
 	strcpy(pol.binds[0].source, "/srv");
 	strcpy(pol.binds[0].target, "$HOME");
 	pol.n_binds = 1;
 	ck_assert_int_eq(build("b", NULL, 0, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "reserved"));
 	/* two mounts on one target after expansion */
-	strcpy(caller.home, "/data");
+	strcpy(caller.id.home, "/data");
 	strcpy(pol.binds[1].source, "/srv");
 	strcpy(pol.binds[1].target, "/data");
 	pol.n_binds = 2;
@@ -323,7 +323,7 @@ START_TEST(plan_refusals)
 	ck_assert_ptr_nonnull(strstr(e.msg, "two mounts"));
 	/* a hostname that is no host name */
 	pol.n_binds = 0;
-	strcpy(caller.user, "Alice");
+	strcpy(caller.id.user, "Alice");
 	strcpy(pol.hostname, "$USER");
 	ck_assert_int_eq(build("b", NULL, 0, &e), -1);
 	ck_assert_ptr_nonnull(strstr(e.msg, "not a valid host name"));

@@ -18,7 +18,7 @@
 
 START_TEST(modes)
 {
-	struct nsr_args a;
+	struct args_parsed a;
 	struct nsr_err e = { 0 };
 	char *const join[] = { "nsrun", "--join", "b1", "--", "ls", "-l", NULL };
 	char *const join2[] = { "nsrun", "--join", "b1", "ls", "--json", NULL };
@@ -30,7 +30,7 @@ START_TEST(modes)
 	ck_assert(a.json);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--stop", "b1"), 0);
 	ck_assert_int_eq(a.mode, ARGS_MODE_STOP);
-	ck_assert_str_eq(a.box, "b1");
+	ck_assert_str_eq(a.req.box, "b1");
 	ck_assert_uint_eq(a.timeout, 10);
 	ck_assert_ptr_null(a.signal);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--stop", "b1", "--signal", "KILL", "--timeout", "0",
@@ -40,29 +40,29 @@ START_TEST(modes)
 	ck_assert_str_eq(a.user, "alice");
 	ck_assert_int_eq(args_parse(6, join, &a, &e), 0);
 	ck_assert_int_eq(a.mode, ARGS_MODE_JOIN);
-	ck_assert_int_eq(a.cmd_argc, 2);
-	ck_assert_str_eq(a.cmd[0], "ls");
+	ck_assert_int_eq(a.req.argc, 2);
+	ck_assert_str_eq(a.req.argv[0], "ls");
 	/* After the first command word everything is the command's. */
 	ck_assert_int_eq(args_parse(5, join2, &a, &e), 0);
-	ck_assert_int_eq(a.cmd_argc, 2);
-	ck_assert_str_eq(a.cmd[1], "--json");
+	ck_assert_int_eq(a.req.argc, 2);
+	ck_assert_str_eq(a.req.argv[1], "--json");
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--join", "b1"), 0);
-	ck_assert_ptr_null(a.cmd);
+	ck_assert_ptr_null(a.req.argv);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--logs", "b1", "--follow"), 0);
 	ck_assert_int_eq(a.mode, ARGS_MODE_LOGS);
 	ck_assert(a.follow);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--policy", "dev", "--detach", "--status-fd", "3", "b1"), 0);
-	ck_assert(a.detach);
+	ck_assert(a.req.detach);
 	ck_assert_int_eq(a.status_fd, 3);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--policy", "dev", "b1"), 0);
 	ck_assert_int_eq(a.status_fd, -1);
-	ck_assert(!a.detach);
+	ck_assert(!a.req.detach);
 }
 END_TEST
 
 START_TEST(refusals)
 {
-	struct nsr_args a;
+	struct args_parsed a;
 	struct nsr_err e = { 0 };
 
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--json"), -1);
