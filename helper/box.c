@@ -131,7 +131,7 @@ void box_child(const struct box_ctx *ctx)
 	if (p->net.mode == POLICY_NET_NONE && net_lo_up(&err) < 0)
 		box_fail(ctx, &err);   /* (bridge mode: net_box_eth0 brings lo up) */
 	if (p->net.mode == POLICY_NET_BRIDGE &&
-	    net_box_eth0(go.peer_if, go.addr, go.prefix, go.gateway, &err) < 0)
+	    net_box_eth0(go.addr, go.prefix, go.gateway, &err) < 0)
 		box_fail(ctx, &err);
 
 	/* The caller's own rlimits apply to the payload; the policy's nofile

@@ -17,7 +17,6 @@ struct box_go {
 	uint32_t addr;                 /* bridge mode: leased address, host order */
 	uint32_t gateway;
 	uint32_t prefix;
-	char peer_if[16];              /* bridge mode: the veth end in our netns */
 };
 
 struct box_ctx {

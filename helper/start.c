@@ -59,7 +59,6 @@ struct start_run {
 	bool have_lease;
 	uint32_t addr;
 	char host_if[16];
-	char peer_if[16];
 	bool have_veth;
 	pid_t pid;                     /* the box's init until reaped, else 0 */
 	int go_fd;                     /* write end: struct box_go */
@@ -310,10 +309,8 @@ static int start_lease(struct start_run *r, struct nsr_err *err)
 	nsr_err_step(&fe, caps_guard_end(&g, nsr_err_slot(&fe)));
 	if (fe.rc < 0)
 		return -1;
-	if (net_veth_names(getpid(), r->host_if, r->peer_if) < 0)
+	if (net_veth_name(getpid(), r->host_if) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "cannot name the veth pair");
-	/* The box's end is born as eth0 in the box's own netns. */
-	memcpy(r->peer_if, "eth0", sizeof("eth0"));
 	return 0;
 }
 
@@ -359,14 +356,13 @@ static int start_wire(struct start_run *r, struct nsr_err *err)
 		if (nsfd < 0)
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open the box's network namespace");
 		r->have_veth = true;
-		if (net_veth_to_bridge(r->host_if, r->peer_if, nsfd, plan->net.bridge, err) < 0) {
+		if (net_veth_to_bridge(r->host_if, nsfd, plan->net.bridge, err) < 0) {
 			r->have_veth = false;
 			return -1;
 		}
 		go.addr = r->addr;
 		go.gateway = plan->net.gateway;
 		go.prefix = plan->net.prefix;
-		memcpy(go.peer_if, r->peer_if, sizeof(go.peer_if));
 	}
 	if (nsr_write_all(r->go_fd, &go, sizeof(go)) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "the box did not start");

@@ -16,6 +16,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include "boxname.h"
 #include "rootdir.h"
 #include "util.h"
 
@@ -35,20 +36,6 @@ static bool ipam_dec(const char *s, uint64_t max, uint64_t *out)
 	}
 	*out = v;
 	return true;
-}
-
-/* The box-name rule of CONTRACT §2: [a-z0-9][a-z0-9-]{0,62}. */
-static bool ipam_box_ok(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++) {
-		bool ok = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') ||
-			  (s[i] == '-' && i > 0);
-		if (!ok || i >= 63)
-			return false;
-	}
-	return i > 0;
 }
 
 static int ipam_parse_line(char *line, size_t lineno, struct ipam_lease *l,
@@ -86,7 +73,7 @@ static int ipam_parse_line(char *line, size_t lineno, struct ipam_lease *l,
 	l->pid = (pid_t)v;
 	if (!ipam_dec(f[3], UINT64_MAX, &l->starttime))
 		return nsr_err_set(err, NSR_E_SETUP, 0, "line %zu: bad start time", lineno);
-	if (!ipam_box_ok(f[4]))
+	if (!nsr_box_name_valid(f[4]))
 		return nsr_err_set(err, NSR_E_SETUP, 0, "line %zu: bad box name", lineno);
 	memcpy(l->box, f[4], strlen(f[4]) + 1);
 	return 0;
@@ -369,7 +356,7 @@ int ipam_acquire(const char *state_dir, const char *bridge, uint32_t subnet,
 
 	if (t == NULL)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "out of memory");
-	if (!ipam_box_ok(box) || uid == (uid_t)-1)
+	if (!nsr_box_name_valid(box) || uid == (uid_t)-1)
 		return nsr_err_set(err, NSR_E_SETUP, EINVAL, "bad lease holder");
 	if (ipam_self_starttime(getpid(), &start) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read own start time");
