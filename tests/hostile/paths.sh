@@ -171,7 +171,7 @@ t "trap: the host's $ESC/t2 has no x" test ! -e "$ESC/t2/x"
 rm -rf "$DATADIR/$TUID/hptrap"
 
 # ---- an image whose / the user cannot enter (root-owned, mode 0700): a
-# refusal like any other, one nsrun: line (CONTRACT §3), never a silent 125
+# refusal like any other, one nsrun: line (nsrun(1), EXIT STATUS), never a silent 125
 IMG5=$(mktemp -d /run/nsrun-test/hostile-img.XXXXXX); H_CLEAN+=("$IMG5")
 cp -a "$NSRUN_ROOTFS/." "$IMG5/"; chmod 0700 "$IMG5"
 policy hp-closed <<INI

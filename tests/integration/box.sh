@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# What every box gets (CONTRACT §5) and how it ends (§3), checked from
+# What every box gets (nsrun(1), THE BOX) and how it ends (EXIT STATUS), checked from
 # inside real boxes started by an unprivileged user through setuid nsrun.
 . "$(dirname "$0")/../lib.sh"
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# The command line (CONTRACT §2, §3 refusals), --version, --check, --list,
+# The command line (nsrun(1): options, EXIT STATUS refusals), --version, --check, --list,
 # and policy trust refusals, as an unprivileged user through the setuid binary.
 . "$(dirname "$0")/../lib.sh"
 

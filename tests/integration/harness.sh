@@ -17,7 +17,7 @@ PROBE=${NSRUN_PROBE:-$PREFIX/libexec/nsrun/nsrun-probe}
 BUILD=${NSRUN_BUILDDIR:-$NSRUN_SRCDIR/build-test}
 [ -x "$HARNESS" ] || bail "no nsrun-harness at $HARNESS"
 [ -x "$PROBE" ] || bail "no nsrun-probe at $PROBE"
-[ -x "$BUILD/harness/fake-drop" ] && [ -x "$BUILD/harness/fake-nsrun-suid" ] ||
+[ -x "$BUILD/tests/harness-selftest/fake-drop" ] && [ -x "$BUILD/tests/harness-selftest/fake-nsrun-suid" ] ||
   bail "self-test helpers not built in $BUILD/harness (meson -Dtests=enabled)"
 for c in unshare nsenter python3 mountpoint; do command -v "$c" >/dev/null || bail "$c missing"; done
 
@@ -95,8 +95,8 @@ cp -a "$NSRUN_ROOTFS" "$ST/image" && install -d -m 0755 "$ST/image/.nsrun-probe"
 mount --bind "$ST/image" "$ST/rootfs" && mount --make-shared "$ST/rootfs" ||
   bail "cannot make the self-test's shared rootfs mount"
 install -m 0755 "$NSRUN_SRCDIR/tests/harness-selftest/fake-nsrun" "$ST/fake-nsrun"
-install -m 0755 "$BUILD/harness/fake-drop" "$ST/fake-drop"
-install -m 4755 -o root -g root "$BUILD/harness/fake-nsrun-suid" "$ST/nsrun"
+install -m 0755 "$BUILD/tests/harness-selftest/fake-drop" "$ST/fake-drop"
+install -m 4755 -o root -g root "$BUILD/tests/harness-selftest/fake-nsrun-suid" "$ST/nsrun"
 cat >"$ST/policies.d/st.ini" <<INI
 [policy]
 description = harness self-test

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# [limits] (CONTRACT §4) on this host's cgroups (v1 here, v2 in the VM):
+# [limits] (nsrun.policy(5)) on this host's cgroups (v1 here, v2 in the VM):
 # a fork bomb stops at pids while the host keeps forking; memory past the
 # limit ends in 137 and the message, host unharmed; cpu quota observed
 # loosely; nofile applied; 200 sequential boxes leave no leaf; kill -9 of

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# [network] (CONTRACT §4), in a world this test builds itself: a network
+# [network] (nsrun.policy(5)), in a world this test builds itself: a network
 # namespace holding a bridge with the gateway address and no link to the
 # host's network; nsrun runs inside it as the test users. Checks the box's
 # address, route, resolv.conf and hosts; reachability (TCP from inside the

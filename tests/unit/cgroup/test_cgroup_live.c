@@ -438,11 +438,9 @@ int main(void)
 
 	t_runner = getpid();
 	t_mode = cg_detect();
-	if (geteuid() != 0 || t_mode == CG_MODE_NONE) {
-		printf("1..0 # SKIP %s\n", geteuid() != 0 ?
-		       "live cgroup tests need root" : "no usable cgroup mode");
-		return 0;
-	}
+	if (geteuid() != 0 || t_mode == CG_MODE_NONE)
+		return nsr_ck_cannot_run("cgroup-live", geteuid() != 0 ?
+					 "live cgroup tests need root" : "no usable cgroup mode");
 	tcase_set_timeout(tc, 60);
 	tcase_add_unchecked_fixture(tc, t_setup, t_teardown);
 	tcase_add_test(tc, live_limits_enter_kill_destroy);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Every key of CONTRACT §4, accepted and refused, with the exact line of
+/* Every key of nsrun.policy(5), accepted and refused, with the exact line of
  * each diagnostic. Needs the users root/daemon/bin and the directory /usr
  * (root-owned on every Debian system); no privilege. */
 #include "config.h"
@@ -31,7 +31,7 @@ static int kx_parse(const char *section, const char *body)
 
 START_TEST(contract_example)
 {
-	/* CONTRACT §4 with this machine's users, group and rootfs. */
+	/* nsrun.policy(5)'s example with this machine's users, group and rootfs. */
 	static const char text[] =
 		"[policy]\n"
 		"description = Development boxes for the systems lab\n"
