@@ -10,7 +10,8 @@
 
 #include <stddef.h>
 
-/* What went wrong, in the terms of CONTRACT §3. NONE is the zero value. */
+/* What went wrong, in the terms of nsrun(1), EXIT STATUS. NONE is the
+ * zero value. */
 enum nsr_err_kind {
 	NSR_E_NONE = 0,
 	NSR_E_USAGE,       /* bad command line                       -> 125 */

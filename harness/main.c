@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * nsrun-harness: run isolation checks against nsrun policies (CONTRACT §6).
+ * nsrun-harness: run isolation checks against nsrun policies (nsrun-harness(1)).
  * Runs as root, starts boxes through the real setuid nsrun as the --as
  * user, watches the host side. The only file that prints and exits:
  * 0 all passed, 1 a check failed, 2 the run could not happen.

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Command line (CONTRACT §2): argv becomes an untrusted request. */
+/* Command line (nsrun(1)): argv becomes an untrusted request. */
 #ifndef NSR_ARGS_H
 #define NSR_ARGS_H
 

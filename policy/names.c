@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Name and path rules: policy and box names (CONTRACT §2), hostnames, and
+ * Name and path rules: policy and box names (nsrun(1)), hostnames, and
  * the shape of a normalised absolute path. Pure string checks on untrusted
  * input; no privilege, no file system access.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * The policy library: one INI file (CONTRACT §4) becomes a struct policy.
+ * The policy library: one INI file (nsrun.policy(5)) becomes a struct policy.
  * Parsing trusts nothing in the file; trust.c decides whether the file may
  * be believed at all (root-owned chain, no symlinks); auth.c decides whether
  * a caller may use it; expand.c expands $HOME/$USER/$UID/$BOX.
