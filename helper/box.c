@@ -134,20 +134,8 @@ void box_child(const struct box_ctx *ctx)
 	    net_box_eth0(go.addr, go.prefix, go.gateway, &err) < 0)
 		box_fail(ctx, &err);
 
-	/* The caller's own rlimits apply to the payload; the policy's nofile
-	 * is a ceiling under the caller's hard limit. */
-	sanitize_restore_rlimits(ctx->inh);
-	umask(ctx->inh->umask);
-	if (p->limits.has_nofile) {
-		struct rlimit rl;
-		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && (rlim_t)p->limits.nofile < rl.rlim_max)
-			rl.rlim_max = (rlim_t)p->limits.nofile;
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
-			nsr_err_set(&err, NSR_E_SETUP, errno, "cannot set nofile");
-			box_fail(ctx, &err);
-		}
-	}
+	if (sanitize_payload_limits(ctx->inh, p->limits.has_nofile ? p->limits.nofile : 0, &err) < 0)
+		box_fail(ctx, &err);
 
 	if (caps_drop(&p->id, ctx->go_fd, &err) < 0)
 		box_fail(ctx, &err);

@@ -44,7 +44,6 @@
 #define SYS_pidfd_send_signal 424
 #endif
 
-static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH };
 
 struct join_clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
@@ -188,18 +187,8 @@ static void join_child(const struct join_ctx *c)
 	    S_ISREG(st.st_mode) && (st.st_mode & 0111))
 		memcpy(shell, p->login_shell, sizeof(shell));
 
-	sanitize_restore_rlimits(c->inh);
-	umask(c->inh->umask);
-	if (p->limits.has_nofile) {
-		struct rlimit rl;
-		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && (rlim_t)p->limits.nofile < rl.rlim_max)
-			rl.rlim_max = (rlim_t)p->limits.nofile;
-		rl.rlim_cur = rl.rlim_max;
-		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {
-			nsr_err_set(&e, NSR_E_SETUP, errno, "cannot set nofile");
-			join_fail(c, &e);
-		}
-	}
+	if (sanitize_payload_limits(c->inh, p->limits.has_nofile ? p->limits.nofile : 0, &e) < 0)
+		join_fail(c, &e);
 	if (caps_drop(&p->id, c->life_fd, &e) < 0)
 		join_fail(c, &e);
 	join_arm_death(c);
@@ -301,7 +290,6 @@ int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 	struct nsr_err child_err;
 	pid_t pid;
 	ssize_t n;
-	size_t i;
 	int st;
 
 	memset(res, 0, sizeof(*res));
@@ -333,10 +321,7 @@ int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 		pty_wr = ps[1];
 	}
 
-	sigemptyset(&set);
-	for (i = 0; i < NSR_ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
-	sigaddset(&set, SIGCHLD);
+	init_signal_set(&set);
 	if (plan->pty)
 		sigaddset(&set, SIGTSTP);   /* the relay stops with the caller's terminal restored */
 	sigprocmask(SIG_BLOCK, &set, &old);

@@ -185,6 +185,22 @@ int sanitize_process(struct nsr_inherited *inh, int keep_fd, struct nsr_err *err
 	return sanitize_rlimits(inh, err);
 }
 
+int sanitize_payload_limits(const struct nsr_inherited *inh, uint64_t nofile, struct nsr_err *err)
+{
+	struct rlimit rl;
+
+	sanitize_restore_rlimits(inh);
+	umask(inh->umask);
+	if (nofile == 0)
+		return 0;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && (rlim_t)nofile < rl.rlim_max)
+		rl.rlim_max = (rlim_t)nofile;
+	rl.rlim_cur = rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot set nofile");
+	return 0;
+}
+
 void sanitize_restore_rlimits(const struct nsr_inherited *inh)
 {
 	int r;

@@ -5,6 +5,7 @@
 #define NSR_SANITIZE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -32,6 +33,9 @@ void sanitize_signals(void);
 
 /* Put the caller's rlimits back (in the payload, before exec). */
 void sanitize_restore_rlimits(const struct nsr_inherited *inh);
+/* What the payload starts with: the caller's rlimits and umask; the
+ * policy's nofile (0: none) is a ceiling under the caller's hard limit. */
+int sanitize_payload_limits(const struct nsr_inherited *inh, uint64_t nofile, struct nsr_err *err);
 
 /* TERM values we pass on: [A-Za-z0-9._+-]{1,63}. Pure. */
 bool sanitize_term_ok(const char *term);

@@ -218,3 +218,16 @@ int cg_attach(enum cg_mode mode, const int *parents, const char *leaf,
 	*out = cg;
 	return 0;
 }
+
+int cg_open_parents(enum cg_mode mode, int dfds[CG_V1_N], struct nsr_err *err)
+{
+	struct cg_mounts m;
+
+	for (int c = 0; c < CG_V1_N; c++)
+		dfds[c] = -1;
+	if (cg_read_mounts(&m, err) < 0)
+		return -1;
+	if (mode == CG_MODE_V1)
+		return cg_v1_open_parents(&m, dfds, err);
+	return cg_v2_open_parent(&m, &dfds[0], err);
+}

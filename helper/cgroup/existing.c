@@ -19,7 +19,6 @@ int cg_open_existing(const char *leaf, struct cg_box **out, struct nsr_err *err)
 	enum cg_mode mode = cg_detect();
 	char box[NSR_BOX_NAME_MAX + 1];
 	struct cg_box *cg = NULL;
-	struct cg_mounts m;
 	uid_t uid;
 	int rc;
 
@@ -28,12 +27,8 @@ int cg_open_existing(const char *leaf, struct cg_box **out, struct nsr_err *err)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "bad cgroup name in the box's record");
 	if (mode == CG_MODE_NONE)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "this host has no usable cgroup controllers");
-	if (cg_read_mounts(&m, err) < 0)
+	if (cg_open_parents(mode, parents, err) < 0)
 		return -1;
-	if (mode == CG_MODE_V1)
-		cg_v1_open_parents(&m, parents, err);
-	else
-		cg_v2_open_parent(&m, &parents[0], err);
 	rc = cg_attach(mode, parents, leaf, &cg, err);
 	for (int c = 0; c < CG_V1_N; c++)
 		if (parents[c] >= 0)

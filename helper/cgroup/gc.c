@@ -106,19 +106,14 @@ int cg_gc_match(enum cg_mode mode, const char *lock_dir, const char *prefix,
 	nsr_cleanup_free char (*names)[128] = NULL;
 	nsr_cleanup_fd int lock_dfd = -1;
 	int parents[CG_V1_N] = { -1, -1, -1, -1 };
-	struct cg_mounts m;
 	int removed = 0, failed = 0;
 
 	if (mode == CG_MODE_NONE)
 		return 0;
 	if (lock_dir == NULL)
 		return nsr_err_set(err, NSR_E_SETUP, EINVAL, "gc: no lock dir");
-	if (cg_read_mounts(&m, err) < 0)
+	if (cg_open_parents(mode, parents, err) < 0)
 		return -1;
-	if (mode == CG_MODE_V1)
-		cg_v1_open_parents(&m, parents, err);
-	else
-		cg_v2_open_parent(&m, &parents[0], err);
 	lock_dfd = nsr_openat(AT_FDCWD, lock_dir,
 			      O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
 	if (lock_dfd < 0 && errno != ENOENT)

@@ -144,6 +144,8 @@ int cg_v1_open_parents(const struct cg_mounts *m, int dfds[CG_V1_N],
 		       struct nsr_err *err);
 int cg_v2_open_parent(const struct cg_mounts *m, int *dfd,
 		      struct nsr_err *err);
+/* The parents of mode's hierarchies (reads the mounts): dfds[] as above. */
+int cg_open_parents(enum cg_mode mode, int dfds[CG_V1_N], struct nsr_err *err);
 /* Fill cg for an existing leaf under the given parents (gc): fds of the
  * leaf dirs that exist; created = true when at least one does. */
 int cg_attach(enum cg_mode mode, const int *parents, const char *leaf,
