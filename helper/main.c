@@ -583,6 +583,7 @@ static int do_logs(const struct args_parsed *a)
 static int do_start(const struct args_parsed *a)
 {
 	struct nsr_err err = { 0 };
+	struct nsr_request req;
 	struct start_paths paths = { NSR_STATEDIR, NSR_DATADIR };
 
 	if (geteuid() != 0) {
@@ -602,11 +603,17 @@ static int do_start(const struct args_parsed *a)
 			  caller.id.user, a->req.policy, a->req.box, err.msg);
 		return fail(NULL, &err);
 	}
-	if (plan_build(&pol, &a->req, &caller, NSR_DATADIR, &plan, &err) < 0) {
+	req = a->req;
+	req.env = &inh.env;   /* only the variables pass_env names get through */
+	if (plan_build(&pol, &req, &caller, NSR_DATADIR, &plan, &err) < 0) {
 		log_audit(LOG_WARNING, "refused: uid=%u policy=%s box=%s: %s", (unsigned)caller.id.uid,
 			  a->req.policy, a->req.box, err.msg);
 		return fail(a->req.box, &err);
 	}
+	for (size_t i = 0; i < plan.n_warnings; i++)
+		fprintf(stderr, "nsrun: %s: warning: %s\n", a->req.box, plan.warnings[i]);
+	if (plan.warnings_dropped > 0)
+		fprintf(stderr, "nsrun: %s: warning: %zu more warnings\n", a->req.box, plan.warnings_dropped);
 	if (plan.dry_run) {
 		print_plan(&plan);
 		return 0;

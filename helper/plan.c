@@ -4,12 +4,15 @@
  * it takes a policy that has already been trusted and authorised, the
  * caller's kernel credentials and the parsed argv, expands $HOME/$USER/
  * $UID/$BOX (values from the user database, never the environment) and
- * fixes every path, limit and string the setup code will act on.
+ * fixes every path, limit and string the setup code will act on. The
+ * caller's environment enters a box only here, variable by variable, as
+ * the policy's pass_env allows (never a loader variable: policy/env.c).
  * Pure apart from reading nothing: no privilege needed, no I/O but printing.
  */
 #include "plan.h"
 
 #include <grp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +52,76 @@ static int plan_env_set(struct nsr_plan *plan, const char *kv, struct nsr_err *e
 	plan->envp[i] = plan->env_store[i];
 	plan->envp[plan->envc] = NULL;
 	return 0;
+}
+
+static void plan_warn(struct nsr_plan *plan, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static void plan_warn(struct nsr_plan *plan, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (plan->n_warnings >= PLAN_MAX_WARNINGS) {
+		plan->warnings_dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(plan->warnings[plan->n_warnings++], PLAN_WARNING_MAX, fmt, ap);
+	va_end(ap);
+}
+
+static bool plan_env_has(const struct nsr_plan *plan, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < plan->envc; i++)
+		if (strncmp(plan->envp[i], name, len) == 0 && plan->envp[i][len] == '=')
+			return true;
+	return false;
+}
+
+/* pass_env: the caller's variables the policy names, after the contract's
+ * and the policy's own (which win). Rejected ones become warnings. */
+static void plan_pass_env(const struct policy *pol, const struct sanitize_env *env,
+			  struct nsr_plan *plan)
+{
+	char name[SANITIZE_ENV_NAME_MAX + 1];
+	size_t i;
+
+	if (env == NULL || pol->n_pass_env == 0)
+		return;
+	for (i = 0; i < env->n; i++) {
+		const char *kv = env->arena + env->vars[i].off;
+		size_t len;
+
+		sanitize_env_name(env, i, name, sizeof(name));
+		if (!policy_pass_env_match(pol, name))
+			continue;
+		if (env->vars[i].state == SANITIZE_VAR_CONTROL) {
+			plan_warn(plan, "%s not passed: it holds a control character", name);
+			continue;
+		}
+		if (env->vars[i].state == SANITIZE_VAR_TOO_LONG) {
+			plan_warn(plan, "%s not passed: longer than %d bytes", name,
+				  SANITIZE_ENV_VALUE_MAX);
+			continue;
+		}
+		len = strlen(name);
+		if (plan_env_has(plan, name, len))
+			continue;
+		if (plan->envc >= NSR_ARRAY_SIZE(plan->envp) - 1 ||
+		    strlen(kv) + 1 > sizeof(plan->pass_store) - plan->pass_used) {
+			plan_warn(plan, "%s not passed: too many variables", name);
+			continue;
+		}
+		memcpy(plan->pass_store + plan->pass_used, kv, strlen(kv) + 1);
+		plan->envp[plan->envc++] = plan->pass_store + plan->pass_used;
+		plan->envp[plan->envc] = NULL;
+		plan->pass_used += strlen(kv) + 1;
+	}
+	if (env->skipped > 0)
+		plan_warn(plan, "%zu of your environment variables were not considered "
+			  "for pass_env (more than %d, or over %d KiB in all)", env->skipped,
+			  SANITIZE_ENV_MAX, SANITIZE_ENV_ARENA / 1024);
 }
 
 static int plan_mounts(const struct policy *pol, const struct policy_vars *v,
@@ -195,6 +268,8 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 		if (plan_env_set(plan, buf, err) < 0)
 			return -1;
 	}
+
+	plan_pass_env(pol, req->env, plan);
 
 	plan->deny_userns = pol->deny_userns;
 	plan->deny_join = pol->deny_join;

@@ -14,10 +14,15 @@
 #include <sys/types.h>
 
 #include "policy.h"
+#include "sanitize.h"
 
 #define PLAN_MAX_GROUPS 256
 #define PLAN_MAX_ARGV 4096
 #define PLAN_MAX_MOUNTS (POLICY_MAX_BINDS + POLICY_MAX_TMPFS)
+#define PLAN_MAX_PASS_ENV 256            /* variables passed by pass_env */
+#define PLAN_PASS_ARENA (64 * 1024)
+#define PLAN_MAX_WARNINGS 8
+#define PLAN_WARNING_MAX 200
 
 enum plan_mount_kind {
 	PLAN_MOUNT_BIND = 1,
@@ -60,6 +65,7 @@ struct nsr_request {
 	bool dry_run;
 	bool detach;                   /* --detach */
 	bool pty, no_pty;              /* --pty, --no-pty */
+	const struct sanitize_env *env;  /* the caller's environment, or NULL */
 };
 
 /* Who the caller is, from the kernel (real ids) and the user database. */
@@ -98,9 +104,17 @@ struct nsr_plan {
 	bool default_shell;            /* argv is the default: login_shell if the
 				        * image has it, else /bin/sh */
 	char login_shell[POLICY_STR_MAX]; /* the caller's, from the user database, or "" */
-	char *envp[POLICY_MAX_ENV + 8];
+	char *envp[POLICY_MAX_ENV + 8 + PLAN_MAX_PASS_ENV + 1];
 	size_t envc;
 	char env_store[POLICY_MAX_ENV + 8][POLICY_STR_MAX];
+	char pass_store[PLAN_PASS_ARENA];  /* the caller's, passed by pass_env */
+	size_t pass_used;
+
+	/* Warnings for the front end to print (a variable pass_env named but
+	 * nsrun dropped); the box starts anyway. */
+	char warnings[PLAN_MAX_WARNINGS][PLAN_WARNING_MAX];
+	size_t n_warnings;
+	size_t warnings_dropped;
 
 	bool interactive;
 	bool pty;                      /* the box gets a pty of its own */

@@ -2,7 +2,8 @@
 /*
  * First thing nsrun does as a setuid process: throw away what the caller
  * controls. The environment is cleared (only a validated TERM survives, for
- * the box), fds 0-2 are made to exist and every other fd is closed, umask,
+ * the box, and a bounded, checked copy that only the policy's pass_env can
+ * let into a box: nsrun itself never reads it), fds 0-2 are made to exist and every other fd is closed, umask,
  * signal mask and dispositions are reset, cwd is "/", and rlimits that could
  * break setup are raised for nsrun's own work (the caller's are kept to be
  * put back in the payload). Core dumps off and not dumpable, so the caller
@@ -40,6 +41,60 @@ bool sanitize_term_ok(const char *term)
 			return false;
 	}
 	return true;
+}
+
+static bool sanitize_env_byte_ok(unsigned char c)
+{
+	return c >= 0x20 && c != 0x7f;
+}
+
+void sanitize_env_keep(struct sanitize_env *env, const char *entry)
+{
+	size_t nlen = strcspn(entry, "=");
+	size_t vlen = entry[nlen] == '=' ? strnlen(entry + nlen + 1, SANITIZE_ENV_VALUE_MAX + 1) : 0;
+	enum sanitize_var_state st = SANITIZE_VAR_OK;
+	size_t keep, i;
+
+	if (entry[nlen] != '=' || nlen == 0)
+		return;   /* not NAME=VALUE: nothing a glob could name */
+	if (env->n >= SANITIZE_ENV_MAX) {
+		env->skipped++;
+		return;
+	}
+	if (nlen > SANITIZE_ENV_NAME_MAX || vlen > SANITIZE_ENV_VALUE_MAX)
+		st = SANITIZE_VAR_TOO_LONG;
+	for (i = 0; st == SANITIZE_VAR_OK && i < nlen + 1 + vlen; i++)
+		if (!sanitize_env_byte_ok((unsigned char)entry[i]))
+			st = SANITIZE_VAR_CONTROL;
+	keep = st == SANITIZE_VAR_OK ? nlen + 1 + vlen :
+	       nlen < SANITIZE_ENV_NAME_MAX ? nlen : SANITIZE_ENV_NAME_MAX;
+	if (keep + 1 > sizeof(env->arena) - env->used) {
+		env->skipped++;
+		return;
+	}
+	env->vars[env->n].off = (unsigned)env->used;
+	env->vars[env->n].state = st;
+	for (i = 0; i < keep; i++) {
+		char c = entry[i];
+		/* a rejected name is kept for the warning only: printable */
+		env->arena[env->used + i] = st != SANITIZE_VAR_OK && !sanitize_env_byte_ok((unsigned char)c) ? '?' : c;
+	}
+	env->arena[env->used + keep] = '\0';
+	env->used += keep + 1;
+	env->n++;
+}
+
+void sanitize_env_name(const struct sanitize_env *env, size_t i, char *out, size_t outsz)
+{
+	const char *e = env->arena + env->vars[i].off;
+	size_t n = strcspn(e, "=");
+
+	if (outsz == 0)
+		return;
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, e, n);
+	out[n] = '\0';
 }
 
 void sanitize_signals(void)
@@ -167,6 +222,8 @@ int sanitize_process(struct nsr_inherited *inh, int keep_fd, struct nsr_err *err
 	term = getenv("TERM");
 	if (sanitize_term_ok(term))
 		memcpy(inh->term, term, strlen(term) + 1);
+	for (char **e = environ; e != NULL && *e != NULL; e++)
+		sanitize_env_keep(&inh->env, *e);
 	if (clearenv() != 0)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "cannot clear the environment");
 

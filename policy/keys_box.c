@@ -3,8 +3,9 @@
  * The keys of [box]: hostname (literal or with $BOX/$USER/$UID), the
  * default command (one normalised absolute path) and the environment
  * (NAME=VALUE; the value may use $HOME $USER $UID $BOX) and whether the
- * box may create user namespaces (userns = yes|no). Pure parsing
- * of untrusted text; no privilege.
+ * box may create user namespaces (userns = yes|no), and the caller's
+ * variables passed in (pass_env = GLOB[, GLOB...], never a loader
+ * variable: env.c). Pure parsing of untrusted text; no privilege.
  */
 #include "config.h"
 
@@ -86,10 +87,53 @@ static int keys_userns(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
+static int keys_pass_env(struct policy_parser *ps,
+			 const struct policy_keydef *k, const char *v)
+{
+	struct policy *p = ps->pol;
+	char buf[POLICY_STR_MAX];
+	char *save = NULL, *item;
+	size_t len;
+
+	snprintf(buf, sizeof(buf), "%s", v);
+	len = strlen(buf);
+	if (buf[0] == ',' || buf[len - 1] == ',' || strstr(buf, ",,") != NULL)
+		return policy_key_bad(ps, k, "empty list element");
+	for (item = strtok_r(buf, ",", &save); item != NULL;
+	     item = strtok_r(NULL, ",", &save)) {
+		const char *which = NULL;
+		size_t i;
+
+		item += strspn(item, " \t");
+		len = strcspn(item, " \t");
+		if (item[len + strspn(item + len, " \t")] != '\0')
+			return policy_key_bad(ps, k, "bad list element \"%s\"", item);
+		item[len] = '\0';
+		if (!policy_env_glob_valid(item))
+			return policy_key_bad(ps, k, "\"%s\": a variable name or glob "
+					      "([A-Za-z_][A-Za-z0-9_]* with * and ?)", item);
+		if (policy_env_glob_forbidden(item, &which))
+			return policy_key_bad(ps, k, "\"%s\" could pass %s%s, which nsrun "
+					      "never passes (loader and libc variables)",
+					      item, which, which[strlen(which) - 1] == '_' ? "*" : "");
+		for (i = 0; i < p->n_pass_env; i++)
+			if (strcmp(p->pass_env[i], item) == 0)
+				break;
+		if (i < p->n_pass_env)
+			continue;
+		if (p->n_pass_env >= POLICY_MAX_PASS_ENV)
+			return policy_key_bad(ps, k, "too many globs (at most %d)",
+					      POLICY_MAX_PASS_ENV);
+		snprintf(p->pass_env[p->n_pass_env++], POLICY_GLOB_MAX, "%s", item);
+	}
+	return 0;
+}
+
 const struct policy_keydef policy_keys_box[] = {
 	{ SEC_BOX, "hostname", K_HOSTNAME, false, keys_hostname },
 	{ SEC_BOX, "command", K_COMMAND, false, keys_command },
 	{ SEC_BOX, "env", K_ENV, true, keys_env },
 	{ SEC_BOX, "userns", K_USERNS, false, keys_userns },
+	{ SEC_BOX, "pass_env", K_PASS_ENV, true, keys_pass_env },
 	{ 0, NULL, 0, false, NULL },
 };

@@ -69,11 +69,24 @@ static int limits_cpu(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
+static int limits_cgroup(struct policy_parser *ps, const struct policy_keydef *k,
+		      const char *v)
+{
+	if (strcmp(v, "own") == 0)
+		ps->pol->limits.cgroup_nested = false;
+	else if (strcmp(v, "nested") == 0)
+		ps->pol->limits.cgroup_nested = true;
+	else
+		return policy_key_bad(ps, k, "\"%s\": expected own or nested", v);
+	return 0;
+}
+
 const struct policy_keydef policy_keys_limits[] = {
 	{ SEC_LIMITS, "pids", K_PIDS, false, limits_pids },
 	{ SEC_LIMITS, "memory", K_MEMORY, false, limits_memory },
 	{ SEC_LIMITS, "swap", K_SWAP, false, limits_swap },
 	{ SEC_LIMITS, "cpu", K_CPU, false, limits_cpu },
 	{ SEC_LIMITS, "nofile", K_NOFILE, false, limits_nofile },
+	{ SEC_LIMITS, "cgroup", K_CGROUP, false, limits_cgroup },
 	{ 0, NULL, 0, false, NULL },
 };

@@ -31,6 +31,8 @@
 #define POLICY_LOG_DEFAULT (10ULL << 20)      /* [box] log_max */
 #define POLICY_LOG_MIN (64ULL << 10)
 #define POLICY_LOG_MAX (16ULL << 30)
+#define POLICY_MAX_PASS_ENV 32   /* [box] pass_env globs */
+#define POLICY_GLOB_MAX 64       /* one glob, NUL included */
 
 enum policy_writable {
 	POLICY_WRITABLE_NO = 0,
@@ -60,6 +62,8 @@ struct policy_tmpfs {
 
 struct policy_limits {
 	bool has_pids, has_memory, has_swap, has_cpu, has_nofile;
+	bool cgroup_nested;      /* cgroup = nested: the leaf goes under the
+	                            caller's own cgroup (nsrun.policy(5)) */
 	uint64_t pids;
 	uint64_t memory;         /* bytes */
 	uint64_t swap;           /* bytes */
@@ -109,6 +113,9 @@ struct policy {
 	uint64_t log_max;                /* [box] log_max, 0 = POLICY_LOG_DEFAULT */
 	bool log_keep;                   /* [box] log_keep = yes */
 	size_t n_env;
+	/* [box] pass_env: globs over the caller's variable names */
+	char pass_env[POLICY_MAX_PASS_ENV][POLICY_GLOB_MAX];
+	size_t n_pass_env;
 };
 
 /* Diagnostics: every problem found, each as FILE:LINE: message. */
@@ -184,6 +191,18 @@ int policy_load(const char *policydir, const char *name, struct policy *out,
  * dropping to the caller's own uid/gid. Returns 0 when trusted and valid. */
 int policy_check_file(const char *path, struct policy *out,
 		      struct policy_diags *diags);
+
+/* ---- environment pass-through (env.c) ----
+ * Variables nsrun never passes into a box, whatever the policy says: LD_*,
+ * MALLOC_* and glibc's unsecure list (GCONV_PATH, GLIBC_TUNABLES, ...). */
+bool policy_env_forbidden(const char *name);
+/* A pass_env glob: 1..63 of [A-Za-z0-9_*?], not starting with a digit. */
+bool policy_env_glob_valid(const char *glob);
+/* Could the glob match a forbidden name? *which gets one it could match. */
+bool policy_env_glob_forbidden(const char *glob, const char **which);
+/* Does the policy pass the caller's variable `name` (never a forbidden
+ * one)? */
+bool policy_pass_env_match(const struct policy *p, const char *name);
 
 /* ---- authorisation (auth.c) ---- */
 enum policy_verdict {

@@ -149,6 +149,7 @@ END_TEST
 static struct policy pol;
 static struct nsr_caller caller;
 static struct nsr_plan plan;
+static struct sanitize_env tenv;
 
 static void plan_fixture(void)
 {
@@ -169,6 +170,68 @@ static int build(const char *box, char *const *argv, int argc, struct nsr_err *e
 	struct nsr_request req = { .policy = "dev", .box = box, .argv = argv, .argc = argc };
 	return plan_build(&pol, &req, &caller, "/var/lib/nsrun", &plan, e);
 }
+
+static const char *plan_getenv(const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < plan.envc; i++)
+		if (strncmp(plan.envp[i], name, n) == 0 && plan.envp[i][n] == '=')
+			return plan.envp[i] + n + 1;
+	return NULL;
+}
+
+START_TEST(plan_pass_env)
+{
+	struct nsr_err e = { 0 };
+	struct nsr_request req = { .policy = "dev", .box = "b", .env = &tenv };
+	static char big[SANITIZE_ENV_VALUE_MAX + 32];
+
+	memset(&tenv, 0, sizeof(tenv));
+	memset(big, 'x', sizeof(big) - 1);
+	memcpy(big, "SLURM_BIG=", 10);
+	sanitize_env_keep(&tenv, "SLURM_JOB_ID=42");
+	sanitize_env_keep(&tenv, "SLURM_NODELIST=n[1-4]");
+	sanitize_env_keep(&tenv, "SLURM_EVIL=a\nb");
+	sanitize_env_keep(&tenv, big);
+	sanitize_env_keep(&tenv, "LD_PRELOAD=/tmp/x.so");
+	sanitize_env_keep(&tenv, "PATH=/evil");
+	sanitize_env_keep(&tenv, "LANG=C");
+	sanitize_env_keep(&tenv, "OTHER=1");
+	sanitize_env_keep(&tenv, "noequals");
+	ck_assert_uint_eq(tenv.n, 8);
+	ck_assert_int_eq(tenv.vars[2].state, SANITIZE_VAR_CONTROL);
+	ck_assert_int_eq(tenv.vars[3].state, SANITIZE_VAR_TOO_LONG);
+
+	/* No pass_env: nothing of the caller's. */
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), 0);
+	ck_assert_ptr_null(plan_getenv("SLURM_JOB_ID"));
+	ck_assert_uint_eq(plan.n_warnings, 0);
+
+	/* "PATH" and "LANG" named, but the contract's and the policy's win. */
+	strcpy(pol.pass_env[0], "SLURM_*");
+	strcpy(pol.pass_env[1], "PATH");
+	strcpy(pol.pass_env[2], "LANG");
+	/* As if a policy had slipped one through --check: still never. */
+	strcpy(pol.pass_env[3], "LD_PRELOAD");
+	pol.n_pass_env = 4;
+	strcpy(pol.env[0], "LANG=C.UTF-8");
+	pol.n_env = 1;
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), 0);
+	ck_assert_str_eq(plan_getenv("SLURM_JOB_ID"), "42");
+	ck_assert_str_eq(plan_getenv("SLURM_NODELIST"), "n[1-4]");
+	ck_assert_ptr_null(plan_getenv("SLURM_EVIL"));
+	ck_assert_ptr_null(plan_getenv("SLURM_BIG"));
+	ck_assert_ptr_null(plan_getenv("LD_PRELOAD"));
+	ck_assert_ptr_null(plan_getenv("OTHER"));
+	ck_assert_str_eq(plan_getenv("PATH"), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	ck_assert_str_eq(plan_getenv("LANG"), "C.UTF-8");
+	ck_assert_ptr_null(plan.envp[plan.envc]);
+	ck_assert_uint_eq(plan.n_warnings, 2);
+	ck_assert_str_eq(plan.warnings[0], "SLURM_EVIL not passed: it holds a control character");
+	ck_assert_str_eq(plan.warnings[1], "SLURM_BIG not passed: longer than 4096 bytes");
+}
+END_TEST
 
 START_TEST(plan_defaults)
 {
@@ -479,6 +542,7 @@ int main(void)
 	tcase_add_test(p, plan_refusals);
 	tcase_add_test(p, plan_terminal);
 	tcase_add_test(p, plan_login_shell);
+	tcase_add_test(p, plan_pass_env);
 	tcase_add_test(m, etc_passwd_and_group);
 	tcase_add_test(m, etc_hosts_and_resolv);
 	tcase_add_test(m, log_escapes);

@@ -447,6 +447,60 @@ START_TEST(box_section)
 }
 END_TEST
 
+START_TEST(box_pass_env)
+{
+	const struct policy *p = &fx_pol;
+	const char *which = NULL;
+
+	kx_ok("box", "pass_env = SLURM_*, PMI*, PMIX_*, CUDA_VISIBLE_DEVICES\n"
+		     "pass_env = OMPI_?X, SLURM_*\n");
+	ck_assert_uint_eq(p->n_pass_env, 5);
+	ck_assert_str_eq(p->pass_env[0], "SLURM_*");
+	ck_assert_str_eq(p->pass_env[4], "OMPI_?X");
+	ck_assert(policy_pass_env_match(p, "SLURM_JOB_ID"));
+	ck_assert(policy_pass_env_match(p, "PMI_RANK"));
+	ck_assert(!policy_pass_env_match(p, "HOME"));
+	ck_assert(!policy_pass_env_match(p, "CUDA_VISIBLE_DEVICESX"));
+	/* The loader's and libc's variables, whatever the glob. */
+	kx_bad("box", "pass_env = LD_PRELOAD\n", 4, "could pass LD_*");
+	kx_bad("box", "pass_env = SLURM_*, LD_*\n", 4, "never passes");
+	kx_bad("box", "pass_env = *\n", 4, "could pass LD_*");
+	kx_bad("box", "pass_env = L*\n", 4, "could pass LD_*");
+	kx_bad("box", "pass_env = ?D_X\n", 4, "could pass LD_*");
+	kx_bad("box", "pass_env = *_PATH\n", 4, "could pass LD_*");
+	kx_bad("box", "pass_env = GCONV_PATH\n", 4, "could pass GCONV_PATH");
+	kx_bad("box", "pass_env = GLIBC_*\n", 4, "could pass GLIBC_TUNABLES");
+	kx_bad("box", "pass_env = MALLOC_CHECK_\n", 4, "could pass MALLOC_*");
+	kx_bad("box", "pass_env = TMP*\n", 4, "could pass TMPDIR");
+	kx_bad("box", "pass_env = NLS?ATH\n", 4, "could pass NLSPATH");
+	kx_bad("box", "pass_env = A=B\n", 4, "a variable name or glob");
+	kx_bad("box", "pass_env = [AB]\n", 4, "a variable name or glob");
+	kx_bad("box", "pass_env = 1A\n", 4, "a variable name or glob");
+	kx_bad("box", "pass_env = A,,B\n", 4, "empty list element");
+	kx_bad("box", "pass_env = A B\n", 4, "bad list element");
+	kx_ok("box", "pass_env = L_*, LDX, XLD_*, SLURM_TMPDIR\n");
+	ck_assert(policy_env_forbidden("LD_LIBRARY_PATH"));
+	ck_assert(policy_env_forbidden("GCONV_PATH"));
+	ck_assert(!policy_env_forbidden("SLURM_TMPDIR"));
+	ck_assert(!policy_env_glob_forbidden("SLURM_*", &which));
+	ck_assert(policy_env_glob_forbidden("TMP?IR", &which));
+	ck_assert_str_eq(which, "TMPDIR");
+}
+END_TEST
+
+START_TEST(limits_cgroup)
+{
+	kx_ok("limits", "cgroup = nested\n");
+	ck_assert(fx_pol.limits.cgroup_nested);
+	kx_ok("limits", "cgroup = own\n");
+	ck_assert(!fx_pol.limits.cgroup_nested);
+	kx_ok("limits", "pids = 10\n");
+	ck_assert(!fx_pol.limits.cgroup_nested);
+	kx_bad("limits", "cgroup = parent\n", 4, "expected own or nested");
+	kx_bad("limits", "cgroup = own\ncgroup = nested\n", 5, "repeated key");
+}
+END_TEST
+
 START_TEST(env_limit)
 {
 	char body[8192] = "";
@@ -477,6 +531,8 @@ int main(void)
 	tcase_add_test(t, network_values);
 	tcase_add_test(t, box_section);
 	tcase_add_test(t, env_limit);
+	tcase_add_test(t, box_pass_env);
+	tcase_add_test(t, limits_cgroup);
 	suite_add_tcase(s, t);
 	return fx_run(s);
 }
