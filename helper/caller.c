@@ -1,16 +1,41 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Who is calling: real uid and gid and supplementary groups from the
- * kernel (never the environment), name and home from the user database.
- * Runs as the setuid process after sanitize; reads, changes nothing.
+ * kernel (never the environment), name and home from the user database,
+ * and the cgroups the caller runs in (/proc/self/cgroup, read here and
+ * only here, before the supervisor leaves them: cgroup = nested boxes go
+ * under these). Runs as the setuid process after sanitize; reads, changes
+ * nothing.
  */
 #include "caller.h"
 
+#include <fcntl.h>
 #include <pwd.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "util.h"
+
+/* The whole file or nothing: a cut list would name the wrong cgroups. */
+static void caller_cgroups(struct nsr_caller *c)
+{
+	nsr_cleanup_fd int fd = nsr_openat(AT_FDCWD, "/proc/self/cgroup", O_RDONLY, 0);
+	size_t got = 0;
+	ssize_t n = 1;
+
+	if (fd < 0)
+		return;
+	while (n > 0 && got < sizeof(c->cgroups) - 1) {
+		n = read(fd, c->cgroups + got, sizeof(c->cgroups) - 1 - got);
+		if (n < 0 && errno == EINTR)
+			n = 1;
+		else if (n > 0)
+			got += (size_t)n;
+	}
+	if (n != 0 || memchr(c->cgroups, '\0', got) != NULL)
+		got = 0;
+	c->cgroups[got] = '\0';
+}
 
 int caller_load(const char *term, struct nsr_caller *c, struct nsr_err *err)
 {
@@ -41,5 +66,6 @@ int caller_load(const char *term, struct nsr_caller *c, struct nsr_err *err)
 		if (isatty(fd) == 1)
 			c->tty_fds |= 1u << fd;
 	c->interactive = (c->tty_fds & 1u) != 0;
+	caller_cgroups(c);
 	return 0;
 }

@@ -123,6 +123,8 @@ static void print_plan(const struct nsr_plan *p)
 		printf("limit: cpu %u.%03u\n", p->limits.cpu_milli / 1000, p->limits.cpu_milli % 1000);
 	if (p->limits.has_nofile)
 		printf("limit: nofile %llu\n", (unsigned long long)p->limits.nofile);
+	if (p->limits.cgroup_nested)
+		printf("cgroup: nested (under the caller's own cgroup)\n");
 	printf("network: %s", nm[p->net.mode]);
 	if (p->net.mode == POLICY_NET_BRIDGE)
 		printf(" bridge=%s subnet=%s/%u gateway=%s", p->net.bridge, ip4(p->net.subnet, a),

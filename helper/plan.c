@@ -221,6 +221,12 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 	if (plan_mounts(pol, &v, plan, err) < 0)
 		return -1;
 	plan->limits = pol->limits;
+	if (pol->limits.cgroup_nested) {
+		if (caller->cgroups[0] == '\0')
+			return nsr_err_set(err, NSR_E_SETUP, 0,
+					   "cgroup = nested, but your cgroups could not be read");
+		memcpy(plan->cg_origin, caller->cgroups, sizeof(plan->cg_origin));
+	}
 	plan->net = pol->net;
 
 	/* Command: the caller's, else the policy's, else /bin/sh. */

@@ -22,6 +22,7 @@
 #define PLAN_MAX_PASS_ENV 256            /* variables passed by pass_env */
 #define PLAN_PASS_ARENA (64 * 1024)
 #define PLAN_MAX_WARNINGS 8
+#define PLAN_CGROUPS_MAX 4096
 #define PLAN_WARNING_MAX 200
 
 enum plan_mount_kind {
@@ -75,6 +76,9 @@ struct nsr_caller {
 	char term[64];                 /* validated $TERM or "" */
 	bool interactive;              /* stdin is a terminal */
 	unsigned tty_fds;              /* bit N: fd N (0-2) is a terminal */
+	/* /proc/self/cgroup as read once at start, before anything moves
+	 * the process: the cgroups a nested box goes under ("" unreadable) */
+	char cgroups[PLAN_CGROUPS_MAX];
 };
 
 struct nsr_plan {
@@ -95,6 +99,8 @@ struct nsr_plan {
 	bool policy_maps_tmp;          /* a mount targets /tmp */
 
 	struct policy_limits limits;
+	/* limits.cgroup_nested: the caller's /proc/self/cgroup at start */
+	char cg_origin[PLAN_CGROUPS_MAX];
 	struct policy_net net;
 
 	/* argv/envp for the payload: pointers into plan-owned storage. */

@@ -275,7 +275,9 @@ static int start_cgroup(struct start_run *r, struct nsr_err *err)
 	char lockdir[600];
 
 	start_cg_limits(&r->plan->limits, &lim);
-	if (!cg_limits_any(&lim))
+	/* A nested box always gets a leaf: it must stay in its caller's
+	 * cgroup even once the supervisor has left it. */
+	if (!cg_limits_any(&lim) && !r->plan->limits.cgroup_nested)
 		return 0;
 	mode = cg_detect();
 	/* Leaves of boxes whose supervisor died (kill -9) go now. gc
@@ -287,6 +289,9 @@ static int start_cgroup(struct start_run *r, struct nsr_err *err)
 		if (caps_guard_end(&g, err) < 0)
 			return -1;
 	}
+	if (r->plan->limits.cgroup_nested)
+		return cg_create_nested(mode, r->plan->id.uid, r->plan->box, &lim, r->plan->cg_origin,
+					&r->cg, err);
 	return cg_create(mode, r->plan->id.uid, r->plan->box, &lim, &r->cg, err);
 }
 

@@ -70,9 +70,11 @@ bool cg_swap_unenforced(const struct cg_box *cg)
 	return cg != NULL && cg->swap_unenforced;
 }
 
-int cg_create(enum cg_mode mode, uid_t uid, const char *box, const struct cg_limits *lim,
-	      struct cg_box **out, struct nsr_err *err)
+static int cg_create_in(enum cg_mode mode, uid_t uid, const char *box,
+			const struct cg_limits *lim, const char *origin,
+			struct cg_box **out, struct nsr_err *err)
 {
+	struct cg_origin o;
 	struct cg_box *cg;
 	struct cg_mounts m;
 	uint32_t rnd = 0;
@@ -82,8 +84,13 @@ int cg_create(enum cg_mode mode, uid_t uid, const char *box, const struct cg_lim
 	*out = NULL;
 	if (mode == CG_MODE_NONE)
 		return nsr_err_set(err, NSR_E_SETUP, 0,
-				   "the policy sets limits but this host "
-				   "has no usable cgroup controllers");
+				   "the policy sets %s but this host "
+				   "has no usable cgroup controllers",
+				   origin != NULL ? "cgroup = nested" : "limits");
+	if (origin != NULL && cg_parse_origin(origin, &o) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, EINVAL,
+				   "cgroup = nested: cannot tell the caller's cgroup "
+				   "(/proc/self/cgroup unreadable or malformed)");
 	if (getrandom(&rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return nsr_err_set(err, NSR_E_SETUP, errno, "getrandom");
 	cg = cg_box_new(mode);
@@ -102,7 +109,10 @@ int cg_create(enum cg_mode mode, uid_t uid, const char *box, const struct cg_lim
 	/* From here on the leaf may exist in some hierarchy: destroy undoes
 	 * whatever part of it was made. */
 	cg->created = true;
-	if (mode == CG_MODE_V1)
+	if (origin != NULL)
+		r = mode == CG_MODE_V1 ? cg_v1_create_nested(cg, &m, &o, lim, err) :
+					 cg_v2_create_nested(cg, &m, &o, lim, err);
+	else if (mode == CG_MODE_V1)
 		r = cg_v1_create(cg, &m, lim, err);
 	else
 		r = cg_v2_create(cg, &m, lim, err);
@@ -116,6 +126,23 @@ int cg_create(enum cg_mode mode, uid_t uid, const char *box, const struct cg_lim
 	}
 	*out = cg;
 	return 0;
+}
+
+int cg_create(enum cg_mode mode, uid_t uid, const char *box, const struct cg_limits *lim,
+	      struct cg_box **out, struct nsr_err *err)
+{
+	return cg_create_in(mode, uid, box, lim, NULL, out, err);
+}
+
+int cg_create_nested(enum cg_mode mode, uid_t uid, const char *box,
+		     const struct cg_limits *lim, const char *origin,
+		     struct cg_box **out, struct nsr_err *err)
+{
+	*out = NULL;
+	if (origin == NULL)
+		return nsr_err_set(err, NSR_E_SETUP, EINVAL,
+				   "cgroup = nested: the caller's cgroups are unknown");
+	return cg_create_in(mode, uid, box, lim, origin, out, err);
 }
 
 int cg_enter_pid(struct cg_box *cg, pid_t pid, struct nsr_err *err)

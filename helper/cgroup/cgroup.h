@@ -47,6 +47,15 @@ struct cg_box;
  * use) and write the limits. NSR_E_SETUP when mode is NONE. */
 int cg_create(enum cg_mode mode, uid_t uid, const char *box, const struct cg_limits *lim,
 	      struct cg_box **out, struct nsr_err *err);
+/* cgroup = nested: the leaf goes under the caller's own cgroup in each
+ * hierarchy used (v2: the unified one; v1: pids and freezer, memory and
+ * cpu when limited), after checking that the caller cannot write it.
+ * `origin` is the text of the caller's /proc/self/cgroup as read once at
+ * start (caller.c), never re-read here: the supervisor may have left the
+ * caller's cgroups since. The parent's controllers are used as they are. */
+int cg_create_nested(enum cg_mode mode, uid_t uid, const char *box,
+		     const struct cg_limits *lim, const char *origin,
+		     struct cg_box **out, struct nsr_err *err);
 /* The policy asks for swap, the host cannot enforce it but has no swap
  * (the start goes on; the front end says so). */
 bool cg_swap_unenforced(const struct cg_box *cg);

@@ -138,6 +138,26 @@ int cg_v2_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err);
 int cg_v2_kill(struct cg_box *cg, struct nsr_err *err);
 int cg_v2_oom_kills(const struct cg_box *cg, uint64_t *count);
 
+/* The caller's cgroup per hierarchy, parsed from /proc/self/cgroup text.
+ * Fails on anything malformed, and on a hierarchy listed twice (a cgroup
+ * name with a newline in it can forge a line). Pure. */
+struct cg_origin {
+	char v2[CG_PATH_MAX];              /* "0::PATH", "" if none */
+	char v1[CG_V1_N][CG_PATH_MAX];     /* by enum cg_v1_ctrl, "" if none */
+};
+int cg_parse_origin(const char *text, struct cg_origin *o);
+/* Nested mode: open `path` (the caller's cgroup) below a mount fd, every
+ * directory on the way root-owned and closed to group and others, and its
+ * cgroup.procs root's: a cgroup the caller can neither write nor has been
+ * delegated. */
+int cg_origin_open(int mnt_dfd, const char *path, struct nsr_err *err);
+int cg_v1_create_nested(struct cg_box *cg, const struct cg_mounts *m,
+			const struct cg_origin *o, const struct cg_limits *lim,
+			struct nsr_err *err);
+int cg_v2_create_nested(struct cg_box *cg, const struct cg_mounts *m,
+			const struct cg_origin *o, const struct cg_limits *lim,
+			struct nsr_err *err);
+
 /* Open the parents of a mode ("nsrun" in each hierarchy) without creating
  * them; absent ones stay -1. For gc. */
 int cg_v1_open_parents(const struct cg_mounts *m, int dfds[CG_V1_N],

@@ -88,6 +88,74 @@ int cg_v1_create(struct cg_box *cg, const struct cg_mounts *m,
 	return 0;
 }
 
+/* Nested: the leaf under the caller's cgroup of hierarchy c. */
+static int cg_v1_make_nested(struct cg_box *cg, const struct cg_mounts *m,
+			     const struct cg_origin *o, int c, struct nsr_err *err)
+{
+	nsr_cleanup_fd int mnt = -1;
+	nsr_cleanup_fd int parent = -1;
+	nsr_cleanup_fd int leaf = -1;
+	bool made = false;
+
+	for (int k = 0; k < c; k++) {
+		if (cg->v1_dfd[k] >= 0 && strcmp(m->v1[k], m->v1[c]) == 0) {
+			cg->v1_dfd[c] = fcntl(cg->v1_dfd[k], F_DUPFD_CLOEXEC, 3);
+			if (cg->v1_dfd[c] < 0)
+				return nsr_err_set(err, NSR_E_SETUP, errno, "dup");
+			return 0;
+		}
+	}
+	if (o->v1[c][0] == '\0')
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "cgroup = nested: the caller is in no %s cgroup",
+				   cg_v1_label[c]);
+	mnt = cg_fs_open_mount(m->v1[c], false, err);
+	if (mnt < 0)
+		return -1;
+	parent = cg_origin_open(mnt, o->v1[c], err);
+	if (parent < 0)
+		return nsr_err_prefix(err, "%s", cg_v1_label[c]);
+	leaf = nsr_root_dir(parent, cg->leaf, 0755, NSR_DIR_CREATE, &made, err);
+	if (leaf < 0)
+		return -1;
+	if (!made)
+		return nsr_err_set(err, NSR_E_SETUP, EEXIST, "%s leaf exists",
+				   cg_v1_label[c]);
+	cg->v1_dfd[c] = nsr_steal_fd(&leaf);
+	cg->v1_parent_dfd[c] = nsr_steal_fd(&parent);
+	return 0;
+}
+
+int cg_v1_create_nested(struct cg_box *cg, const struct cg_mounts *m,
+			const struct cg_origin *o, const struct cg_limits *lim,
+			struct nsr_err *err)
+{
+	bool need[CG_V1_N] = {
+		[CG_V1_PIDS] = lim->has_pids,
+		[CG_V1_MEMORY] = lim->has_memory || lim->has_swap,
+		[CG_V1_CPU] = lim->has_cpu,
+	};
+
+	if (m->v1[CG_V1_PIDS][0] == '\0' && m->v1[CG_V1_FREEZER][0] == '\0')
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "cgroup v1 without pids or freezer hierarchy");
+	/* In every hierarchy nsrun uses: the box must stay below the
+	 * caller's cgroup in each, or that controller's limits stop. */
+	for (int c = 0; c < CG_V1_N; c++) {
+		bool use = need[c] || c == CG_V1_PIDS || c == CG_V1_FREEZER;
+		if (m->v1[c][0] == '\0') {
+			if (need[c])
+				return nsr_err_set(err, NSR_E_SETUP, 0,
+						   "the %s cgroup controller is not "
+						   "mounted", cg_v1_label[c]);
+			continue;
+		}
+		if (use && cg_v1_make_nested(cg, m, o, c, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int cg_v1_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err)
 {
 	char v[32];

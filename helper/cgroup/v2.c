@@ -159,3 +159,44 @@ int cg_v2_oom_kills(const struct cg_box *cg, uint64_t *count)
 		return -1;
 	return cg_parse_v2_oom_kill(buf, count);
 }
+
+int cg_v2_create_nested(struct cg_box *cg, const struct cg_mounts *m,
+			const struct cg_origin *o, const struct cg_limits *lim,
+			struct nsr_err *err)
+{
+	nsr_cleanup_fd int mnt = -1;
+	nsr_cleanup_fd int parent = -1;
+	nsr_cleanup_fd int leaf = -1;
+	bool need[3] = { lim->has_pids, lim->has_memory || lim->has_swap,
+			 lim->has_cpu };
+	char have[512];
+	bool made = false;
+
+	if (m->v2[0] == '\0' || o->v2[0] == '\0')
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "cgroup = nested: the caller is in no cgroup2 hierarchy");
+	mnt = cg_fs_open_mount(m->v2, true, err);
+	if (mnt < 0)
+		return -1;
+	parent = cg_origin_open(mnt, o->v2, err);
+	if (parent < 0)
+		return -1;
+	/* The parent's cgroup.subtree_control is its owner's (the
+	 * scheduler's) to set: nsrun uses what it delegates, never changes it. */
+	leaf = nsr_root_dir(parent, cg->leaf, 0755, NSR_DIR_CREATE, &made, err);
+	if (leaf < 0)
+		return -1;
+	if (!made)
+		return nsr_err_set(err, NSR_E_SETUP, EEXIST, "leaf exists");
+	cg->leaf_dfd = nsr_steal_fd(&leaf);
+	cg->parent_dfd = nsr_steal_fd(&parent);
+	if (nsr_read_file(cg->leaf_dfd, "cgroup.controllers", have, sizeof(have)) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "read controllers");
+	for (size_t i = 0; i < NSR_ARRAY_SIZE(cg_v2_ctrls); i++)
+		if (need[i] && !cg_v2_word(have, cg_v2_ctrls[i]))
+			return nsr_err_set(err, NSR_E_SETUP, 0,
+					   "cgroup = nested: the caller's cgroup %s does not "
+					   "enable %s for its children (cgroup.subtree_control); "
+					   "see doc/cgroups.md", o->v2, cg_v2_ctrls[i]);
+	return 0;
+}

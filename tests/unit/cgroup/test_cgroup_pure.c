@@ -365,6 +365,47 @@ START_TEST(limit_writes)
 }
 END_TEST
 
+START_TEST(origin_parse)
+{
+	struct cg_origin o;
+
+	/* This host's kind: hybrid v1 with a v2 line. */
+	ck_assert_int_eq(cg_parse_origin("12:pids:/slurm/uid_1001/job_5/step_0\n"
+					 "11:cpu,cpuacct:/slurm/uid_1001/job_5\n"
+					 "10:freezer:/slurm/uid_1001/job_5/step_0\n"
+					 "4:memory:/slurm/uid_1001/job_5/step_0\n"
+					 "1:name=systemd:/init.scope\n"
+					 "0::/\n", &o), 0);
+	ck_assert_str_eq(o.v1[CG_V1_PIDS], "/slurm/uid_1001/job_5/step_0");
+	ck_assert_str_eq(o.v1[CG_V1_CPU], "/slurm/uid_1001/job_5");
+	ck_assert_str_eq(o.v1[CG_V1_FREEZER], "/slurm/uid_1001/job_5/step_0");
+	ck_assert_str_eq(o.v1[CG_V1_MEMORY], "/slurm/uid_1001/job_5/step_0");
+	ck_assert_str_eq(o.v2, "/");
+	/* v2 only, no trailing newline. */
+	ck_assert_int_eq(cg_parse_origin("0::/system.slice/slurmstepd.scope/job_7/step_0/user/task_0", &o), 0);
+	ck_assert_str_eq(o.v2, "/system.slice/slurmstepd.scope/job_7/step_0/user/task_0");
+	ck_assert_str_eq(o.v1[CG_V1_PIDS], "");
+	/* A cgroup name holding a newline forges a line: listed twice. */
+	ck_assert_int_eq(cg_parse_origin("0::/user/evil\n0::/\n", &o), -1);
+	ck_assert_str_eq(o.v2, "");
+	ck_assert_int_eq(cg_parse_origin("5:pids:/a/evil\n5:pids:/\n", &o), -1);
+	ck_assert_int_eq(cg_parse_origin("5:pids:/a\n7:pids,freezer:/b\n", &o), -1);
+	/* Malformed. */
+	ck_assert_int_eq(cg_parse_origin("0::relative\n", &o), -1);
+	ck_assert_int_eq(cg_parse_origin("0::/a/../b\n", &o), -1);
+	ck_assert_int_eq(cg_parse_origin("0::/a/./b\n", &o), -1);
+	ck_assert_int_eq(cg_parse_origin("0::/a//b\n", &o), -1);
+	ck_assert_int_eq(cg_parse_origin("0::/a/\n", &o), -1);
+	ck_assert_int_eq(cg_parse_origin("0::/a b\n", &o), -1);
+	ck_assert_int_eq(cg_parse_origin("0::/a\x01\n", &o), -1);
+	ck_assert_int_eq(cg_parse_origin("x::/\n", &o), -1);
+	ck_assert_int_eq(cg_parse_origin("1::/\n", &o), -1);
+	ck_assert_int_eq(cg_parse_origin("0:/\n", &o), -1);
+	ck_assert_int_eq(cg_parse_origin("\n", &o), -1);
+	ck_assert_int_eq(cg_parse_origin("0::\n", &o), -1);
+}
+END_TEST
+
 static Suite *cg_pure_suite(void)
 {
 	Suite *s = suite_create("cgroup-pure");
@@ -390,6 +431,7 @@ static Suite *cg_pure_suite(void)
 	tcase_add_test(counters, oom_v2);
 	tcase_add_test(counters, oom_v1);
 	tcase_add_test(counters, swap_total);
+	tcase_add_test(names, origin_parse);
 	suite_add_tcase(s, names);
 	suite_add_tcase(s, values);
 	suite_add_tcase(s, detect);
