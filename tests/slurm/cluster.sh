@@ -10,6 +10,7 @@ set -u
 
 C_DIR=
 C_PIDS=()
+C_CGROUP_PROCS=()
 
 cluster_conf() {
   local d=$1 host port0
@@ -86,7 +87,11 @@ cluster_up() {
   cluster_wait_file "$d/munge/munge.socket" || { echo "munged did not start"; cat "$d/log/munged.out"; return 1; }
   /usr/sbin/slurmctld -D -i </dev/null >"$d/log/slurmctld.out" 2>&1 &
   C_PIDS+=($!)
-  /usr/sbin/slurmd -D </dev/null >"$d/log/slurmd.out" 2>&1 &
+  # slurmd (and so every task) in the cgroups C_CGROUP_PROCS lists, if any.
+  (
+    for f in "${C_CGROUP_PROCS[@]}"; do echo "$BASHPID" >"$f" || exit 1; done
+    exec /usr/sbin/slurmd -D
+  ) </dev/null >"$d/log/slurmd.out" 2>&1 &
   C_PIDS+=($!)
   for i in $(seq 150); do
     if sinfo -h -o '%T' 2>/dev/null | grep -qx idle; then return 0; fi
