@@ -68,8 +68,9 @@ struct policy_keydef {
 	int (*set)(struct policy_parser *ps, const struct policy_keydef *k,
 		   const char *value);
 };
-/* [policy] [rootfs] [mount] keys (keys.c), [limits] [network] keys
- * (keys_net.c), [box] keys (keys_box.c); each table ends with a NULL name. */
+/* [policy] [rootfs] [mount] keys (keys.c), [limits] keys (keys_limits.c),
+ * [network] keys (keys_net.c), [box] keys (keys_box.c), lifetime keys
+ * (keys_life.c); each table ends with a NULL name. */
 extern const struct policy_keydef policy_keys_main[];
 extern const struct policy_keydef policy_keys_limits[];
 extern const struct policy_keydef policy_keys_net[];

@@ -2,7 +2,7 @@
 /*
  * Text of the files nsrun lays over the image's /etc so that `id` and
  * `whoami` know the user, without ever writing to the image. The image's
- * own passwd/group come in as text (read by mounts.c, bounded); lines that
+ * own passwd/group come in as text (read by fs.c, bounded); lines that
  * would clash with the user's entry are dropped. Pure functions.
  */
 #include "etcfiles.h"

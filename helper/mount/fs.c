@@ -3,8 +3,9 @@
  * What goes into the new root before pivot_root: kernel file systems, the
  * minimal /dev, the policy's mounts and the generated /etc files. Root in
  * the box's private mount namespace; targets resolved inside the new root
- * (mnt_util.c), sources either nsrun's own (host /dev nodes, the staging
- * tmpfs) or fds the user opened with their own permissions (mounts.c).
+ * (util.c), sources either nsrun's own (host /dev nodes, the staging
+ * tmpfs) or fds opened here with the user's own permissions (caps.c's
+ * caps_user_fs_*), mounted and closed in mnt_policy_mounts().
  */
 #include "fs.h"
 

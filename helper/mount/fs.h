@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Steps of mnt_setup() that fill the new root (mounts_fs.c). */
+/* Steps of mnt_setup() that fill the new root (fs.c). */
 #ifndef NSR_MOUNTS_FS_H
 #define NSR_MOUNTS_FS_H
 

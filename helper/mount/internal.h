@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Mount primitives on fds (new mount API + openat2), used by mounts.c.
+/* Mount primitives on fds (new mount API + openat2), used by mount.c and fs.c.
  * Run as root inside the box's private mount namespace. */
 #ifndef NSR_MNT_UTIL_H
 #define NSR_MNT_UTIL_H

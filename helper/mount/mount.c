@@ -6,9 +6,9 @@
  * upper) on a staging tmpfs under the root-owned state dir, fresh /proc,
  * read-only /sys, a minimal /dev, /tmp, the policy's binds and tmpfs mounts,
  * generated /etc files, pivot_root, old root detached. Every target inside
- * the root is resolved with RESOLVE_IN_ROOT and mounted by fd (mnt_util.c);
+ * the root is resolved with RESOLVE_IN_ROOT and mounted by fd (util.c);
  * every mount is nosuid and nodev except /dev itself (a read-only tmpfs
- * holding the six nodes, made with mknod; mounts_fs.c).
+ * holding the six nodes, made with mknod; fs.c).
  */
 #include "mount.h"
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * helper/net.c against the real kernel, as root, but only inside network
- * namespaces each test makes itself (unshare in Check's forked test
- * process): the host's network is never touched, and the only traffic is
- * UDP between two of those namespaces. Skips (TAP "1..0 # SKIP") otherwise.
+ * helper/net/ (link.c, sock.c) against the real kernel, as root, but only
+ * inside network namespaces each test makes itself (unshare in Check's
+ * forked test process): the host's network is never touched, and the only
+ * traffic is UDP between two of those namespaces. Skips (TAP "1..0 #
+ * SKIP") otherwise, fails under NSRUN_MUST_WORK=1.
  */
 #include <arpa/inet.h>
 #include <check.h>
@@ -52,7 +53,7 @@ static int link_cb(const struct nlmsghdr *nlh, void *data)
 	return mnl_attr_parse(nlh, sizeof(*ifm), attr_cb, data);
 }
 
-/* The test's own request path (independent of net.c's): 0 or -errno. */
+/* The test's own request path (independent of helper/net/'s): 0 or -errno. */
 static int talk(size_t len, mnl_cb_t cb, void *data)
 {
 	struct mnl_socket *nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
