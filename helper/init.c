@@ -3,8 +3,10 @@
  * The box's PID 1, already without privilege (caps_drop ran): fork the
  * payload, forward SIGINT/TERM/HUP/QUIT/USR1/USR2/WINCH to it, reap every
  * zombie, exit with the payload's status (128+N when killed by signal N).
- * Signals the tty driver sent (si_code SI_KERNEL) are not forwarded: an
- * interactive payload shares the caller's process group and got them too.
+ * Init always starts a session of its own, so nothing in the box shares a
+ * process group or session with anything outside (kill(0) or a tty's
+ * signals reach only the box); the supervisor forwards what the caller's
+ * terminal sends.
  * With a pty of the box's own, the payload leads a session whose
  * controlling terminal that pty is (init stays outside it).
  * A payload that cannot be executed reports why over err_fd (127 / 126).
@@ -85,11 +87,14 @@ void init_run(const struct nsr_plan *plan, char *shell, int err_fd)
 	init_signal_set(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 
-	/* Not interactive, or with a pty of the box's own: a session of our
-	 * own, without the caller's controlling terminal (its /dev/tty must
-	 * never reach the caller's). */
-	if (!plan->interactive || plan->pty)
-		setsid();
+	/* A session of our own, interactive or not: the box never shares a
+	 * process group with the caller's pipeline. */
+	if (setsid() < 0) {
+		struct nsr_err e;
+		nsr_err_set(&e, NSR_E_SETUP, errno, "cannot start a session for the box");
+		nsr_write_all(err_fd, &e, sizeof(e));
+		_exit(125);
+	}
 
 	prctl(PR_SET_NAME, "nsrun-init", 0, 0, 0);
 	/* vfork: no page tables to copy before the exec. The child only makes
@@ -132,8 +137,7 @@ void init_run(const struct nsr_plan *plan, char *shell, int err_fd)
 		if (sig < 0)
 			continue;
 		if (sig != SIGCHLD) {
-			if (si.si_code != SI_KERNEL)
-				kill(payload, sig);
+			kill(payload, sig);
 			continue;
 		}
 		for (;;) {

@@ -214,12 +214,10 @@ static int sup_signal(struct supervision *s, int sig, int code, int *st)
 		}
 		return 0;
 	}
-	/* A tty-generated signal already reached an interactive payload
-	 * that shares the caller's terminal; do not send it twice. (A pty
-	 * box is in a session of its own: the caller's ^C reaches it only
-	 * through us.) */
-	if (plan->interactive && !plan->pty && code == SI_KERNEL)
-		return 0;
+	/* Every box is a session of its own (init.c), pty or not: a
+	 * tty-generated signal reached only us, so it is forwarded like any
+	 * other. */
+	(void)code;
 	kill(s->r->pid, sig);
 	return 0;
 }
