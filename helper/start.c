@@ -202,7 +202,6 @@ static int sup_timeout_ms(void *v)
 /* One signal: reap init, or forward to it. 1 when init has ended (*st). */
 static int sup_signal(struct supervision *s, int sig, int code, int *st)
 {
-	const struct nsr_plan *plan = s->r->plan;
 
 	if (sig == SIGCHLD || sig < 0) {
 		pid_t w = waitpid(s->r->pid, st, WNOHANG);

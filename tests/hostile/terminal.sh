@@ -70,16 +70,19 @@ injected "$out" && not_ok "a leftover box process cannot inject after the payloa
 # ---- process groups: the box never shares one with the caller's pipeline
 # (a tty on stdin used to keep the payload in the caller's process group:
 # "kill -TERM 0" in the box killed the pipeline partner on the host)
-out=$($PTY 10 '' "${SU[@]}" sh -c '"$0" -p hterm hterm -- /bin/sh -c "kill -TERM 0; sleep 1" | { sleep 3; echo PARTNER-ALIVE; }' "$NSRUN")
-match "interactive box: kill -TERM 0 inside spares the caller's pipeline partner" '^PARTNER-ALIVE' "$out"
+for pty in --pty --no-pty; do
+  out=$($PTY 10 '' "${SU[@]}" sh -c '"$0" -p hterm "$1" hterm -- /bin/sh -c "kill -TERM 0; sleep 1" | { sleep 3; echo PARTNER-ALIVE; }' "$NSRUN" "$pty")
+  match "interactive box ($pty): kill -TERM 0 inside spares the caller's pipeline partner" '^PARTNER-ALIVE' "$out"
+done
 out=$($PTY 10 '' "${SU[@]}" sh -c '"$0" -p hterm hterm -- /bin/sh -c "kill -HUP 0; sleep 1" </dev/null | { sleep 3; echo PARTNER-ALIVE; }' "$NSRUN")
 match "non-interactive box: kill -HUP 0 inside spares the caller's pipeline partner" '^PARTNER-ALIVE' "$out"
-# the caller's terminal still works for an interactive box: Ctrl-C reaches
-# the command through nsrun (130), and typed input is read
-out=$($PTY 8 'hello-typed\n' "${SU[@]}" "$NSRUN" -p hterm hterm -- /bin/sh -c 'read l; echo "READ:$l"')
-match "interactive box without a pty reads the caller's terminal" '^READ:hello-typed' "$out"
-out=$($PTY 8 '\x03' "${SU[@]}" sh -c 'trap "" INT; "$0" -p hterm hterm -- /bin/sleep 5; echo "RC:$?"' "$NSRUN")
-match "Ctrl-C on the caller's terminal ends the box's command (130)" 'RC:130$' "$out"
+# with --no-pty the caller's terminal still works for an interactive box
+# (a session of its own, without that terminal as its controlling one):
+# Ctrl-C reaches the command through nsrun (130), and typed input is read
+out=$($PTY 8 'hello-typed\n' "${SU[@]}" "$NSRUN" -p hterm --no-pty hterm -- /bin/sh -c 'read l; echo "READ:$l"')
+match "--no-pty: the box reads the caller's terminal" '^READ:hello-typed' "$out"
+out=$($PTY 8 '\x03' "${SU[@]}" sh -c 'trap "" INT; "$0" -p hterm --no-pty hterm -- /bin/sleep 5; echo "RC:$?"' "$NSRUN")
+match "--no-pty: Ctrl-C on the caller's terminal ends the box's command (130)" 'RC:130$' "$out"
 
 same_state "host untouched at the end"
 done_testing
