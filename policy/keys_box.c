@@ -21,6 +21,10 @@ static int keys_hostname(struct policy_parser *ps,
 
 	if (strlen(v) > 63)
 		return policy_key_bad(ps, k, "too long (at most 63 characters)");
+	/* RFC 1123: a label never starts or ends with '-' (checked again
+	 * after expansion, when the box starts). */
+	if (v[0] == '-' || (v[0] != '\0' && v[strlen(v) - 1] == '-'))
+		return policy_key_bad(ps, k, "\"%s\": a hostname never starts or ends with '-'", v);
 	for (c = v; *c != '\0'; c++) {
 		if (*c == '$') {
 			size_t n = policy_var_len(c + 1);

@@ -32,20 +32,21 @@ bool policy_name_valid(const char *name)
 	return true;
 }
 
-/* An expanded hostname: 1..63 of [a-z0-9_-] ('_' for user names). */
+/* An expanded hostname: one RFC 1123 label, 1..63 of a-z, digits and
+ * '-', never starting or ending with '-'. */
 bool policy_hostname_valid(const char *h)
 {
 	size_t i;
 
-	if (h == NULL || h[0] == '\0')
+	if (h == NULL || h[0] == '\0' || h[0] == '-')
 		return false;
 	for (i = 0; h[i] != '\0'; i++) {
 		if (i >= 63)
 			return false;
-		if (!names_lower_digit(h[i]) && h[i] != '-' && h[i] != '_')
+		if (!names_lower_digit(h[i]) && h[i] != '-')
 			return false;
 	}
-	return true;
+	return h[i - 1] != '-';
 }
 
 /* Length of the variable name at s ("HOME", "USER", "UID", "BOX": the

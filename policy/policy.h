@@ -138,7 +138,8 @@ static inline bool policy_box_valid(const char *box)
 {
 	return nsr_box_name_valid(box);
 }
-/* An expanded hostname: 1..63 characters of [a-z0-9_-]. */
+/* An expanded hostname: one RFC 1123 label (a-z, digits, '-'; not
+ * first or last), 1..63 characters. */
 bool policy_hostname_valid(const char *h);
 /* "/" and /proc, /sys, /dev or below: nsrun mounts those itself, a bind or
  * tmpfs may not target them (check again after expansion). */

@@ -214,5 +214,23 @@ INI
   out=$(nsr -p "$n" hb -- /bin/true 2>&1); rc=$?
   refused "rootfs $r" "$rc" "$out"
 done
+
+# ---- hostnames are RFC 1123 labels, as written and after expansion
+hn=0
+for h in -g7 'g7-' '-$BOX' '$BOX-'; do
+  n=htr-hn$((++hn)); T_POLICIES+=("$POLICYDIR/$n.ini")
+  basic_policy "$n" "[box]
+hostname = $h"
+  out=$(nsr -p "$n" hb -- /bin/hostname 2>&1); rc=$?
+  refused "hostname = $h" "$rc" "$out"
+  out=$("$NSRUN" --check "$POLICYDIR/$n.ini" 2>&1); rc=$?
+  [ "$rc" != 0 ] && grep -q "^$POLICYDIR/$n.ini:7: box.hostname" <<<"$out" &&
+    ok "--check: hostname = $h refused at its line" || not_ok "--check: hostname = $h refused at its line" "rc=$rc" "$out"
+done
+T_POLICIES+=("$POLICYDIR/htr-hnd.ini")
+basic_policy htr-hnd
+out=$(nsr -p htr-hnd hb- -- /bin/hostname 2>&1); rc=$?
+refused "default hostname \$BOX of a box named hb- (a label ending in '-')" "$rc" "$out"
+eq "default hostname \$BOX of box hb-1: runs" hb-1 "$(nsr -p htr-hnd hb-1 -- /bin/hostname 2>&1)"
 same_state "host untouched at the end"
 done_testing

@@ -413,6 +413,9 @@ START_TEST(box_section)
 	ck_assert_str_eq(fx_pol.hostname, "build01");
 	kx_bad("box", "hostname = Build\n", 4, "box.hostname: \"Build\": a hostname is a-z, 0-9 and '-'");
 	kx_bad("box", "hostname = a.b\n", 4, "box.hostname");
+	kx_bad("box", "hostname = -g7\n", 4, "box.hostname: \"-g7\": a hostname never starts or ends with '-'");
+	kx_bad("box", "hostname = $BOX-\n", 4, "box.hostname");
+	kx_ok("box", "hostname = x-$BOX\n");
 	kx_bad("box", "hostname = $HOME\n", 4, "only $BOX, $USER and $UID may be used");
 	kx_bad("box", "hostname = $HOST\n", 4, "only $BOX, $USER and $UID");
 	kx_bad("box", "hostname = x$\n", 4, "only $BOX");

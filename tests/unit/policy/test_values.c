@@ -179,7 +179,11 @@ END_TEST
 START_TEST(hostnames)
 {
 	ck_assert(policy_hostname_valid("alice-box"));
-	ck_assert(policy_hostname_valid("build_user-1"));
+	ck_assert(!policy_hostname_valid("build_user-1"));   /* RFC 1123: no '_' */
+	ck_assert(!policy_hostname_valid("-g7"));
+	ck_assert(!policy_hostname_valid("box-"));
+	ck_assert(!policy_hostname_valid("-"));
+	ck_assert(policy_hostname_valid("a-b-1"));
 	ck_assert(!policy_hostname_valid(""));
 	ck_assert(!policy_hostname_valid("Host"));
 	ck_assert(!policy_hostname_valid("a.b"));
