@@ -190,7 +190,7 @@ int caps_drop_to_caller(struct nsr_err *err)
 /* The filter is a list of self-contained rules; each falls through to the
  * next one when it does not match, so every jump is local and short. */
 struct filter {
-	struct sock_filter f[96];
+	struct sock_filter f[128];   /* 108 at most today */
 	unsigned short n;
 };
 
@@ -260,6 +260,13 @@ int caps_seccomp(bool deny_userns, struct nsr_err *err)
 		rule_arg(&p, X86_64, __NR_clone, 0, BPF_JSET, CLONE_NEWUSER, DENY(EPERM));
 		rule_arg(&p, X86_64, __NR_unshare, 0, BPF_JSET, CLONE_NEWUSER, DENY(EPERM));
 		rule_arg(&p, X86_64, 435 /* clone3 */, 0, BPF_JGE, 0, DENY(ENOSYS));
+		/* Joining a user namespace made elsewhere (an fd passed in on
+		 * 0-2) is the same escape: setns with CLONE_NEWUSER, or with 0
+		 * ("any type"), which lets the fd decide. */
+		rule_arg(&p, X86_64, __NR_setns, 1, BPF_JEQ, 0, DENY(EPERM));
+		rule_arg(&p, X86_64, __NR_setns, 1, BPF_JSET, CLONE_NEWUSER, DENY(EPERM));
+		rule_arg(&p, I386, 346 /* setns */, 1, BPF_JEQ, 0, DENY(EPERM));
+		rule_arg(&p, I386, 346, 1, BPF_JSET, CLONE_NEWUSER, DENY(EPERM));
 		rule_arg(&p, I386, 120 /* clone */, 0, BPF_JSET, CLONE_NEWUSER, DENY(EPERM));
 		rule_arg(&p, I386, 310 /* unshare */, 0, BPF_JSET, CLONE_NEWUSER, DENY(EPERM));
 		rule_arg(&p, I386, 435 /* clone3 */, 0, BPF_JGE, 0, DENY(ENOSYS));

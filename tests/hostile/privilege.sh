@@ -81,6 +81,31 @@ t "no file created on the host" test ! -e "$RW/new"
 eq "the host's hostname is unchanged" "$host_hn" "$(hostname)"
 nomatch "the host's helper binary was not overwritten" 'WROTE-probe' "$out"
 
+# ---- [box] userns = no cannot be bypassed by joining a user namespace made
+# outside: the caller passes an fd to one it owns (full capabilities
+# there) on stdin, and the payload calls setns on it
+policy hpv-nouserns <<INI
+[policy]
+users = $TUSER, $TUSER2
+[rootfs]
+path = $IMG
+[mount]
+bind = $HB:/hbin:ro
+[box]
+userns = no
+INI
+out=$(run_as "$TUSER" bash -c 'unshare -U sleep 20 & u=$!; sleep 0.5
+  [ -r /proc/$u/ns/user ] || { echo NO-USERNS; kill $u; exit 0; }
+  "$1" -p hpv-nouserns hpvns -- /hbin/probe setns-user </proc/$u/ns/user; kill $u' _ "$NSRUN" 2>&1)
+if grep -q NO-USERNS <<<"$out"; then
+  skip "userns = no: setns into a passed-in user namespace is refused" "the host lets no user make a user namespace"
+else
+  diag "$out"
+  match "userns = no: setns(fd, 0) on a passed-in user namespace: denied" '^setns-user-type0: denied' "$out"
+  match "userns = no: setns(fd, CLONE_NEWUSER) on a passed-in user namespace: denied" '^setns-user-type268435456: denied' "$out"
+  nomatch "userns = no: no capability and no mount through a joined user namespace" '^mount-tmpfs-after-setns: ok|^CapEff:.*[1-9a-f]' "$out"
+fi
+
 # ---- CVE-2019-5736 class: nsrun's binary out of reach
 sum0=$(sha256sum "$NSRUN")
 out=$(inbox /hbin/probe exe)

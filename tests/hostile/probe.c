@@ -4,6 +4,7 @@
  * static, so it runs on any image. Unprivileged; every attempt prints one
  * line "NAME: ok" or "NAME: denied (errno)"; the tests decide what passes.
  *   probe ids | suid | status | tiocsti | exe | fds | eatmem MB | forkbomb SECONDS
+ *         | setns-user (join the user namespace open on fd 0)
  * Variants that may fault by the host's configuration rather than by
  * nsrun's doing (the i386 entry through int 0x80, x32) run in a child: a
  * child killed by SIGSEGV, SIGILL or SIGSYS is a refusal, "denied (ABI
@@ -18,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -257,6 +260,35 @@ static int forkbomb(int seconds)
 	}
 }
 
+/* Join the user namespace whose fd is 0 (passed in by the caller), with
+ * nstype 0 and with CLONE_NEWUSER, each in a child; a child that joined
+ * prints its capabilities there and tries a mount. */
+static int setns_user(void)
+{
+	static const int types[] = { 0, CLONE_NEWUSER };
+	int got = 0;
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		int st;
+		pid_t pid;
+
+		fflush(stdout);
+		pid = fork();
+		if (pid == 0) {
+			char what[32];
+			snprintf(what, sizeof(what), "setns-user-type%d", types[i]);
+			if (!report(what, setns(0, types[i])))
+				_exit(0);
+			status();
+			report("mount-tmpfs-after-setns", mount("x", "/tmp", "tmpfs", 0, NULL));
+			_exit(1);
+		}
+		if (pid < 0 || waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0)
+			got++;
+	}
+	return got ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -273,6 +305,8 @@ int main(int argc, char **argv)
 		return exe();
 	if (strcmp(argv[1], "fds") == 0)
 		return fds();
+	if (strcmp(argv[1], "setns-user") == 0)
+		return setns_user();
 	if (strcmp(argv[1], "eatmem") == 0 && argc > 2)
 		return eatmem(atol(argv[2]));
 	if (strcmp(argv[1], "forkbomb") == 0 && argc > 2)
