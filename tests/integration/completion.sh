@@ -84,6 +84,24 @@ else
     "$(complete_as "$TUSER" "$NSRUN" --stop '')"
 fi
 
+# nsrun-harness: check names for --only (after a comma too), options.
+harness=$(dirname "$NSRUN")/nsrun-harness
+if [ -x "$harness" ] && [ -f "$comp/nsrun-harness" ]; then
+  hcomp() {
+    bash --norc --noprofile -c '. "$1"; . "$2"; shift 2
+      COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+      _nsrun_harness "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"
+      printf "%s\n" "${COMPREPLY[@]}" | LC_ALL=C sort' _ "$bc" "$comp/nsrun-harness" "$harness" "$@"
+  }
+  eq "nsrun-harness --only completes check names" "pid1
+pids-limit" "$(hcomp --only pid)"
+  eq "nsrun-harness --only completes after a comma" "ipc,pid1
+ipc,pids-limit" "$(hcomp --only ipc,pid)"
+  match "nsrun-harness options complete" "^--suite$" "$(hcomp --su)"
+else
+  not_ok "nsrun-harness and its completion are installed next to nsrun"
+fi
+
 # In an interactive bash on a pty: type, press Tab, read the screen.
 if command -v tmux >/dev/null; then
   install -d -m 0700 -o "$TUSER" "$tmp/t"
