@@ -206,7 +206,7 @@ static int dev_node(int dev, const char *name, unsigned int major, unsigned int 
  * nodes work, read-only once populated. Nobody in the box can add a node
  * (no CAP_MKNOD, and the mount is read-only); /dev/shm and /dev/pts are
  * mounts of their own, nodev and noexec. */
-static int dev_setup(int root_fd, struct nsr_err *err)
+static int dev_setup(int root_fd, const struct mnt_tmpfs_size *sz, struct nsr_err *err)
 {
 	static const struct {
 		const char *name;
@@ -221,7 +221,7 @@ static int dev_setup(int root_fd, struct nsr_err *err)
 	};
 	static const char *const dev_opts[] = { "mode", "0755", "size", "64k", "nr_inodes", "64", NULL };
 	static const char *const pts_opts[] = { "newinstance", NULL, "mode", "0620", "ptmxmode", "0666", NULL };
-	static const char *const shm_opts[] = { "mode", "1777", NULL };
+	const char *const shm_opts[] = { "mode", "1777", "size", sz->size, "nr_inodes", sz->inodes, NULL };
 	nsr_cleanup_fd int dev = -1;
 	size_t i;
 
@@ -247,7 +247,10 @@ static int dev_setup(int root_fd, struct nsr_err *err)
 
 int mnt_kernel_fs(const struct nsr_plan *p, int root_fd, struct nsr_err *err)
 {
-	static const char *const tmp_opts[] = { "mode", "1777", NULL };
+	struct mnt_tmpfs_size sz = { "", "" };
+
+	mnt_tmpfs_size(p->limits.has_memory ? p->limits.memory : 0, &sz);
+	const char *const tmp_opts[] = { "mode", "1777", "size", sz.size, "nr_inodes", sz.inodes, NULL };
 
 	/* proc of the box's own pid namespace (we are its PID 1). */
 	if (new_fs_at(root_fd, "proc", NULL, NOSUID_NODEV | MOUNT_ATTR_NOEXEC, "/proc", err) < 0 ||
@@ -256,7 +259,7 @@ int mnt_kernel_fs(const struct nsr_plan *p, int root_fd, struct nsr_err *err)
 	if (new_fs_at(root_fd, "sysfs", NULL, MOUNT_ATTR_RDONLY | NOSUID_NODEV | MOUNT_ATTR_NOEXEC,
 		      "/sys", err) < 0)
 		return -1;
-	if (dev_setup(root_fd, err) < 0)
+	if (dev_setup(root_fd, &sz, err) < 0)
 		return -1;
 	if (!p->policy_maps_tmp &&
 	    new_fs_at(root_fd, "tmpfs", tmp_opts, NOSUID_NODEV, "/tmp", err) < 0)
@@ -325,12 +328,15 @@ int mnt_policy_mounts(const struct mnt_input *in, int root_fd, struct nsr_err *e
 		struct stat st;
 
 		if (m->kind == PLAN_MOUNT_TMPFS) {
-			char uid[16], gid[16], size[32];
+			char uid[16], gid[16];
+			struct mnt_tmpfs_size sz = { "", "" };
+			/* The policy's size= when it gave one, else the box's
+			 * memory limit (internal.h); inodes from that size. */
+			mnt_tmpfs_size(m->size ? m->size : p->limits.has_memory ? p->limits.memory : 0, &sz);
 			const char *opts[] = { "mode", "0755", "uid", uid, "gid", gid,
-					       m->size ? "size" : NULL, size, NULL };
+					       "size", sz.size, "nr_inodes", sz.inodes, NULL };
 			snprintf(uid, sizeof(uid), "%u", (unsigned)p->id.uid);
 			snprintf(gid, sizeof(gid), "%u", (unsigned)p->id.gid);
-			snprintf(size, sizeof(size), "%llu", (unsigned long long)m->size);
 			if (new_fs_at(root_fd, "tmpfs", opts, NOSUID_NODEV, m->target, err) < 0)
 				return -1;
 			continue;

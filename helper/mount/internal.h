@@ -35,4 +35,17 @@ int mnt_clone(int dfd, const char *path, bool recursive, int *out, const char *w
  * the root. Returns an O_PATH fd of the target in *out. */
 int mnt_ensure(int root_fd, const char *path, bool want_dir, int *out, struct nsr_err *err);
 
+/* Size limits of every tmpfs nsrun makes for a box (/tmp, /dev/shm, the
+ * staging tmpfs that holds a tmpfs overlay's upper, a policy tmpfs with
+ * no size= of its own): size = the policy's memory limit, or
+ * MNT_TMPFS_DEFAULT without one; nr_inodes = size / 8 KiB (at least
+ * 1024). Memory a host process pins after the box ended (an fd into its
+ * /dev/shm) is then bounded by the limit the box ran under. */
+#define MNT_TMPFS_DEFAULT (512ULL << 20)
+struct mnt_tmpfs_size {
+	char size[24];
+	char inodes[24];
+};
+void mnt_tmpfs_size(uint64_t memory_limit, struct mnt_tmpfs_size *out);
+
 #endif

@@ -171,7 +171,11 @@ int mnt_setup(const struct mnt_input *in, struct nsr_err *err)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "rootfs %s is not trusted: %s", p->rootfs, why);
 	overlay = p->writable != POLICY_WRITABLE_NO || !image_has_all(image, in);
 
-	static const char *const stage_opts[] = { "mode", "0700", NULL };
+	/* The staging tmpfs holds a tmpfs overlay's upper: sized like every
+	 * box tmpfs (internal.h). */
+	struct mnt_tmpfs_size sz = { "", "" };
+	mnt_tmpfs_size(p->limits.has_memory ? p->limits.memory : 0, &sz);
+	const char *const stage_opts[] = { "mode", "0700", "size", sz.size, "nr_inodes", sz.inodes, NULL };
 	if (nsr_state_dir(in->statedir, ".mnt", 0755, NSR_DIR_CREATE | NSR_DIR_PATH, &stage_dir, err) < 0 ||
 	    mnt_fs_new("tmpfs", stage_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &stage, err) < 0 ||
 	    mnt_attach(stage, stage_dir, "staging area", err) < 0)

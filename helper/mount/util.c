@@ -12,6 +12,7 @@
 
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -157,4 +158,17 @@ int mnt_ensure(int root_fd, const char *path, bool want_dir, int *out, struct ns
 		close(fd);
 	}
 	return nsr_err_set(err, NSR_E_SETUP, ENOENT, "cannot open %s in the box", path);
+}
+
+void mnt_tmpfs_size(uint64_t memory_limit, struct mnt_tmpfs_size *out)
+{
+	uint64_t size = memory_limit ? memory_limit : MNT_TMPFS_DEFAULT;
+	uint64_t inodes = size / 8192;
+
+	if (size < 4096)
+		size = 4096;
+	if (inodes < 1024)
+		inodes = 1024;
+	snprintf(out->size, sizeof(out->size), "%llu", (unsigned long long)size);
+	snprintf(out->inodes, sizeof(out->inodes), "%llu", (unsigned long long)inodes);
 }

@@ -58,6 +58,31 @@ for f in /tmp/fill /fill /dev/shm/fill; do
     not_ok "fill $f: host memory back after the box" "before $before after $after kB"
 done
 t "fills: the host keeps forking" host_ok
+# every tmpfs of the box has a size (and an inode count) from the memory
+# limit, so what a host process pins after the box (an fd into its
+# /dev/shm, say) is bounded by the limit the box ran under
+sizes() {   # sizes POLICY: "MOUNT KiB inodes" for /tmp, /dev/shm, / (tmpfs overlay upper)
+  nsr -p "$1" hsize -- /bin/sh -c 'for m in /tmp /dev/shm /; do
+    echo "$m $(df -k $m | tail -1 | awk "{print \$2}") $(df -i $m | tail -1 | awk "{print \$2}")"; done' 2>&1
+}
+out=$(sizes hdos)
+eq "memory = 64M: /tmp, /dev/shm and the overlay upper hold 64M and 8192 inodes each" \
+  "/tmp 65536 8192|/dev/shm 65536 8192|/ 65536 8192" "$(tr '\n' '|' <<<"$out" | sed 's/|$//')"
+hpolicy hdos-tmpfs "writable = tmpfs"
+out=$(sizes hdos-tmpfs)
+eq "no memory limit: each holds the documented default, 512M and 65536 inodes" \
+  "/tmp 524288 65536|/dev/shm 524288 65536|/ 524288 65536" "$(tr '\n' '|' <<<"$out" | sed 's/|$//')"
+# the attack itself: the user's host process holds an fd into the box's
+# /dev/shm through /proc/PID/root while the box fills it, then the box ends
+pin_before=$(awk '/^Shmem:/ {print $2}' /proc/meminfo)
+run_as "$TUSER" bash -c '
+  "$1" -p hdos-tmpfs hpin -- /bin/sh -c "sleep 1; dd if=/dev/zero of=/dev/shm/pin bs=1M count=700 2>/dev/null; sleep 1" &
+  s=$!; for i in $(seq 20); do p=$(pgrep -u "$(id -u)" -x dd); [ -n "$p" ] && break; sleep 0.1; done
+  exec 7<"/proc/$p/root/dev/shm/pin" 2>/dev/null; wait $s
+  awk "/^Shmem:/ {print \$2}" /proc/meminfo' _ "$NSRUN" >"$HT/pin" 2>&1
+pinned=$(( $(tail -1 "$HT/pin") - pin_before ))
+[ "$pinned" -le $((512 * 1024 + 16384)) ] && ok "a host fd into the box's /dev/shm pins at most its size (Δ Shmem $((pinned / 1024)) MiB)" ||
+  not_ok "a host fd into the box's /dev/shm pins at most its size" "Δ Shmem $((pinned / 1024)) MiB" "$(cat "$HT/pin")"
 same_state "memory and fills: host state back as before"
 
 # ---- many boxes at once (one user), one name many times
