@@ -126,14 +126,26 @@ static int mount_root(const struct mnt_input *in, int image_fd, int stage, const
 }
 
 /* A writable root gets the user a home of their own when the image has
- * none (and the policy binds none): made in the overlay, owned by the user. */
+ * none (and the policy binds none): made in the overlay, owned by the user,
+ * and only where its parent exists in the image; never Debian's "no home"
+ * /nonexistent (a home that is not there stays not there: the command
+ * starts in /). */
 static int user_home(const struct nsr_plan *p, int root_fd, struct nsr_err *err)
 {
-	nsr_cleanup_fd int fd = mnt_open_in(root_fd, p->id.home, O_PATH, MNT_RESOLVE_IN);
+	const char *home = p->id.home;
+	nsr_cleanup_fd int fd = mnt_open_in(root_fd, home, O_PATH, MNT_RESOLVE_IN);
+	const char *slash = strrchr(home, '/');
+	char parent[sizeof(p->id.home)];
 
-	if (fd >= 0 || errno != ENOENT || strcmp(p->id.home, "/") == 0)
+	if (fd >= 0 || errno != ENOENT || strcmp(home, "/") == 0 || slash == NULL ||
+	    strcmp(home, "/nonexistent") == 0 || strncmp(home, "/nonexistent/", 13) == 0)
 		return 0;
-	if (mnt_ensure(root_fd, p->id.home, true, &fd, err) < 0)
+	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - home), home);
+	nsr_cleanup_fd int pfd = mnt_open_in(root_fd, parent[0] ? parent : "/", O_PATH | O_DIRECTORY,
+					     MNT_RESOLVE_IN);
+	if (pfd < 0)
+		return 0;
+	if (mnt_ensure(root_fd, home, true, &fd, err) < 0)
 		return nsr_err_prefix(err, "home directory");
 	if (fchownat(fd, "", p->id.uid, p->id.gid, AT_EMPTY_PATH) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot give %s its home", p->id.user);

@@ -183,5 +183,28 @@ INI
 out=$(nsr -p hp-closed hpclosed -- /bin/true 2>&1); rc=$?
 refused "image root mode 0700 (the user cannot enter /)" "$rc" "$out"
 
+# ---- homes: a writable root never gets Debian's "no home" /nonexistent,
+# and a missing home is made only where its parent exists in the image
+IMG6=$(mktemp -d /run/nsrun-test/hostile-img.XXXXXX); H_CLEAN+=("$IMG6")
+cp -a "$NSRUN_ROOTFS/." "$IMG6/"; chmod 0755 "$IMG6"; rm -rf "$IMG6/home"
+policy hp-nohome <<INI
+[policy]
+users = $TUSER, nobody
+[rootfs]
+path = $IMG6
+writable = tmpfs
+INI
+if [ "$(getent passwd nobody | cut -d: -f6)" = /nonexistent ]; then
+  out=$(run_as nobody "$NSRUN" -p hp-nohome hpnohome -- /bin/sh -c 'test -e /nonexistent && echo MADE-nonexistent; pwd' 2>&1); rc=$?
+  eq "home /nonexistent: the box runs" 0 "$rc"
+  nomatch "home /nonexistent: never created in the box" 'MADE-nonexistent' "$out"
+  match "home /nonexistent: the command starts in /" '^/$' "$out"
+else
+  skip "home /nonexistent: never created in the box" "nobody's home is not /nonexistent here"
+fi
+out=$(nsr -p hp-nohome hpnohome -- /bin/sh -c 'test -e /home && echo MADE-home; pwd' 2>&1); rc=$?
+eq "home under a parent the image lacks: the box runs" 0 "$rc"
+nomatch "home under a parent the image lacks: no parent is made" 'MADE-home' "$out"
+
 same_state "host untouched at the end"
 done_testing
