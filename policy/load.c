@@ -96,6 +96,33 @@ static int load_absolute(const char *rel, char *out, size_t outsz)
 	return 0;
 }
 
+/* Bind sources without variables that the caller can open: refused kinds
+ * (bindsrc.c) reported at their line. Sources the caller cannot open say
+ * nothing (the start says "not readable" then, in the same words for a
+ * missing one). */
+static int check_bind_sources(const struct policy *p, struct policy_diags *diags)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < p->n_binds; i++) {
+		const char *src = p->binds[i].source, *why;
+		nsr_cleanup_fd int fd = -1;
+
+		if (strchr(src, '$') != NULL)
+			continue;
+		fd = nsr_openat(AT_FDCWD, src, O_PATH, 0);
+		if (fd < 0)
+			continue;
+		why = policy_bind_source_refused(fd);
+		if (why != NULL) {
+			policy_diag(diags, p->binds[i].line, "mount.bind: source \"%s\" is %s: refused",
+				    src, why);
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
 int policy_check_file(const char *path, struct policy *out,
 		      struct policy_diags *diags)
 {
@@ -127,6 +154,8 @@ int policy_check_file(const char *path, struct policy *out,
 		return -1;
 	}
 	r = policy_parse_fd(fd, path, out, diags);
+	if (check_bind_sources(out, diags) < 0)
+		r = -1;
 	if (trusted)
 		return r;
 	if (diags->n == POLICY_DIAG_MAX) {

@@ -131,6 +131,13 @@ struct policy_diags {
 	size_t dropped;          /* beyond POLICY_DIAG_MAX */
 };
 
+/* ---- bind sources (bindsrc.c) ---- */
+/* NULL when the opened bind source fd may be bound into a box, else what
+ * it is in a few words ("on procfs", "the host's /"): a kernel file system,
+ * the host's / or /dev, a device node, a directory above a mount of one of
+ * those. Decided on the fd, not the name. */
+const char *policy_bind_source_refused(int fd);
+
 /* ---- names (names.c) ---- */
 bool policy_name_valid(const char *name);
 /* The box rule lives in common/boxname.c (the cgroup library needs it). */

@@ -302,10 +302,18 @@ static int open_sources(const struct mnt_input *in, struct bind_sources *s, stru
 				       RESOLVE_NO_MAGICLINKS);
 		/* Same words whether it is missing or forbidden: the answer
 		 * must not tell the user what exists. */
-		if (s->fd[i] < 0)
+		if (s->fd[i] < 0) {
 			nsr_err_step(&fe, nsr_err_set(nsr_err_slot(&fe), NSR_E_SETUP, 0,
 						      "cannot bind %s: not readable by %s",
 						      m->source, p->id.user));
+		} else {
+			/* Decided on the fd the mount will use (the user could
+			 * open it, so saying what it is reveals nothing). */
+			const char *why = policy_bind_source_refused(s->fd[i]);
+			if (why != NULL)
+				nsr_err_step(&fe, nsr_err_set(nsr_err_slot(&fe), NSR_E_POLICY, 0,
+							      "cannot bind %s: it is %s", m->source, why));
+		}
 	}
 	nsr_err_step(&fe, caps_user_fs_end(in->parent_fd, nsr_err_slot(&fe)));
 	return fe.rc;

@@ -104,6 +104,29 @@ bind = \$HOME/hostile-paths/fifo:/mnt/fifo:ro"
 out=$(timeout 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
   "$NSRUN" -p hp-src-fifo hp -- /bin/true 2>&1); rc=$?
 [ "$rc" = 0 ] || [ "$rc" = 125 ] && ok "bind source a FIFO: no hang (exit $rc)" || not_ok "bind source a FIFO: no hang" "rc=$rc $out"
+# ---- bind sources on kernel file systems, the host's / and /dev: refused
+# by --check (with the line) and at start, decided on the opened source
+# (a symlink to /proc, the user's own one included, is refused too)
+ln -sfn /proc "$HT/l-proc"
+run_as "$TUSER" ln -s /proc/self "$UH/l-procself"
+ks=0
+for src in /proc /proc/self /sys /sys/fs/cgroup /dev /dev/pts /dev/null / "$HT/l-proc" '$HOME/hostile-paths/l-procself'; do
+  n=hp-ksrc$((++ks)); basic_policy "$n" "[mount]
+bind = $src:/mnt/k:ro"
+  out=$(nsr -p "$n" hp -- /bin/sh -c 'ls /mnt/k | head -3; echo BOUND' 2>&1); rc=$?
+  nomatch "bind source $src: nothing of it reaches the box" BOUND "$out"
+  refused "bind source $src" "$rc" "$out"
+  if [ "${src:0:1}" = / ]; then
+    out=$("$NSRUN" --check "$POLICYDIR/$n.ini" 2>&1); rc=$?
+    [ "$rc" != 0 ] && grep -q "^$POLICYDIR/$n.ini:7: mount.bind: source" <<<"$out" &&
+      ok "--check: bind source $src refused at its line" ||
+      not_ok "--check: bind source $src refused at its line" "rc=$rc" "$out"
+  fi
+done
+basic_policy hp-ksrc-ok "[mount]
+bind = /usr/share:/mnt/k:ro"
+out=$("$NSRUN" --check "$POLICYDIR/hp-ksrc-ok.ini" 2>&1); rc=$?
+eq "--check: an ordinary bind source passes (control)" "0 " "$rc $out"
 same_state "host untouched after hostile bind sources"
 
 # ---- the race: $HOME/hostile-paths/race swapped, as fast as the kernel
