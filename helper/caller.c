@@ -37,6 +37,16 @@ static void caller_cgroups(struct nsr_caller *c)
 	c->cgroups[got] = '\0';
 }
 
+static bool db_field_ok(const char *s)
+{
+	if (s == NULL)
+		return false;
+	for (; *s; s++)
+		if (*s == ':' || (unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 int caller_load(const char *term, struct nsr_caller *c, struct nsr_err *err)
 {
 	struct passwd *pw;
@@ -54,6 +64,13 @@ int caller_load(const char *term, struct nsr_caller *c, struct nsr_err *err)
 	pw = getpwuid(c->id.uid);
 	if (pw == NULL)
 		return nsr_err_set(err, NSR_E_DENIED, errno, "uid %u has no entry in the user database",
+				   (unsigned)c->id.uid);
+	/* The name and home go into the box's /etc/passwd: a ':' or a
+	 * control character (a newline from a directory service) would add
+	 * fields or lines there. */
+	if (!db_field_ok(pw->pw_name) || !db_field_ok(pw->pw_dir))
+		return nsr_err_set(err, NSR_E_DENIED, 0,
+				   "user database entry of uid %u has ':' or a control character in its name or home",
 				   (unsigned)c->id.uid);
 	if (nsr_fmt(c->id.user, sizeof(c->id.user), "%s", pw->pw_name) < 0 ||
 	    nsr_fmt(c->id.home, sizeof(c->id.home), "%s", pw->pw_dir) < 0 ||

@@ -48,6 +48,19 @@ static int caps_rearm(int watch_fd, struct nsr_err *err)
 	return 0;
 }
 
+/* The effective set, emptied or made equal to the permitted set again. */
+static int caps_effective(bool on)
+{
+	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return -1;
+	for (int i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		data[i].effective = on ? data[i].permitted : 0;
+	return (int)syscall(SYS_capset, &hdr, data);
+}
+
 int caps_user_fs_begin(const struct nsr_identity *id, int watch_fd, struct nsr_err *err)
 {
 	/* Groups first: permission checks use fsuid, fsgid and the
@@ -58,12 +71,19 @@ int caps_user_fs_begin(const struct nsr_identity *id, int watch_fd, struct nsr_e
 	setfsuid(id->uid);
 	if ((uid_t)setfsuid((uid_t)-1) != id->uid || (gid_t)setfsgid((gid_t)-1) != id->gid)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "cannot take the user's file identity");
+	/* setfsuid drops only the file-system capabilities; what is opened
+	 * now must not be helped by any other (CAP_SYS_PTRACE for /proc
+	 * files, CAP_SYS_ADMIN...): the effective set is empty until _end. */
+	if (caps_effective(false) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot clear the effective capabilities");
 	/* A change of fsuid/fsgid clears the parent-death signal. */
 	return caps_rearm(watch_fd, err);
 }
 
 int caps_user_fs_end(int watch_fd, struct nsr_err *err)
 {
+	if (caps_effective(true) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot restore the effective capabilities");
 	setfsuid(0);
 	setfsgid(0);
 	if (setfsuid((uid_t)-1) != 0 || setgroups(0, NULL) < 0)

@@ -182,7 +182,10 @@ static void plan_group_names(struct nsr_plan *plan)
 
 		g->gid = i == 0 ? id->gid : id->groups[i - 1];
 		gr = getgrgid(g->gid);
-		if (gr == NULL || nsr_fmt(g->name, sizeof(g->name), "%s", gr->gr_name) < 0)
+		/* A name with ':' or a control character would add fields or
+		 * lines to the box's /etc/group: such a group shows as gidN. */
+		if (gr == NULL || gr->gr_name[0] == '\0' || strpbrk(gr->gr_name, ":\n\r\t") != NULL ||
+		    nsr_fmt(g->name, sizeof(g->name), "%s", gr->gr_name) < 0)
 			snprintf(g->name, sizeof(g->name), "gid%u", (unsigned)g->gid);
 	}
 	plan->n_group_names = i;

@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +102,17 @@ static int pw_drop(const char *line, size_t n, void *vctx)
 	return strcmp(name, c->user) == 0 || strtoul(id, NULL, 10) == c->uid;
 }
 
+/* A field nsrun writes: no ':' (a new field) or control character (a new
+ * line). A user database can hold such names (LDAP); the box's files must
+ * stay well-formed whoever calls. */
+static bool field_ok(const char *s)
+{
+	for (; *s; s++)
+		if (*s == ':' || (unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
 static long finish(struct buf *b)
 {
 	return b->bad ? -1 : (long)b->len;
@@ -114,6 +126,8 @@ long etc_passwd(const char *image, const char *user, uid_t uid, gid_t gid,
 
 	if (!b.bad)
 		out[0] = '\0';
+	if (!field_ok(user) || !field_ok(home) || !field_ok(shell))
+		return -1;
 	copy_image(&b, image, pw_drop, &c);
 	put(&b, "%s:x:%u:%u:%s:%s:%s\n", user, (unsigned)uid, (unsigned)gid, user, home, shell);
 	return finish(&b);
@@ -147,6 +161,11 @@ long etc_group(const char *image, const char *user, const struct etc_group_entry
 
 	if (!b.bad)
 		out[0] = '\0';
+	if (!field_ok(user))
+		return -1;
+	for (i = 0; i < ng; i++)
+		if (!field_ok(g[i].name))
+			return -1;
 	copy_image(&b, image, gr_drop, &c);
 	for (i = 0; i < ng; i++) {
 		for (j = 0; j < i; j++)

@@ -412,6 +412,14 @@ START_TEST(etc_passwd_and_group)
 	ck_assert_int_eq(etc_passwd(img, "alice", 1000, 1000, "/home/alice", "/bin/sh", out, 20), -1);
 	ck_assert_int_gt(etc_passwd("", "alice", 1000, 1000, "/h", "/bin/bash", out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "alice:x:1000:1000:alice:/h:/bin/bash\n");
+	/* A ':' or a newline from the user database never makes a field or
+	 * a line of its own. */
+	ck_assert_int_eq(etc_passwd("", "alice", 1000, 1000, "/h:0:0", "/bin/sh", out, sizeof(out)), -1);
+	ck_assert_int_eq(etc_passwd("", "alice", 1000, 1000, "/h\nroot2::0:0::/:/bin/sh", "/bin/sh", out, sizeof(out)), -1);
+	ck_assert_int_eq(etc_passwd("", "al:ice", 1000, 1000, "/h", "/bin/sh", out, sizeof(out)), -1);
+	ck_assert_int_eq(etc_passwd("", "alice", 1000, 1000, "/h", "/bin/sh\nx", out, sizeof(out)), -1);
+	struct etc_group_entry bad[] = { { 1000, "alice" }, { 27, "sudo\nwheel:x:0:alice" } };
+	ck_assert_int_eq(etc_group("", "alice", bad, 2, out, sizeof(out)), -1);
 }
 END_TEST
 
