@@ -188,6 +188,19 @@ int caps_guard_end(struct caps_guard *g, struct nsr_err *err)
 	return rc;
 }
 
+int caps_root_egid(struct nsr_err *err)
+{
+	/* Setuid root gives euid 0 only; files and directories nsrun makes
+	 * on the host (state dir, lock files, records, cgroup leaves) must be
+	 * root:root, not root:<caller's group>. The real gid stays the
+	 * caller's (caps_drop_to_caller goes back to it). */
+	if (geteuid() != 0 || getegid() == 0)
+		return 0;
+	if (setresgid((gid_t)-1, 0, (gid_t)-1) < 0 || getegid() != 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot take gid 0");
+	return 0;
+}
+
 int caps_drop_to_caller(struct nsr_err *err)
 {
 	uid_t uid = getuid();

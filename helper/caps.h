@@ -35,6 +35,10 @@ struct caps_guard {
 int caps_guard_begin(struct caps_guard *g, struct nsr_err *err);
 int caps_guard_end(struct caps_guard *g, struct nsr_err *err);
 
+/* Effective gid 0 for what nsrun makes on the host (the real gid stays
+ * the caller's). No-op when not running as root. */
+int caps_root_egid(struct nsr_err *err);
+
 /* For --check: become the caller for good (no privilege needed to lint). */
 int caps_drop_to_caller(struct nsr_err *err);
 

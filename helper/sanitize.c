@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "util.h"
 
 #define NSR_MIN_NOFILE 64
@@ -218,6 +219,8 @@ int sanitize_process(struct nsr_inherited *inh, int keep_fd, struct nsr_err *err
 	memset(inh, 0, sizeof(*inh));
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot make nsrun non-dumpable");
+	if (caps_root_egid(err) < 0)
+		return -1;
 
 	term = getenv("TERM");
 	if (sanitize_term_ok(term))

@@ -8,6 +8,9 @@
 
 hpolicy hinv
 hpolicy hinv-persist "writable = persistent"
+hpolicy hinv-lim "" "[limits]
+pids = 100
+memory = 256M"
 # The persistent box's data, removed at the end.
 H_CLEAN+=("$DATADIR/$TUID/hinv-p")
 
@@ -88,6 +91,18 @@ eq "umask 000: box runs" 0 "$rc"
 match "generated /etc/passwd is 0644 despite umask 0" '^-rw-r--r-- ' "$(tail -1 <<<"$out")"
 bad=$(find "$STATEDIR" "$DATADIR/$TUID" -maxdepth 3 -perm /022 ! -type l ! -path "$STATEDIR/.mnt*" 2>/dev/null)
 eq "state and data dirs made under umask 0 are not group/other writable" "" "$bad"
+# host state is root:root, never root:<the caller's group>: look while a
+# box runs (its lock file, record and cgroup leaves exist then), only at
+# what this box's nsrun made or opened (other runs' leftovers are not this
+# run's to judge)
+run_as "$TUSER" "$NSRUN" -p hinv-lim hinv-g -- /bin/sleep 3 >/dev/null 2>&1 &
+gpid=$!; sleep 1.5
+bad=$( { find "$STATEDIR" "$STATEDIR/locks" "$STATEDIR/locks/$TUID-hinv-g.lock" "$STATEDIR/boxes/$TUID-hinv-g" \
+    -maxdepth 0 ! -group 0 2>/dev/null
+  own_leaves | grep -- "-hinv-g-" | while read -r d; do [ "$(stat -c %g "$d")" = 0 ] || echo "$d"; done; } | tr '\n' ' ')
+eq "state dir, lock file, box record and cgroup leaves are group root (gid 0), not the caller's" "" "$bad"
+diag "while the box ran: $(find "$STATEDIR" -name '*.lock' | wc -l) lock file(s), $(own_leaves | wc -l) cgroup leaves"
+wait "$gpid"
 eq "persistent dirs are root's" "0 0" "$(stat -c %u "$DATADIR/$TUID") $(stat -c %u "$DATADIR/$TUID/hinv-p")"
 
 # ---- rlimits: RLIMIT_NOFILE 3 and 4, tiny RLIMIT_FSIZE, RLIMIT_CORE, NPROC
