@@ -90,7 +90,7 @@ void box_child(const struct box_ctx *ctx)
 
 	/* Into the box's cgroup leaf first (when not born there), so that
 	 * everything setup does is counted there (cgroup.h). */
-	if (cg_handoff_child(ctx->cg, &err) < 0)
+	if (cg_handoff_child(ctx->cg, &err) < 0 || cg_return_to_caller(&err) < 0)
 		box_fail(ctx, &err);
 	keep_only(ctx);
 	/* Die with the supervisor (its end of the go pipe tells if it is

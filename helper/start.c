@@ -76,13 +76,28 @@ struct start_run {
 	bool recorded;
 };
 
+/* Before a lock other users' starts wait on: the ids guarded (caps.h: the
+ * caller can neither signal nor move us) and out of every cgroup the
+ * caller could freeze or throttle (cgroup.h), so the lock is never held
+ * by a frozen supervisor. */
+static int start_guard_shared(struct caps_guard *g, struct nsr_err *err)
+{
+	if (caps_guard_begin(g, err) < 0)
+		return -1;
+	if (cg_leave_caller(err) < 0) {
+		caps_guard_end(g, NULL);
+		return -1;
+	}
+	return 0;
+}
+
 /* Run a lease-file step with the ids guarded (caps.h): the lease file is
  * shared by every user of the bridge. First error wins. */
 static void start_release_lease(struct start_run *r)
 {
 	struct caps_guard g;
 
-	if (caps_guard_begin(&g, NULL) == 0) {
+	if (start_guard_shared(&g, NULL) == 0) {
 		ipam_release(r->paths.statedir, r->plan->net.bridge, r->addr, NULL);
 		caps_guard_end(&g, NULL);
 	}
@@ -280,7 +295,7 @@ static int start_cgroup(struct start_run *r, struct nsr_err *err)
 	/* Leaves of boxes whose supervisor died (kill -9) go now. gc
 	 * briefly locks other users' box locks: guarded. */
 	if (mode != CG_MODE_NONE && nsr_fmt(lockdir, sizeof(lockdir), "%s/locks", statedir) == 0) {
-		if (caps_guard_begin(&g, err) < 0)
+		if (start_guard_shared(&g, err) < 0)
 			return -1;
 		cg_gc(mode, lockdir, NULL);
 		if (caps_guard_end(&g, err) < 0)
@@ -301,7 +316,7 @@ static int start_lease(struct start_run *r, struct nsr_err *err)
 	if (plan->net.mode != POLICY_NET_BRIDGE)
 		return 0;
 	/* The lease file is shared by every user of the bridge. */
-	if (caps_guard_begin(&g, err) < 0)
+	if (start_guard_shared(&g, err) < 0)
 		return -1;
 	if (nsr_err_step(&fe, ipam_acquire(r->paths.statedir, plan->net.bridge, plan->net.subnet,
 					   plan->net.prefix, plan->net.gateway, plan->id.uid,

@@ -112,4 +112,14 @@ int cg_usage(const struct cg_box *cg, uint64_t *memory, uint64_t *pids);
 /* The leaf's name ("<uid>-<box>-<suffix>"), for the box's state record. */
 const char *cg_leaf(const struct cg_box *cg);
 
+/* The supervisor, inside the lock guard (caps.h: the caller can neither
+ * signal nor move it then), leaves every cgroup the caller could freeze or
+ * throttle for the hierarchy's root, so no lock it takes can be held
+ * frozen. The first call records the caller's cgroups. */
+int cg_leave_caller(struct nsr_err *err);
+/* The box child: back into the caller's recorded cgroups wherever the
+ * supervisor's move left it at a root (not where it has a box leaf), so
+ * the caller's own limits keep holding for the box. */
+int cg_return_to_caller(struct nsr_err *err);
+
 #endif

@@ -179,6 +179,65 @@ gateway = 10.90.0.1"
     "$failed failed, $slow slow"
   sleep 1
   user_procs_gone; gc
+
+  # ---- the same through cgroups the caller owns: a freezer (v1) and a
+  # cgroup2 directory (cgroup.freeze), as a delegation would give them.
+  # The supervisor is stopped (strace) right inside the lease section (at
+  # the rename of the new table, flock held); the caller then freezes its
+  # cgroups and the stop is lifted: a supervisor still in them stays frozen
+  # with the lock. It must have left them; another user's start succeeds.
+  FZ=()
+  v1f=$(awk '$0 ~ / - cgroup / && $0 ~ /[ ,]freezer(,|$)/ {print $5}' /proc/self/mountinfo | head -1)
+  v2m=$(awk '$0 ~ / - cgroup2 / {print $5}' /proc/self/mountinfo | head -1)
+  [ -n "$v1f" ] && mkdir "$v1f/nsrun-hostile-frz.$$" && FZ+=("$v1f/nsrun-hostile-frz.$$")
+  # cgroup2 as systemd delegates it: a subtree of the user's (D), the
+  # caller's processes below it (D/b); strace waits in D/a, unfrozen
+  V2D=
+  [ -n "$v2m" ] && [ -e "$v2m/cgroup.procs" ] && mkdir -p "$v2m/nsrun-hostile-frz.$$/a" "$v2m/nsrun-hostile-frz.$$/b" &&
+    V2D=$v2m/nsrun-hostile-frz.$$ && FZ+=("$V2D/b")
+  freeze_all() {   # freeze_all 1|0: as the caller, through its own cgroups
+    local d
+    for d in "${FZ[@]}"; do
+      if [ -e "$d/freezer.state" ]; then
+        run_as "$TUSER" sh -c "echo $([ "$1" = 1 ] && echo FROZEN || echo THAWED) > $d/freezer.state"
+      else run_as "$TUSER" sh -c "echo $1 > $d/cgroup.freeze"; fi
+    done
+  }
+  if [ "${#FZ[@]}" -gt 0 ]; then
+    chown -R "$TUSER" "${FZ[@]}" ${V2D:+"$V2D"}
+    # (strace stays outside; the traced caller, as itself, joins its cgroups
+    # and then execs nsrun)
+    nsenter --net="$NNS" -- bash -c '[ -z "$1" ] || echo $$ > "$1/a/cgroup.procs"; shift; exec "$@"' _ "$V2D" \
+      strace -qq -o /dev/null -u "$TUSER" -e trace=renameat \
+      -e inject=renameat:signal=SIGSTOP:when=1 /bin/bash -c \
+      'for d in "${@:2}"; do echo $$ > "$d/cgroup.procs" || exit 9; done; exec "$1" -p hdos-net hfrz -- /bin/sleep 1' \
+      _ "$NSRUN" "${FZ[@]}" >/dev/null 2>&1 &
+    frz=$!; H_PIDS+=("$frz")
+    sleep 1.5
+    fsup=$(pgrep -P "$frz" | head -1)
+    diag "supervisor $fsup stopped in the lease section; its cgroups: $(tr '\n' ' ' <"/proc/$fsup/cgroup" 2>/dev/null)"
+    left=yes
+    for d in "${FZ[@]}"; do grep -qx "${fsup:-none}" "$d/cgroup.procs" && left="no (still in $d)"; done
+    eq "before its lease lock the supervisor left every cgroup the caller owns" yes "$left"
+    freeze_all 1
+    kill -CONT "$fsup" 2>/dev/null
+    start=$(date +%s%N)
+    out=$(timeout 30 nsenter --net="$NNS" -- setpriv --reuid="$TUSER2" --regid="$(id -g "$TUSER2")" \
+      --init-groups --reset-env -- "$NSRUN" -p hdos-net hother -- /bin/echo started 2>&1)
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    eq "another user's bridged start succeeds while the caller freezes its cgroups (${ms} ms)" started "$out"
+    freeze_all 0
+    kill -TERM "$frz" 2>/dev/null; { wait "$frz"; } 2>/dev/null
+    user_procs_gone; gc
+    for d in "${FZ[@]}"; do
+      for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
+      for i in $(seq 50); do rmdir "$d" 2>/dev/null && break; sleep 0.1; done
+    done
+    [ -z "$V2D" ] || rmdir "$V2D/a" "$V2D"
+  else
+    skip "before its lease lock the supervisor left every cgroup the caller owns" "no freezer and no cgroup2 here"
+    skip "another user's bridged start succeeds while the caller freezes its cgroups" "no freezer and no cgroup2 here"
+  fi
   kill "$NH" 2>/dev/null; { wait "$NH"; } 2>/dev/null
   rm -f "$STATEDIR/leases/nsdos0"
 else

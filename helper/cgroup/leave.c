@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The supervisor out of the caller's reach: before it takes a lock that
+ * other users' starts wait on, it leaves every cgroup the caller controls
+ * (any hierarchy, v1 freezer and cpu included, and cgroup2, whose
+ * cgroup.freeze works without controllers) for the hierarchy's root,
+ * which only root can freeze or throttle. The caller's own cgroups are
+ * recorded first: the box child goes back into them
+ * where nsrun gives it no leaf of its own, so the caller's limits still
+ * hold for the box (a nested leaf uses the caller's cgroup that caller.c
+ * read at the start, not this record). Reads the kernel's
+ * /proc/self/{cgroup,mountinfo}; root in the supervisor and the box child.
+ */
+#include "config.h"
+
+#include "cgroup.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define LEAVE_MAX 24          /* hierarchies */
+#define LEAVE_PATH 1024
+
+struct hier {
+	char ctrl[128];           /* "freezer", "cpu,cpuacct", "name=systemd", "" (v2) */
+	char path[LEAVE_PATH];    /* cgroup path in it, "/..." */
+};
+
+static struct hier caller_h[LEAVE_MAX];
+static size_t n_caller_h;
+static bool recorded;
+
+static size_t read_cgroups(struct hier *h, size_t max)
+{
+	char line[LEAVE_PATH + 256];
+	size_t n = 0;
+	FILE *f = fopen("/proc/self/cgroup", "re");
+
+	if (f == NULL)
+		return 0;
+	while (n < max && fgets(line, sizeof(line), f) != NULL) {
+		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		size_t len;
+
+		if (c2 == NULL)
+			continue;
+		len = strcspn(c2 + 1, "\n");
+		if ((size_t)(c2 - c1 - 1) >= sizeof(h[n].ctrl) || len >= sizeof(h[n].path) || c2[1] != '/')
+			continue;
+		memcpy(h[n].ctrl, c1 + 1, (size_t)(c2 - c1 - 1));
+		h[n].ctrl[c2 - c1 - 1] = '\0';
+		memcpy(h[n].path, c2 + 1, len);
+		h[n].path[len] = '\0';
+		n++;
+	}
+	fclose(f);
+	return n;
+}
+
+/* Every controller of ctrl ("cpu,cpuacct") among the super options? */
+static bool opts_match(const char *ctrl, const char *opts)
+{
+	char want[128];
+	char *save = NULL;
+
+	snprintf(want, sizeof(want), "%s", ctrl);
+	for (char *w = strtok_r(want, ",", &save); w != NULL; w = strtok_r(NULL, ",", &save)) {
+		size_t wl = strlen(w);
+		const char *p = opts;
+		bool found = false;
+		while (*p && !found) {
+			size_t l = strcspn(p, ",\n");
+			found = l == wl && strncmp(p, w, wl) == 0;
+			p += l + (p[l] == ',');
+			if (p[-1] == '\n')
+				break;
+		}
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+/* Mount point of the hierarchy of ctrl ("" = cgroup2), whose root is "/". */
+static bool mount_of(const char *ctrl, char *mnt, size_t sz)
+{
+	char line[4096];
+	bool found = false;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+
+	if (f == NULL)
+		return false;
+	while (!found && fgets(line, sizeof(line), f) != NULL) {
+		char root[LEAVE_PATH], mp[LEAVE_PATH], type[32], src[256], opts[1024];
+		const char *sep = strstr(line, " - ");
+
+		if (sep == NULL || sscanf(line, "%*s %*s %*s %1023s %1023s", root, mp) != 2 ||
+		    sscanf(sep + 3, "%31s %255s %1023s", type, src, opts) != 3 || strcmp(root, "/") != 0 ||
+		    strchr(mp, '\\') != NULL)
+			continue;
+		if (ctrl[0] == '\0' ? strcmp(type, "cgroup2") == 0
+				    : strcmp(type, "cgroup") == 0 && opts_match(ctrl, opts))
+			found = nsr_fmt(mnt, sz, "%s", mp) == 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/* Could anyone but root freeze, throttle or move what is in mnt/path? Any
+ * directory from the cgroup up to the hierarchy's root that is not
+ * root's, or is group/other-writable, or whose files that stop a process
+ * are: the caller may control it (delegation chowns these). */
+static bool caller_controls(const char *mnt, const char *path)
+{
+	static const char *const files[] = { "cgroup.procs", "freezer.state", "cgroup.freeze",
+					     "cpu.cfs_quota_us", "cpu.max" };
+	char p[LEAVE_PATH];
+
+	if (nsr_fmt(p, sizeof(p), "%s", path) < 0)
+		return true;
+	while (strcmp(p, "/") != 0 && p[0] == '/') {
+		char dir[2 * LEAVE_PATH];
+		struct stat st;
+		nsr_cleanup_fd int dfd = -1;
+
+		if (nsr_fmt(dir, sizeof(dir), "%s%s", mnt, p) < 0)
+			return true;
+		dfd = nsr_openat(AT_FDCWD, dir, O_PATH | O_DIRECTORY | O_NOFOLLOW, 0);
+		if (dfd < 0)
+			return true;
+		if (fstat(dfd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022) != 0)
+			return true;
+		for (size_t i = 0; i < NSR_ARRAY_SIZE(files); i++)
+			if (fstatat(dfd, files[i], &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+			    (st.st_uid != 0 || (st.st_mode & 022) != 0))
+				return true;
+		*strrchr(p, '/') = '\0';
+		if (p[0] == '\0')
+			break;
+	}
+	return false;
+}
+
+static int move_self(const char *mnt, const char *to, struct nsr_err *err)
+{
+	char path[2 * LEAVE_PATH];
+	char pid[24];
+
+	snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (nsr_fmt(path, sizeof(path), "%s%s%scgroup.procs", mnt, to,
+		    to[strlen(to) - 1] == '/' ? "" : "/") < 0)
+		return nsr_err_set(err, NSR_E_SETUP, ENAMETOOLONG, "cgroup path");
+	nsr_cleanup_fd int fd = nsr_openat(AT_FDCWD, path, O_WRONLY | O_NOFOLLOW, 0);
+	if (fd < 0 || write(fd, pid, strlen(pid)) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot move into %s%s", mnt, to);
+	return 0;
+}
+
+int cg_leave_caller(struct nsr_err *err)
+{
+	struct hier now[LEAVE_MAX];
+	size_t n = read_cgroups(now, LEAVE_MAX);
+
+	if (!recorded) {
+		memcpy(caller_h, now, n * sizeof(now[0]));
+		n_caller_h = n;
+		recorded = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char mnt[LEAVE_PATH];
+
+		if (strcmp(now[i].path, "/") == 0)
+			continue;
+		/* Not mounted here (a named hierarchy nobody mounted): nobody
+		 * can reach its files to freeze us through it either. */
+		if (!mount_of(now[i].ctrl, mnt, sizeof(mnt)) || !caller_controls(mnt, now[i].path))
+			continue;
+		if (move_self(mnt, "/", err) < 0)
+			return nsr_err_prefix(err, "leaving the caller's cgroups");
+	}
+	return 0;
+}
+
+int cg_return_to_caller(struct nsr_err *err)
+{
+	struct hier now[LEAVE_MAX];
+	size_t n = read_cgroups(now, LEAVE_MAX);
+
+	for (size_t i = 0; i < n && recorded; i++) {
+		char mnt[LEAVE_PATH];
+		size_t j;
+
+		/* Only where the supervisor's move left us at the root: a box
+		 * leaf (or the caller's own root) stays as it is. */
+		if (strcmp(now[i].path, "/") != 0)
+			continue;
+		for (j = 0; j < n_caller_h; j++)
+			if (strcmp(caller_h[j].ctrl, now[i].ctrl) == 0)
+				break;
+		if (j == n_caller_h || strcmp(caller_h[j].path, "/") == 0 ||
+		    !mount_of(now[i].ctrl, mnt, sizeof(mnt)))
+			continue;
+		if (move_self(mnt, caller_h[j].path, err) < 0)
+			return nsr_err_prefix(err, "returning to the caller's cgroups");
+	}
+	return 0;
+}
