@@ -15,9 +15,53 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "rootdir.h"
 #include "util.h"
+
+/* The caller's own lock files other than `self`: those nobody holds (a
+ * supervisor killed with -9) are removed, flock held across the unlink
+ * as the protocol above wants; only files older than a few seconds, so a
+ * start of the caller's between its open and its flock is never touched.
+ * Returns how many are in use. Never waits: LOCK_NB, and only the
+ * caller's own files. */
+static size_t lock_sweep_own(int dfd, uid_t uid, const char *self)
+{
+	char prefix[24];
+	size_t plen, in_use = 0;
+	struct timespec now;
+	struct dirent *de;
+	int rfd = nsr_openat(dfd, ".", O_RDONLY | O_DIRECTORY, 0);
+	DIR *d = rfd < 0 ? NULL : fdopendir(rfd);
+
+	if (d == NULL) {
+		if (rfd >= 0)
+			close(rfd);
+		return 0;
+	}
+	clock_gettime(CLOCK_REALTIME, &now);
+	plen = (size_t)snprintf(prefix, sizeof(prefix), "%u-", (unsigned)uid);
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name);
+		struct stat st;
+
+		if (n < plen + 6 || strncmp(de->d_name, prefix, plen) != 0 ||
+		    strcmp(de->d_name + n - 5, ".lock") != 0 || strcmp(de->d_name, self) == 0)
+			continue;
+		nsr_cleanup_fd int fd = nsr_openat(dfd, de->d_name, O_RDWR | O_NOFOLLOW | O_NOCTTY, 0);
+		if (fd < 0 || fstat(fd, &st) < 0)
+			continue;
+		if (st.st_ctim.tv_sec + 3 > now.tv_sec || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			in_use++;
+			continue;
+		}
+		unlinkat(dfd, de->d_name, 0);
+	}
+	closedir(d);
+	return in_use;
+}
 
 int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held *lk,
 	     struct nsr_err *err)
@@ -32,6 +76,9 @@ int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held 
 	if (nsr_fmt(name, sizeof(name), "%u-%s.lock", (unsigned)uid, box) < 0 ||
 	    nsr_fmt(lk->path, sizeof(lk->path), "%s/locks/%s", statedir, name) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "lock name too long");
+	if (lock_sweep_own(dfd, uid, name) >= LOCK_MAX_PER_USER)
+		return nsr_err_set(err, NSR_E_BUSY, 0, "too many of your boxes are running (at most %d)",
+				   LOCK_MAX_PER_USER);
 
 	for (tries = 0; tries < 16; tries++) {
 		struct stat a, b;

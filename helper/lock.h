@@ -13,6 +13,11 @@ struct lock_held {
 	char path[512];
 };
 
+/* Box names one user may have in use at once (lock files held). A start
+ * first removes the user's own lock files nobody holds (left by a
+ * supervisor killed with -9). */
+#define LOCK_MAX_PER_USER 256
+
 /* Take the box lock without waiting; NSR_E_BUSY if the box is running. */
 int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held *lk,
 	     struct nsr_err *err);

@@ -115,6 +115,41 @@ out=$(nsr -p hdos hlong -- /bin/echo again 2>&1)
 eq "the next start of that box works (leftovers collected)" again "$out"
 gc
 same_state "long-running boxes: host state back as before"
+
+# ---- lock files do not pile up: start + kill -9 of the supervisor in a
+# loop leaves one lock file per box name until the user's next start
+for i in $(seq 6); do
+  hbg "$TUSER" -p hdos "hpile$i" -- /bin/sleep 100
+  s=$H_BG; wait_child_of "$s" >/dev/null; sleep 0.2
+  kill -KILL "$s"; { wait "$s"; } 2>/dev/null
+done
+user_procs_gone
+diag "$(ls "$STATEDIR/locks" | grep -c "^$TUID-hpile") lock files left by 6 supervisors killed with -9"
+sleep 3   # (files younger than 3 s are left alone: a start in progress)
+out=$(nsr -p hdos hpile-next -- /bin/echo ran 2>&1)
+eq "the next start runs" ran "$out"
+eq "the user's next start removed their lock files nobody holds" 0 "$(ls "$STATEDIR/locks" | grep -c "^$TUID-hpile")"
+# a per-user bound on box names in use: 256 lock files of the user held (as
+# 256 running boxes hold them), the next start is refused; another user's
+# start is not
+python3 -c '
+import fcntl, os, sys, time
+fds = []
+for i in range(256):
+    fd = os.open("%s/locks/%s-hheld%d.lock" % (sys.argv[1], sys.argv[2], i), os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    fds.append(fd)
+print("held", flush=True)
+time.sleep(60)' "$STATEDIR" "$TUID" >"$HT/held" 2>&1 &
+holder=$!; H_PIDS+=("$holder")
+for i in $(seq 50); do grep -q held "$HT/held" && break; sleep 0.1; done
+out=$(nsr -p hdos hone -- /bin/true 2>&1); rc=$?
+refused "256 box names in use: the next start" "$rc" "$out"
+match "256 box names in use: nsrun says why" 'too many of your boxes' "$out"
+eq "256 box names in use by one user: another user's start runs" ran "$(nsr2 -p hdos hone -- /bin/echo ran 2>&1)"
+kill "$holder"; { wait "$holder"; } 2>/dev/null
+rm -f "$STATEDIR/locks/$TUID"-hheld*.lock
+same_state "lock files: host state back as before"
 # ---- a frozen supervisor must not lock other users out of the network.
 # A user may SIGSTOP their own supervisor (its real uid is theirs). If the
 # stop landed inside the lease file's critical section (flock held), every
