@@ -62,6 +62,42 @@ bool cg_fs_exists(int dfd, const char *file)
 	       S_ISREG(st.st_mode);
 }
 
+/* Signal the process the kernel listed as pid in the leaf at dfd, and only
+ * that one: a pidfd pins it (its pid cannot be reused while the pidfd is
+ * open), then /proc/PID/cgroup must still name the leaf. A pid that
+ * exited and was reused by a process elsewhere is left alone. */
+void cg_fs_signal_member(int dfd, pid_t pid, int sig)
+{
+	char link[64], leaf[4096], path[64], text[4096];
+	nsr_cleanup_fd int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	nsr_cleanup_fd int cfd = -1;
+	ssize_t n;
+	const char *name;
+
+	if (pfd < 0)
+		return;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", dfd);
+	n = readlink(link, leaf, sizeof(leaf) - 1);
+	if (n <= 0)
+		return;
+	leaf[n] = '\0';
+	name = strrchr(leaf, '/');
+	name = name ? name + 1 : leaf;
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	cfd = nsr_openat(AT_FDCWD, path, O_RDONLY, 0);
+	n = cfd < 0 ? -1 : read(cfd, text, sizeof(text) - 1);
+	if (n <= 0)
+		return;
+	text[n] = '\0';
+	for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
+		const char *s = strrchr(line, '/');
+		if (s != NULL && strcmp(s + 1, name) == 0) {
+			syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0);
+			return;
+		}
+	}
+}
+
 /* Stream dfd/cgroup.procs (it can be long), calling kill when sig != 0. */
 static int cg_fs_walk_procs(int dfd, int sig)
 {
@@ -91,10 +127,11 @@ static int cg_fs_walk_procs(int dfd, int sig)
 				break;   /* a number may go on in the next read */
 			if (in_num && pid > 0) {
 				/* The kernel listed this pid in our leaf;
-				 * callers freeze the leaf first where they
-				 * can, so it cannot exit and be reused. */
+				 * it may have exited (and its pid been
+				 * reused) since: signal it through a pidfd
+				 * after checking it is still ours. */
 				if (sig != 0)
-					kill((pid_t)pid, sig);
+					cg_fs_signal_member(dfd, (pid_t)pid, sig);
 				n++;
 			}
 			pid = 0;

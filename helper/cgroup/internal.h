@@ -111,6 +111,8 @@ int cg_fs_open_mount(const char *path, bool v2, struct nsr_err *err);
 bool cg_fs_exists(int dfd, const char *file);
 /* SIGKILL every pid listed in dfd/cgroup.procs; *n gets how many. */
 int cg_fs_kill_procs(int dfd, int *n);
+/* Send sig to pid only if it is (still) in the leaf at dfd (pidfd). */
+void cg_fs_signal_member(int dfd, pid_t pid, int sig);
 /* Number of pids in dfd/cgroup.procs, or -1. */
 int cg_fs_count_procs(int dfd);
 /* Wait until dfd/cgroup.procs is empty, killing stragglers meanwhile. */

@@ -246,6 +246,38 @@ START_TEST(live_kill_forked_tree)
 }
 END_TEST
 
+/* The kill loop signals a pid only while it is in the leaf: a pid read
+ * from cgroup.procs that exited and was reused elsewhere is spared. */
+START_TEST(live_signal_only_members)
+{
+	struct nsr_err err = { 0 };
+	struct cg_box *cg = NULL;
+	char box[64];
+	int go_in, go_out, st;
+	pid_t in, out;
+
+	t_box("m", box, sizeof(box));
+	ck_assert_msg(cg_create(t_mode, T_UID, box, &t_lim, &cg, &err) == 0,
+		      "cg_create: %s", err.msg);
+	int fd = t_mode == CG_MODE_V1 ? cg->v1_dfd[CG_V1_PIDS] : cg->leaf_dfd;
+	in = t_spawn(&go_in, t_pause);
+	out = t_spawn(&go_out, t_pause);
+	ck_assert_int_eq(cg_enter_pid(cg, in, &err), 0);
+	t_go(go_in);
+	t_go(go_out);
+	cg_fs_signal_member(fd, out, SIGKILL);
+	usleep(20000);
+	ck_assert_int_eq(waitpid(out, &st, WNOHANG), 0);   /* not in the leaf: alive */
+	cg_fs_signal_member(fd, in, SIGKILL);
+	ck_assert_int_eq(waitpid(in, &st, 0), in);
+	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	kill(out, SIGKILL);
+	waitpid(out, NULL, 0);
+	ck_assert_msg(cg_destroy(&cg, &err) == 0, "destroy: %s", err.msg);
+}
+END_TEST
+
+
 START_TEST(live_oom_counted)
 {
 	struct cg_limits lim = { .has_memory = true, .memory = 16u << 20,
@@ -445,6 +477,7 @@ int main(void)
 	tcase_add_unchecked_fixture(tc, t_setup, t_teardown);
 	tcase_add_test(tc, live_limits_enter_kill_destroy);
 	tcase_add_test(tc, live_kill_forked_tree);
+	tcase_add_test(tc, live_signal_only_members);
 	tcase_add_test(tc, live_oom_counted);
 	tcase_add_test(tc, live_gc);
 	suite_add_tcase(s, tc);
