@@ -26,6 +26,7 @@ enum policy_section {
 	SEC_LIMITS,
 	SEC_NETWORK,
 	SEC_BOX,
+	SEC_DEVICES,
 	SEC_UNKNOWN,
 	SEC_COUNT,
 };
@@ -39,6 +40,7 @@ enum policy_key {
 	K_HOSTNAME, K_COMMAND, K_ENV, K_USERNS,
 	K_RUNTIME, K_JOIN, K_LOG_MAX, K_LOG_KEEP,
 	K_PASS_ENV, K_CGROUP,
+	K_DEV_ALLOW, K_DEV_ALLOW_BLOCK, K_GPUS,
 	K_COUNT,
 };
 
@@ -77,6 +79,7 @@ extern const struct policy_keydef policy_keys_net[];
 extern const struct policy_keydef policy_keys_box[];
 /* [limits] runtime, [box] join, log_max, log_keep (keys_life.c). */
 extern const struct policy_keydef policy_keys_life[];
+extern const struct policy_keydef policy_keys_dev[];   /* [devices], keys_dev.c */
 /* Record "SECTION.KEY: message" at the current line; returns -1. */
 int policy_key_bad(struct policy_parser *ps, const struct policy_keydef *k,
 		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -22,6 +22,7 @@ _Static_assert(sizeof(uid_t) == sizeof(uint32_t) &&
 static const char *const keys_sections[SEC_COUNT] = {
 	[SEC_POLICY] = "policy", [SEC_ROOTFS] = "rootfs", [SEC_MOUNT] = "mount",
 	[SEC_LIMITS] = "limits", [SEC_NETWORK] = "network", [SEC_BOX] = "box",
+	[SEC_DEVICES] = "devices",
 };
 
 int policy_section_lookup(const char *name)
@@ -313,7 +314,7 @@ static const struct policy_keydef *keys_find(int section, const char *key)
 {
 	const struct policy_keydef *const tables[] = {
 		policy_keys_main, policy_keys_limits, policy_keys_net, policy_keys_box,
-		policy_keys_life,
+		policy_keys_life, policy_keys_dev,
 	};
 	const struct policy_keydef *k;
 	size_t t;

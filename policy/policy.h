@@ -33,6 +33,8 @@
 #define POLICY_LOG_MAX (16ULL << 30)
 #define POLICY_MAX_PASS_ENV 32   /* [box] pass_env globs */
 #define POLICY_GLOB_MAX 64       /* one glob, NUL included */
+#define POLICY_MAX_DEV_ALLOW 32  /* [devices] allow = entries */
+#define POLICY_DEV_PATH_MAX 128  /* "/dev/..." as written, NUL included */
 
 enum policy_writable {
 	POLICY_WRITABLE_NO = 0,
@@ -85,6 +87,28 @@ struct policy_net {
 	unsigned per_user;
 };
 
+enum policy_gpus {
+	POLICY_GPUS_NONE = 0,
+	POLICY_GPUS_ALL,
+	POLICY_GPUS_SCHEDULER,   /* only those the caller's device cgroup allows */
+};
+
+/* One [devices] allow = entry: "/dev/..." as written (a glob only in the
+ * last component), without the leading '?' of an optional entry. */
+struct policy_dev_allow {
+	char path[POLICY_DEV_PATH_MAX];
+	bool optional;           /* "?/dev/...": skipped with a warning if absent */
+	bool glob;
+	unsigned line;
+};
+
+struct policy_devices {
+	struct policy_dev_allow allow[POLICY_MAX_DEV_ALLOW];
+	size_t n_allow;
+	bool allow_block;        /* allow_block = yes */
+	enum policy_gpus gpus;
+};
+
 struct policy {
 	char name[POLICY_NAME_MAX + 1];
 	char description[POLICY_DESC_MAX];
@@ -104,6 +128,7 @@ struct policy {
 
 	struct policy_limits limits;
 	struct policy_net net;
+	struct policy_devices devices;
 
 	char hostname[POLICY_STR_MAX];   /* default "$BOX" */
 	char command[POLICY_STR_MAX];    /* "" = none given */
@@ -151,6 +176,18 @@ bool policy_hostname_valid(const char *h);
 /* "/" and /proc, /sys, /dev or below: nsrun mounts those itself, a bind or
  * tmpfs may not target them (check again after expansion). */
 bool policy_target_reserved(const char *path);
+
+/* ---- the device deny list (devices.c) ----
+ * `rel` is a path below /dev ("mem", "cpu/0/msr"). Returns why the node
+ * can never be given to a box, or NULL. type: 'c', 'b', or 0 when only
+ * the path is known (then the numbers are not looked at). */
+const char *policy_dev_denied(const char *rel, char type, unsigned major,
+			      unsigned minor);
+/* Whether a glob below /dev would match a denied name: its reason, and
+ * the name in *sample. NULL when it matches none of them. */
+const char *policy_dev_glob_denied(const char *glob, const char **sample);
+/* One of the six nodes every box gets ("null", ..., "tty"). */
+bool policy_dev_minimal(const char *rel);
 
 /* ---- parsing (parse.c, validate.c) ----
  * Parse and validate the policy text read from fd (a regular file already

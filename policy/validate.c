@@ -10,6 +10,9 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <fcntl.h>
 
 #include "util.h"
 
@@ -71,8 +74,52 @@ static void validate_network(struct policy_parser *ps)
 	}
 }
 
+/* A literal allow = entry that exists on this host must be a device
+ * node of an allowed kind and number (a missing one is only known to be
+ * a problem at start, on the host that starts the box). */
+static void validate_devices(struct policy_parser *ps)
+{
+	const struct policy_devices *d = &ps->pol->devices;
+	size_t i;
+
+	for (i = 0; i < d->n_allow; i++) {
+		const struct policy_dev_allow *a = &d->allow[i];
+		const char *why;
+		struct stat st;
+		char type;
+
+		if (a->glob || fstatat(AT_FDCWD, a->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISLNK(st.st_mode)) {
+			policy_diag(ps->diags, a->line, "devices.allow: %s is a symbolic link: "
+				    "name the device node itself", a->path);
+			continue;
+		}
+		if (S_ISBLK(st.st_mode) && !d->allow_block) {
+			policy_diag(ps->diags, a->line, "devices.allow: %s is a block device: "
+				    "that needs devices.allow_block = yes", a->path);
+			continue;
+		}
+		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
+			policy_diag(ps->diags, a->line, "devices.allow: %s is not a device node",
+				    a->path);
+			continue;
+		}
+		type = S_ISCHR(st.st_mode) ? 'c' : 'b';
+		why = policy_dev_denied(a->path + 5, type, major(st.st_rdev), minor(st.st_rdev));
+		if (why != NULL)
+			policy_diag(ps->diags, a->line, "devices.allow: %s is %c %u:%u, which "
+				    "can never be allowed (%s)", a->path, type,
+				    major(st.st_rdev), minor(st.st_rdev), why);
+	}
+	if (ps->key_line[K_DEV_ALLOW_BLOCK] != 0 && d->allow_block && d->n_allow == 0)
+		policy_diag(ps->diags, ps->key_line[K_DEV_ALLOW_BLOCK],
+			    "devices.allow_block: no devices.allow entry to apply it to");
+}
+
 void policy_validate(struct policy_parser *ps)
 {
+	validate_devices(ps);
 	validate_rootfs(ps);
 	validate_limits(ps);
 	validate_network(ps);
