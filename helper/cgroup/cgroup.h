@@ -35,6 +35,26 @@ struct cg_limits {
 	uint64_t memory;               /* bytes */
 	uint64_t swap;                 /* bytes of swap on top of memory */
 	uint32_t cpu_milli;            /* 1500 = 1.5 CPUs */
+	bool has_devices;              /* device rules (below) */
+	const struct cg_dev_rule *devs;   /* the nodes beyond the minimal set */
+	size_t n_devs;
+};
+
+/* Device rules (devices.c, doc/devices.md): with has_devices the leaf
+ * allows the minimal set (the box's six nodes, its devpts) and these
+ * nodes (read, write and mknod), nothing else. */
+#define CG_DEV_MKNOD 1u
+#define CG_DEV_READ 2u
+#define CG_DEV_WRITE 4u
+#define CG_DEV_RW (CG_DEV_READ | CG_DEV_WRITE)
+#define CG_DEV_RWM (CG_DEV_RW | CG_DEV_MKNOD)
+#define CG_DEV_MAX_RULES 64
+/* One allowed device: type 'c' or 'b', major and minor (-1 = any), and
+ * the CG_DEV_* accesses granted. */
+struct cg_dev_rule {
+	char type;
+	int32_t major, minor;
+	unsigned access;
 };
 
 /* Does any limit need a cgroup? */

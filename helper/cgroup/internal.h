@@ -100,6 +100,29 @@ int cg_limit_ctrl(enum cg_limit l);
  * the leaf on v2); swap rule on a missing swap file. */
 int cg_apply_limits(struct cg_box *cg, const struct cg_limits *lim, struct nsr_err *err);
 
+/* ---- device rules (devices.c) ---- */
+#define CG_DEV_MAX_INSNS (6 + 2 + (CG_DEV_MAX_RULES + 16) * 8)
+/* The rules every box with device rules gets (its six nodes, devpts). */
+size_t cg_dev_minimal_rules(const struct cg_dev_rule **out);
+/* minimal + lim->devs into out (at most CG_DEV_MAX_RULES + 16); count or -1. */
+int cg_dev_rules(const struct cg_limits *lim, struct cg_dev_rule *out, size_t max);
+/* "c 1:3 rwm" for v1's devices.allow; -1 on a bad rule. Pure. */
+int cg_dev_format_v1(const struct cg_dev_rule *r, char *out, size_t sz);
+/* The v2 program: allow exactly these rules. Number of instructions,
+ * or -1 (bad rule, too small). Pure. */
+struct bpf_insn;
+ssize_t cg_dev_bpf_build(const struct cg_dev_rule *rules, size_t n,
+			 struct bpf_insn *out, size_t max);
+/* Load the program and attach it to the leaf (BPF_F_ALLOW_MULTI);
+ * refused when it would take the place of a program above the leaf. */
+int cg_dev_bpf_attach(int leaf_dfd, int parent_dfd, const struct cg_dev_rule *rules,
+		      size_t n, struct nsr_err *err);
+/* v1: deny all, then allow each rule, in the devices leaf. */
+int cg_dev_v1_write(int leaf_dfd, const struct cg_dev_rule *rules, size_t n,
+		    struct nsr_err *err);
+/* The box's rules on its leaf, whichever the backend. */
+int cg_apply_devices(struct cg_box *cg, const struct cg_limits *lim, struct nsr_err *err);
+
 #define CG_PARENT "nsrun"
 #define CG_KILL_WAIT_MS 2000
 #define CG_RMDIR_WAIT_MS 1000
