@@ -24,6 +24,7 @@
 #include "caller.h"
 #include "caps.h"
 #include "cgroup/cgroup.h"
+#include "dev/dev.h"
 #include "join.h"
 #include "list.h"
 #include "log.h"
@@ -42,6 +43,7 @@ static struct nsr_caller caller;
 static struct policy pol;
 static struct policy_diags diags;
 static struct nsr_plan plan;
+static struct dev_set devs;
 
 static int fail(const char *box, const struct nsr_err *err)
 {
@@ -125,6 +127,12 @@ static void print_plan(const struct nsr_plan *p)
 		printf("limit: nofile %llu\n", (unsigned long long)p->limits.nofile);
 	if (p->limits.cgroup_nested)
 		printf("cgroup: nested (under the caller's own cgroup)\n");
+	for (i = 0; i < p->n_devs; i++)
+		printf("device: /dev/%s %c %u:%u mode %04o uid %u gid %u\n", p->devs[i].rel,
+		       p->devs[i].type, p->devs[i].major, p->devs[i].minor,
+		       (unsigned)p->devs[i].mode, (unsigned)p->devs[i].uid, (unsigned)p->devs[i].gid);
+	if (p->dev_rules)
+		printf("device cgroup: the minimal set%s\n", p->n_devs ? " and the devices above" : "");
 	printf("network: %s", nm[p->net.mode]);
 	if (p->net.mode == POLICY_NET_BRIDGE)
 		printf(" bridge=%s subnet=%s/%u gateway=%s", p->net.bridge, ip4(p->net.subnet, a),
@@ -607,7 +615,26 @@ static int do_start(const struct args_parsed *a)
 	}
 	req = a->req;
 	req.env = &inh.env;   /* only the variables pass_env names get through */
-	if (plan_build(&pol, &req, &caller, NSR_DATADIR, &plan, &err) < 0) {
+	if (dev_wanted(&pol.devices)) {
+		/* Still in the caller's cgroup: gpus = scheduler asks the
+		 * kernel what that cgroup lets us open. */
+		struct dev_host host = { -1, dev_probe_cgroup, dev_block_mounted, NULL };
+		size_t i;
+		int r = dev_open_root("/dev", &host.dev_dfd, &err);
+
+		if (r == 0)
+			r = dev_select(&host, &pol.devices, &devs, &err);
+		if (host.dev_dfd >= 0)
+			close(host.dev_dfd);
+		if (r < 0) {
+			log_audit(LOG_WARNING, "refused: uid=%u policy=%s box=%s: %s",
+				  (unsigned)caller.id.uid, a->req.policy, a->req.box, err.msg);
+			return fail(a->req.box, &err);
+		}
+		for (i = 0; i < devs.n_warn; i++)
+			fprintf(stderr, "nsrun: %s: warning: %s\n", a->req.box, devs.warn[i]);
+	}
+	if (plan_build(&pol, &req, &caller, NSR_DATADIR, &devs, &plan, &err) < 0) {
 		log_audit(LOG_WARNING, "refused: uid=%u policy=%s box=%s: %s", (unsigned)caller.id.uid,
 			  a->req.policy, a->req.box, err.msg);
 		return fail(a->req.box, &err);

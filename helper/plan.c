@@ -193,7 +193,7 @@ static void plan_group_names(struct nsr_plan *plan)
 
 int plan_build(const struct policy *pol, const struct nsr_request *req,
 	       const struct nsr_caller *caller, const char *datadir,
-	       struct nsr_plan *plan, struct nsr_err *err)
+	       const struct dev_set *devs, struct nsr_plan *plan, struct nsr_err *err)
 {
 	struct policy_vars v = {
 		.user = caller->id.user, .uid = caller->id.uid, .home = caller->id.home, .box = req->box,
@@ -231,6 +231,15 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 		memcpy(plan->cg_origin, caller->cgroups, sizeof(plan->cg_origin));
 	}
 	plan->net = pol->net;
+	if (devs != NULL) {
+		if (devs->n > NSR_ARRAY_SIZE(plan->devs))
+			return nsr_err_set(err, NSR_E_POLICY, 0, "too many device nodes");
+		memcpy(plan->devs, devs->nodes, devs->n * sizeof(devs->nodes[0]));
+		plan->n_devs = devs->n;
+	}
+	/* A policy with [devices] always gets device rules, even when none
+	 * of its optional entries (or no GPU of the caller's) is here. */
+	plan->dev_rules = dev_wanted(&pol->devices);
 
 	/* Command: the caller's, else the policy's, else /bin/sh. */
 	if (req->argv != NULL && req->argc > 0) {

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "dev/dev.h"
 #include "policy.h"
 #include "sanitize.h"
 
@@ -103,6 +104,12 @@ struct nsr_plan {
 	char cg_origin[PLAN_CGROUPS_MAX];
 	struct policy_net net;
 
+	/* [devices]: host nodes made in the box's /dev and allowed (with the
+	 * minimal set, nothing else) by the leaf's device cgroup. */
+	struct dev_node devs[DEV_MAX_NODES];
+	size_t n_devs;
+	bool dev_rules;                /* the leaf carries device rules */
+
 	/* argv/envp for the payload: pointers into plan-owned storage. */
 	char *argv[PLAN_MAX_ARGV + 1];
 	size_t argc;
@@ -133,9 +140,10 @@ struct nsr_plan {
 	bool log_keep;                 /* [box] log_keep */
 };
 
-/* Build the plan. The policy must already be trusted and authorised. */
+/* Build the plan. The policy must already be trusted and authorised;
+ * devs: the nodes dev_select() chose for its [devices] (NULL: none). */
 int plan_build(const struct policy *pol, const struct nsr_request *req,
 	       const struct nsr_caller *caller, const char *datadir,
-	       struct nsr_plan *plan, struct nsr_err *err);
+	       const struct dev_set *devs, struct nsr_plan *plan, struct nsr_err *err);
 
 #endif

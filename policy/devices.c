@@ -90,9 +90,10 @@ static const struct devices_num_rule devices_nums[] = {
 	{ 203, 0, 0xfffff, "CPU registers" },   /* cpu/N/cpuid */
 };
 
-/* The six nodes of every box: a policy cannot add them again. */
+/* The six nodes of every box, and its ptmx (a link to its own devpts):
+ * a policy cannot add them again. */
 static const char *const devices_minimal[] = {
-	"null", "zero", "full", "random", "urandom", "tty",
+	"null", "zero", "full", "random", "urandom", "tty", "ptmx",
 };
 
 static bool devices_match(const char *glob, const char *rel)

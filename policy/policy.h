@@ -186,7 +186,7 @@ const char *policy_dev_denied(const char *rel, char type, unsigned major,
 /* Whether a glob below /dev would match a denied name: its reason, and
  * the name in *sample. NULL when it matches none of them. */
 const char *policy_dev_glob_denied(const char *glob, const char **sample);
-/* One of the six nodes every box gets ("null", ..., "tty"). */
+/* One of the nodes every box gets ("null", ..., "tty", "ptmx"). */
 bool policy_dev_minimal(const char *rel);
 
 /* ---- parsing (parse.c, validate.c) ----

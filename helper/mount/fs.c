@@ -202,11 +202,40 @@ static int dev_node(int dev, const char *name, unsigned int major, unsigned int 
 	return 0;
 }
 
+/* One node of the policy's [devices] (dev/select.c chose it on the host):
+ * the host's numbers, mode and owner, parent directories made 0755. No
+ * bind of the host's node: where mknod is refused, the start fails. The
+ * device cgroup allows exactly these numbers (and mknod of them). */
+static int dev_policy_node(int dev, const struct dev_node *n, struct nsr_err *err)
+{
+	char dir[DEV_REL_MAX];
+	char *s;
+
+	snprintf(dir, sizeof(dir), "%s", n->rel);
+	for (s = strchr(dir, '/'); s != NULL; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdirat(dev, dir, 0755) < 0 && errno != EEXIST)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create /dev/%s", dir);
+		*s = '/';
+	}
+	/* The name comes from the host's /dev, checked by dev/select.c; the
+	 * tmpfs is ours alone, so nothing in it can be a symlink. */
+	if (mknodat(dev, n->rel, (n->type == 'b' ? S_IFBLK : S_IFCHR) | 0600,
+		    makedev(n->major, n->minor)) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create /dev/%s", n->rel);
+	if (fchownat(dev, n->rel, n->uid, n->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    fchmodat(dev, n->rel, n->mode, 0) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot set the owner of /dev/%s", n->rel);
+	return 0;
+}
+
 /* The minimal /dev: a tmpfs of its own, without nodev so that its six
- * nodes work, read-only once populated. Nobody in the box can add a node
- * (no CAP_MKNOD, and the mount is read-only); /dev/shm and /dev/pts are
- * mounts of their own, nodev and noexec. */
-static int dev_setup(int root_fd, const struct mnt_tmpfs_size *sz, struct nsr_err *err)
+ * nodes (and the policy's) work, read-only once populated. Nobody in the
+ * box can add a node (no CAP_MKNOD, the mount is read-only, and where a
+ * device cgroup applies it allows mknod of these numbers only); /dev/shm
+ * and /dev/pts are mounts of their own, nodev and noexec. */
+static int dev_setup(const struct nsr_plan *p, int root_fd, const struct mnt_tmpfs_size *sz,
+		     struct nsr_err *err)
 {
 	static const struct {
 		const char *name;
@@ -219,12 +248,15 @@ static int dev_setup(int root_fd, const struct mnt_tmpfs_size *sz, struct nsr_er
 		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
 		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
 	};
-	static const char *const dev_opts[] = { "mode", "0755", "size", "64k", "nr_inodes", "64", NULL };
+	char inodes[16];
+	const char *const dev_opts[] = { "mode", "0755", "size", "64k", "nr_inodes", inodes, NULL };
 	static const char *const pts_opts[] = { "newinstance", NULL, "mode", "0620", "ptmxmode", "0666", NULL };
 	const char *const shm_opts[] = { "mode", "1777", "size", sz->size, "nr_inodes", sz->inodes, NULL };
 	nsr_cleanup_fd int dev = -1;
 	size_t i;
 
+	/* Room for the fixed entries, each policy node and its directories. */
+	snprintf(inodes, sizeof(inodes), "%zu", (size_t)64 + 3 * p->n_devs);
 	if (new_fs_at(root_fd, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev", err) < 0)
 		return -1;
 	dev = mnt_open_in(root_fd, "/dev", O_PATH | O_DIRECTORY, MNT_RESOLVE_IN | RESOLVE_NO_SYMLINKS);
@@ -238,6 +270,9 @@ static int dev_setup(int root_fd, const struct mnt_tmpfs_size *sz, struct nsr_er
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create /dev/%s", links[i][0]);
 	if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 01777) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot populate /dev");
+	for (i = 0; i < p->n_devs; i++)
+		if (dev_policy_node(dev, &p->devs[i], err) < 0)
+			return -1;
 	/* A private devpts instance: the box sees its own ptys only. */
 	if (new_fs_at(root_fd, "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts", err) < 0 ||
 	    new_fs_at(root_fd, "tmpfs", shm_opts, NOSUID_NODEV | MOUNT_ATTR_NOEXEC, "/dev/shm", err) < 0)
@@ -259,7 +294,7 @@ int mnt_kernel_fs(const struct nsr_plan *p, int root_fd, struct nsr_err *err)
 	if (new_fs_at(root_fd, "sysfs", NULL, MOUNT_ATTR_RDONLY | NOSUID_NODEV | MOUNT_ATTR_NOEXEC,
 		      "/sys", err) < 0)
 		return -1;
-	if (dev_setup(root_fd, &sz, err) < 0)
+	if (dev_setup(p, root_fd, &sz, err) < 0)
 		return -1;
 	if (!p->policy_maps_tmp &&
 	    new_fs_at(root_fd, "tmpfs", tmp_opts, NOSUID_NODEV, "/tmp", err) < 0)

@@ -168,7 +168,7 @@ static void plan_fixture(void)
 static int build(const char *box, char *const *argv, int argc, struct nsr_err *e)
 {
 	struct nsr_request req = { .policy = "dev", .box = box, .argv = argv, .argc = argc };
-	return plan_build(&pol, &req, &caller, "/var/lib/nsrun", &plan, e);
+	return plan_build(&pol, &req, &caller, "/var/lib/nsrun", NULL, &plan, e);
 }
 
 static const char *plan_getenv(const char *name)

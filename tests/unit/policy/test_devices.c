@@ -99,6 +99,7 @@ START_TEST(fixed_deny_list)
 	dx_bad("allow = /dev/wat[c]hdog\n", 4, "would match /dev/watchdog");
 	/* Not the minimal set either. */
 	dx_bad("allow = /dev/null\n", 4, "/dev/null is in every box already");
+	dx_bad("allow = /dev/ptmx\n", 4, "/dev/ptmx is in every box already");
 	/* But a disk family with allow_block is the admin's choice, and the
 	 * NVMe namespaces are block devices. */
 	dx_ok("allow = ?/dev/nvme0n*\nallow_block = yes\n");
@@ -136,7 +137,8 @@ START_TEST(deny_by_number)
 	ck_assert_ptr_null(policy_dev_glob_denied("nvidia*", &s));
 	ck_assert_ptr_null(policy_dev_glob_denied("dri/renderD*", &s));
 	ck_assert(policy_dev_minimal("tty") && policy_dev_minimal("urandom"));
-	ck_assert(!policy_dev_minimal("ptmx") && !policy_dev_minimal("fuse"));
+	ck_assert(policy_dev_minimal("ptmx") && !policy_dev_minimal("fuse"));
+	ck_assert(!policy_dev_minimal("nul") && !policy_dev_minimal("pts/0"));
 }
 END_TEST
 
