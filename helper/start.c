@@ -131,14 +131,26 @@ void start_run_free(struct start_run **runp)
 	errno = saved;
 }
 
-static void start_cg_limits(const struct policy_limits *p, struct cg_limits *c)
+/* The cgroup side of the plan: its limits, and its device nodes as rules
+ * (rules: room for every node of the plan). */
+_Static_assert(DEV_MAX_NODES <= CG_DEV_MAX_RULES, "every plan node fits the device rules");
+
+static void start_cg_limits(const struct nsr_plan *plan, struct cg_limits *c,
+			    struct cg_dev_rule rules[DEV_MAX_NODES])
 {
+	const struct policy_limits *p = &plan->limits;
+	size_t i;
+
 	*c = (struct cg_limits){
 		.has_pids = p->has_pids, .pids = p->pids,
 		.has_memory = p->has_memory, .memory = p->memory,
 		.has_swap = p->has_swap, .swap = p->swap,
 		.has_cpu = p->has_cpu, .cpu_milli = p->cpu_milli,
+		.has_devices = plan->dev_rules, .devs = rules, .n_devs = plan->n_devs,
 	};
+	for (i = 0; i < plan->n_devs; i++)
+		rules[i] = (struct cg_dev_rule){ plan->devs[i].type, (int32_t)plan->devs[i].major,
+						 (int32_t)plan->devs[i].minor, CG_DEV_RWM };
 }
 
 static pid_t clone_box(const struct nsr_plan *plan, int cgroup_fd)
@@ -281,12 +293,13 @@ static int supervise(struct start_run *r, struct start_result *res, struct nsr_e
 static int start_cgroup(struct start_run *r, struct nsr_err *err)
 {
 	const char *statedir = r->paths.statedir;
+	struct cg_dev_rule rules[DEV_MAX_NODES];
 	struct cg_limits lim;
 	struct caps_guard g;
 	enum cg_mode mode;
 	char lockdir[600];
 
-	start_cg_limits(&r->plan->limits, &lim);
+	start_cg_limits(r->plan, &lim, rules);
 	/* A nested box always gets a leaf: it must stay in its caller's
 	 * cgroup even once the supervisor has left it. */
 	if (!cg_limits_any(&lim) && !r->plan->limits.cgroup_nested)

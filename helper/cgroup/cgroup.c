@@ -86,7 +86,7 @@ static int cg_create_in(enum cg_mode mode, uid_t uid, const char *box,
 		return nsr_err_set(err, NSR_E_SETUP, 0,
 				   "the policy sets %s but this host "
 				   "has no usable cgroup controllers",
-				   origin != NULL ? "cgroup = nested" : "limits");
+				   origin != NULL ? "cgroup = nested" : "limits or devices");
 	if (origin != NULL && cg_parse_origin(origin, &o) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, EINVAL,
 				   "cgroup = nested: cannot tell the caller's cgroup "
@@ -118,6 +118,8 @@ static int cg_create_in(enum cg_mode mode, uid_t uid, const char *box,
 		r = cg_v2_create(cg, &m, lim, err);
 	if (r == 0)
 		r = cg_apply_limits(cg, lim, err);
+	if (r == 0 && lim->has_devices)
+		r = cg_apply_devices(cg, lim, err);
 	if (r < 0) {
 		struct nsr_err ignored;
 		nsr_err_prefix(err, "cgroup %s", cg->leaf);

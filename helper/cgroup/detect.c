@@ -18,6 +18,7 @@ static const char *const cg_v1_names[CG_V1_N] = {
 	[CG_V1_MEMORY] = "memory",
 	[CG_V1_CPU] = "cpu",
 	[CG_V1_FREEZER] = "freezer",
+	[CG_V1_DEVICES] = "devices",
 };
 
 const char *cg_mode_name(enum cg_mode mode)

@@ -200,3 +200,28 @@ int cg_dev_v1_write(int leaf_dfd, const struct cg_dev_rule *rules, size_t n,
 	}
 	return 0;
 }
+
+int cg_dev_rules(const struct cg_limits *lim, struct cg_dev_rule *out, size_t max)
+{
+	const struct cg_dev_rule *min;
+	size_t n = cg_dev_minimal_rules(&min);
+
+	if (n + lim->n_devs > max || (lim->n_devs > 0 && lim->devs == NULL))
+		return -1;
+	memcpy(out, min, n * sizeof(*min));
+	if (lim->n_devs > 0)
+		memcpy(out + n, lim->devs, lim->n_devs * sizeof(*out));
+	return (int)(n + lim->n_devs);
+}
+
+int cg_apply_devices(struct cg_box *cg, const struct cg_limits *lim, struct nsr_err *err)
+{
+	struct cg_dev_rule rules[CG_DEV_MAX_RULES + 16];
+	int n = cg_dev_rules(lim, rules, NSR_ARRAY_SIZE(rules));
+
+	if (n < 0)
+		return nsr_err_set(err, NSR_E_SETUP, E2BIG, "device rules: too many devices");
+	if (cg->mode == CG_MODE_V1)
+		return cg_dev_v1_write(cg->v1_dfd[CG_V1_DEVICES], rules, (size_t)n, err);
+	return cg_dev_bpf_attach(cg->leaf_dfd, cg->parent_dfd, rules, (size_t)n, err);
+}

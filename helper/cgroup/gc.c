@@ -105,9 +105,11 @@ int cg_gc_match(enum cg_mode mode, const char *lock_dir, const char *prefix,
 {
 	nsr_cleanup_free char (*names)[128] = NULL;
 	nsr_cleanup_fd int lock_dfd = -1;
-	int parents[CG_V1_N] = { -1, -1, -1, -1 };
+	int parents[CG_V1_N];
 	int removed = 0, failed = 0;
 
+	for (int p = 0; p < CG_V1_N; p++)
+		parents[p] = -1;
 	if (mode == CG_MODE_NONE)
 		return 0;
 	if (lock_dir == NULL)

@@ -26,6 +26,7 @@ enum cg_v1_ctrl {
 	CG_V1_MEMORY,
 	CG_V1_CPU,
 	CG_V1_FREEZER,
+	CG_V1_DEVICES,                 /* only for a box with device rules */
 	CG_V1_N,
 };
 
@@ -39,7 +40,7 @@ struct cg_box {
 	bool has_memory_limit;         /* OOM kills are counted only then */
 	int leaf_dfd;                  /* v2: leaf dir fd (for CLONE_INTO_CGROUP) */
 	int parent_dfd;                /* v2: the "nsrun" parent dir */
-	int v1_dfd[CG_V1_N];           /* v1: pids, memory, cpu, freezer leaf fds */
+	int v1_dfd[CG_V1_N];           /* v1: pids, memory, cpu, freezer, devices leaf fds */
 	int v1_parent_dfd[CG_V1_N];    /* v1: each hierarchy's "nsrun" dir */
 };
 

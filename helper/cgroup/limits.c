@@ -67,7 +67,7 @@ bool cg_limits_any(const struct cg_limits *lim)
 	for (int l = 0; l < CG_LIMIT_N; l++)
 		if (cg_limit_set(lim, (enum cg_limit)l))
 			return true;
-	return false;
+	return lim->has_devices;
 }
 
 int cg_limit_ctrl(enum cg_limit l)

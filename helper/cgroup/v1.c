@@ -16,7 +16,7 @@
 #define CG_FREEZE_WAIT_MS 1000
 
 static const char *const cg_v1_label[CG_V1_N] = {
-	"pids", "memory", "cpu", "freezer",
+	"pids", "memory", "cpu", "freezer", "devices",
 };
 
 /* Make the leaf in hierarchy c (mount m->v1[c]), parent first. */
@@ -69,6 +69,7 @@ int cg_v1_create(struct cg_box *cg, const struct cg_mounts *m,
 	for (int l = 0; l < CG_LIMIT_N; l++)
 		if (cg_limit_set(lim, (enum cg_limit)l))
 			need[cg_limit_ctrl((enum cg_limit)l)] = true;
+	need[CG_V1_DEVICES] = lim->has_devices;
 
 	if (m->v1[CG_V1_PIDS][0] == '\0' && m->v1[CG_V1_FREEZER][0] == '\0')
 		return nsr_err_set(err, NSR_E_SETUP, 0,
