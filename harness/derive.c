@@ -131,6 +131,17 @@ int derive_policy(const struct policy *p, uid_t as_uid, const char *probe_src,
 		derive_put(&b, "log_max = %llu\n", (unsigned long long)p->log_max);
 	if (p->log_keep)
 		derive_put(&b, "log_keep = yes\n");
+	if (p->devices.present || p->devices.n_allow > 0 || p->devices.gpus != POLICY_GPUS_NONE) {
+		static const char *const gpus[] = { "none", "all", "scheduler" };
+
+		derive_put(&b, "[devices]\n");
+		for (i = 0; i < p->devices.n_allow; i++)
+			derive_put(&b, "allow = %s%s\n", p->devices.allow[i].optional ? "?" : "",
+				   p->devices.allow[i].path);
+		if (p->devices.allow_block)
+			derive_put(&b, "allow_block = yes\n");
+		derive_put(&b, "gpus = %s\n", gpus[p->devices.gpus]);
+	}
 	if (b.overflow)
 		return nsr_err_set(err, NSR_E_POLICY, 0, "derived policy for %s too large",
 				   p->name);

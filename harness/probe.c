@@ -5,7 +5,8 @@
  * then mountinfo and IPC again), fork (fork until refused), memory (touch
  * memory until killed), cpu (busy processes, then the CPU time they got),
  * ids (identity only, for a setuid copy), ping (one ICMP echo over an
- * unprivileged ICMP socket). Static, no NSS; expects no privilege and stops
+ * unprivileged ICMP socket), devices (the box's device nodes and whether
+ * they open; probe_dev.c). Static, no NSS; expects no privilege and stops
  * itself at the bounds it is given.
  */
 #include "config.h"
@@ -306,6 +307,8 @@ int main(int argc, char **argv)
 		return probe_ping(argv[2]);
 	if (strcmp(mode, "cpu") == 0 && argc >= 4)
 		return probe_cpu(probe_num(argv[2]), probe_num(argv[3]));
+	if (strcmp(mode, "devices") == 0)
+		return probe_devices(argc - 2, argv + 2);
 	if (strcmp(mode, "ids") == 0) {
 		probe_facts(&o);
 		return 0;
@@ -319,6 +322,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	probe_out("error", "usage: nsrun-probe facts|hold [OPTIONS] | fork MAX [--token T] | "
-		  "memory MIB STEP | cpu PROCS MS | ids | ping ADDR");
+		  "memory MIB STEP | cpu PROCS MS | ids | ping ADDR | devices [--scan DIR]...");
 	return 2;
 }

@@ -33,6 +33,9 @@ void probe_mounts(const char *key);
 /* SysV IPC keys visible in /proc/sysvipc, under prefix (e.g. "ipc"). */
 void probe_ipc_list(const char *prefix);
 
+/* The devices mode (probe_dev.c): argv after the mode. */
+int probe_devices(int argc, char **argv);
+
 /* Block until a line arrives on stdin (or timeout_s passes); 0 on a line. */
 int probe_wait_go(int timeout_s);
 

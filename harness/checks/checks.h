@@ -69,5 +69,6 @@ extern const struct hx_check hx_check_nofile;
 extern const struct hx_check hx_check_swap;
 extern const struct hx_check hx_check_env;
 extern const struct hx_check hx_check_join;
+extern const struct hx_check hx_check_devices;
 
 #endif

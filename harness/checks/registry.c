@@ -40,6 +40,7 @@ const struct hx_check *const hx_checks[] = {
 	&hx_check_swap,
 	&hx_check_env,
 	&hx_check_join,
+	&hx_check_devices,
 };
 const size_t hx_n_checks = NSR_ARRAY_SIZE(hx_checks);
 _Static_assert(NSR_ARRAY_SIZE(hx_checks) <= HX_MAX_CHECKS, "a check mask is 64 bits");

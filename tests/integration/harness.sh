@@ -37,7 +37,7 @@ cleanup() {
   fi
   rm -f "$ST/nsrun"   # the set-uid wrapper first
   rm -rf "$ST"
-  for m in pids memory cpu; do
+  for m in pids memory cpu devices; do
     find "/sys/fs/cgroup/$m/nsrh-selftest" -mindepth 1 -depth -type d -exec rmdir {} + 2>/dev/null
     rmdir "/sys/fs/cgroup/$m/nsrh-selftest" 2>/dev/null
   done
@@ -115,6 +115,8 @@ cpu = 0.5
 nofile = 512
 [box]
 env = FOO=bar-\$USER
+[devices]
+allow = ?/dev/fuse
 INI
 chmod 0644 "$ST/policies.d/st.ini"
 
@@ -126,11 +128,11 @@ declare -A EXPECT=(
   [none]="" [nopid]="pid1 signal-host" [nouts]="hostname"
   [shared]="mount-propagation pivot-root" [slave]="mount-propagation"
   [noipc]="ipc" [nopids]="pids-limit" [nomem]="memory-oom swap" [caps]="capabilities join"
-  [suid]="setuid capabilities join" [uid]="identity" [hostroot]="rootfs pivot-root"
+  [suid]="setuid capabilities join" [uid]="identity" [hostroot]="rootfs pivot-root devices"
   [chroot]="pivot-root" [hostproc]="pid1 signal-host" [nonet]="network"
   [fdleak]="fds" [nocgns]="cgroupns" [sysrw]="sys-readonly" [cgrw]="cgroupfs"
   [nocpu]="cpu" [noswap]="swap" [nofile]="nofile" [envleak]="env"
-  [joinnet]="join"
+  [joinnet]="join" [nodevcg]="devices"
 )
 # BREAK CHECK -> what the diagnostic must say (it names what was found):
 # regexes, one a line, each must match.
@@ -148,7 +150,8 @@ a tmpfs the host mounted on $ST/share/sub \\(bind source $ST/share \\(ro, at /da
 )
 SEEN_FAIL=" "
 for brk in none nopid nouts shared slave noipc nopids nomem caps suid uid hostroot chroot \
-           hostproc nonet fdleak nocgns sysrw cgrw nocpu noswap nofile envleak joinnet; do
+           hostproc nonet fdleak nocgns sysrw cgrw nocpu noswap nofile envleak joinnet \
+           nodevcg; do
   echo "$brk" >"$ST/break"
   out=$(timeout 300 "$HARNESS" --nsrun "$ST/nsrun" --as "$TUSER" --probe "$PROBE" \
         --timeout 30 st 2>&1)
@@ -234,7 +237,7 @@ diag "$out"
 eq "real nsrun: none network, writable no/tmpfs/persistent, limits: exit 0" 0 "$rc"
 nomatch "real nsrun: no check fails" '^not ok' "$out"
 NCHECKS=$(wc -l <<<"$CHECKS")
-eq "real nsrun: every check passed or was skipped" $((3 * NCHECKS - 9)) \
+eq "real nsrun: every check passed or was skipped" $((3 * NCHECKS - 12)) \
   "$(grep -c '^ok .*[^P] [a-z0-9-]*:[a-z0-9-]*$' <<<"$out")"
 eq "real nsrun: limit checks run under limits" "pass pass pass pass pass pass pass" \
   "$(for c in pids-limit memory-oom cpu swap nofile; do status_of "$out" $c hx-lim:harness; done |
@@ -246,9 +249,34 @@ eq "real nsrun: binds and a persistent root pass mount-propagation and pivot-roo
   "pass pass pass pass" "$(status_of "$out" mount-propagation hx-lim:harness) $(status_of "$out" pivot-root hx-lim:harness) $(status_of "$out" mount-propagation hx-pers:harness) $(status_of "$out" pivot-root hx-pers:harness)"
 match "TAP: version line first" '^TAP version 13' "$(head -n1 <<<"$out")"
 match "TAP: plan" "^1\\.\\.$((3 * NCHECKS))\$" "$out"
-match "summary table at the end" '^# [0-9]+ passed, 0 failed, 9 skipped' "$out"
+match "summary table at the end" '^# [0-9]+ passed, 0 failed, 12 skipped' "$out"
 t "JUnit is well-formed XML" python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$T/j.xml"
-match "JUnit counts" "tests=\"$((3 * NCHECKS))\" failures=\"0\" errors=\"0\" skipped=\"9\"" "$(cat "$T/j.xml")"
+match "JUnit counts" "tests=\"$((3 * NCHECKS))\" failures=\"0\" errors=\"0\" skipped=\"12\"" "$(cat "$T/j.xml")"
+eq "real nsrun: no [devices], no devices check (skipped)" "skip skip skip" \
+  "$(status_of "$out" devices hx-lim:harness) $(status_of "$out" devices hx-tmpfs:hxbox) $(status_of "$out" devices hx-pers:harness)"
+
+# [devices]: the box's /dev, the nodes open, a bind of the host's /dev
+# opens nothing, and root in the box's device cgroup is refused the rest.
+if [ -c /dev/fuse ]; then
+  policy hx-dev <<INI
+[policy]
+users = $TUSER
+[rootfs]
+path = $NSRUN_ROOTFS
+[mount]
+bind = /dev:/hostdev:ro
+[devices]
+allow = /dev/fuse, ?/dev/net/tun
+INI
+  out=$(timeout 300 "$HARNESS" --nsrun "$NSRUN" --as "$TUSER" --probe "$PROBE" \
+        --only devices,rootfs hx-dev 2>&1)
+  rc=$?
+  diag "$out"
+  eq "real nsrun: [devices]: the devices check passes" "0 pass" "$rc $(status_of "$out" devices hx-dev:harness)"
+else
+  skip "real nsrun: [devices]" "no /dev/fuse here"
+fi
+
 eq "the harness removed its shared binds and test mounts" "" \
   "$(grep -E "nsrh-| $SHARE/| $NSRUN_ROOTFS/" /proc/self/mountinfo)"
 
