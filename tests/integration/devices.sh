@@ -72,10 +72,11 @@ cg_dir() {   # PID -> directory of its device cgroup (v1 devices, else v2)
 }
 # in_cg DIR CMD: CMD as root in the cgroup DIR (a subshell; gone at once).
 in_cg() { ( echo "$BASHPID" >"$1/cgroup.procs" && eval "$2" ) 2>&1; }
-"${NSR1[@]}" -p dv-fuse dvbg -- /bin/sh -c 'sleep 3' >/dev/null 2>&1 &
+scale=${NSRUN_TIME_SCALE:-1}
+"${NSR1[@]}" -p dv-fuse dvbg -- /bin/sh -c "sleep $((3 * scale))" >/dev/null 2>&1 &
 sup=$!
 box=""
-for _ in $(seq 50); do box=$(pgrep -P "$sup" | head -1); [ -n "$box" ] && break; sleep 0.1; done
+for _ in $(seq $((50 * scale))); do box=$(pgrep -P "$sup" | head -1); [ -n "$box" ] && break; sleep 0.1; done
 dir=$( [ -n "$box" ] && cg_dir "$box")
 if [ -n "$box" ] && [ -d "$dir" ] && [ "$dir" != "$(cg_dir $$)" ]; then
   out=$(in_cg "$dir" 'exec 3<>/dev/fuse && echo FUSE-OK
