@@ -40,7 +40,8 @@ static const char full[] =
 	"[network]\nmode = bridge\nbridge = nsbr0\nsubnet = 10.88.0.0/24\n"
 	"gateway = 10.88.0.1\ndns = 10.88.0.1, 1.1.1.1\nper_user = 4\n"
 	"[box]\nhostname = $USER-$BOX\ncommand = /bin/sh\nenv = LANG=C.UTF-8\nenv = A=b\n"
-	"env = WHERE=$HOME/x-$UID\nuserns = no\njoin = no\nlog_max = 2M\nlog_keep = yes\n";
+	"env = WHERE=$HOME/x-$UID\nuserns = no\njoin = no\nlog_max = 2M\nlog_keep = yes\n"
+	"[devices]\nallow = ?/dev/nsrun-no-such-node, /dev/dri/renderD*\ngpus = scheduler\n";
 
 START_TEST(test_roundtrip)
 {
@@ -91,6 +92,13 @@ START_TEST(test_roundtrip)
 	ck_assert(back.log_keep);
 	ck_assert(back.limits.has_runtime);
 	ck_assert_uint_eq(back.limits.runtime, 7200);
+	/* [devices], optional marks and globs included. */
+	ck_assert_uint_eq(back.devices.n_allow, 2);
+	ck_assert_str_eq(back.devices.allow[0].path, "/dev/nsrun-no-such-node");
+	ck_assert(back.devices.allow[0].optional && !back.devices.allow[1].optional);
+	ck_assert(back.devices.allow[1].glob);
+	ck_assert_int_eq(back.devices.gpus, POLICY_GPUS_SCHEDULER);
+	ck_assert(!back.devices.allow_block);
 }
 END_TEST
 
@@ -105,6 +113,8 @@ START_TEST(test_minimal_roundtrip)
 	ck_assert_int_eq(back.net.mode, POLICY_NET_NONE);
 	ck_assert_int_eq(back.writable, POLICY_WRITABLE_NO);
 	ck_assert_uint_eq(back.n_binds, 1);
+	ck_assert_uint_eq(back.devices.n_allow, 0);
+	ck_assert_ptr_null(strstr(text, "[devices]"));
 }
 END_TEST
 
