@@ -633,6 +633,19 @@ static int do_start(const struct args_parsed *a)
 		}
 		for (i = 0; i < devs.n_warn; i++)
 			fprintf(stderr, "nsrun: %s: warning: %s\n", a->req.box, devs.warn[i]);
+		{
+			char list[512] = "";
+			size_t used = 0;
+
+			for (i = 0; i < devs.n && used < sizeof(list); i++) {
+				int w = snprintf(list + used, sizeof(list) - used, "%s/dev/%s %c %u:%u",
+						 i ? ", " : "", devs.nodes[i].rel, devs.nodes[i].type,
+						 devs.nodes[i].major, devs.nodes[i].minor);
+				used += w > 0 ? (size_t)w : 0;
+			}
+			log_audit(LOG_NOTICE, "devices: uid=%u policy=%s box=%s nodes=%s",
+				  (unsigned)caller.id.uid, a->req.policy, a->req.box, devs.n ? list : "none");
+		}
 	}
 	if (plan_build(&pol, &req, &caller, NSR_DATADIR, &devs, &plan, &err) < 0) {
 		log_audit(LOG_WARNING, "refused: uid=%u policy=%s box=%s: %s", (unsigned)caller.id.uid,
