@@ -18,8 +18,9 @@
 
 # Modules copied into the initramfs (with their dependencies), by name;
 # virtio_blk, ext4 and crc32c_generic mount the disks of the systemd VM
-# (tests/vm/systemd.sh).
-VM_MODULES="overlay veth bridge 9p 9pnet_virtio virtio_pci virtio_blk ext4 crc32c_generic"
+# (tests/vm/systemd.sh); fuse, tun and loop give tests/integration/devices.sh
+# its nodes.
+VM_MODULES="overlay veth bridge 9p 9pnet_virtio virtio_pci virtio_blk ext4 crc32c_generic fuse tun loop"
 
 vm_log() { echo "# vm: $*"; }
 
