@@ -103,6 +103,7 @@ struct policy_dev_allow {
 };
 
 struct policy_devices {
+	bool present;            /* the policy has a [devices] section */
 	struct policy_dev_allow allow[POLICY_MAX_DEV_ALLOW];
 	size_t n_allow;
 	bool allow_block;        /* allow_block = yes */

@@ -82,6 +82,7 @@ static void validate_devices(struct policy_parser *ps)
 	const struct policy_devices *d = &ps->pol->devices;
 	size_t i;
 
+	ps->pol->devices.present = ps->section_line[SEC_DEVICES] != 0;
 	for (i = 0; i < d->n_allow; i++) {
 		const struct policy_dev_allow *a = &d->allow[i];
 		const char *why;

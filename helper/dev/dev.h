@@ -68,7 +68,7 @@ int dev_open_root(const char *path, int *fd, struct nsr_err *err);
 int dev_select(const struct dev_host *host, const struct policy_devices *pd,
 	       struct dev_set *out, struct nsr_err *err);
 
-/* Whether a policy asks for any device at all. */
+/* Whether a policy has [devices] (even an empty one: device rules). */
 bool dev_wanted(const struct policy_devices *pd);
 
 #endif

@@ -24,7 +24,7 @@
 
 bool dev_wanted(const struct policy_devices *pd)
 {
-	return pd->n_allow > 0 || pd->gpus != POLICY_GPUS_NONE;
+	return pd->present || pd->n_allow > 0 || pd->gpus != POLICY_GPUS_NONE;
 }
 
 int dev_open_root(const char *path, int *fd, struct nsr_err *err)

@@ -59,8 +59,13 @@ START_TEST(accepted)
 	ck_assert_int_eq(d->gpus, POLICY_GPUS_NONE);
 	dx_ok("allow = /dev/loop0\nallow_block = yes\n");
 	ck_assert(d->allow_block);
+	ck_assert(d->present);
+	/* An empty [devices]: present (the box gets device rules). */
+	dx_ok("");
+	ck_assert(d->present && d->n_allow == 0);
 	/* No [devices] at all: nothing, gpus none. */
 	fx_assert_ok(FX_HEAD);
+	ck_assert(!fx_pol.devices.present);
 	ck_assert_uint_eq(fx_pol.devices.n_allow, 0);
 	ck_assert_int_eq(fx_pol.devices.gpus, POLICY_GPUS_NONE);
 }
