@@ -131,10 +131,10 @@ void start_run_free(struct start_run **runp)
 	errno = saved;
 }
 
-/* The cgroup side of the plan: its limits, and its device nodes as rules
- * (rules: room for every node of the plan). */
 _Static_assert(DEV_MAX_NODES <= CG_DEV_MAX_RULES, "every plan node fits the device rules");
 
+/* The cgroup side of the plan: its limits, and its device nodes as rules
+ * (rules: room for every node of the plan). */
 static void start_cg_limits(const struct nsr_plan *plan, struct cg_limits *c,
 			    struct cg_dev_rule rules[DEV_MAX_NODES])
 {
