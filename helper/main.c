@@ -533,7 +533,7 @@ static int do_join(const struct args_parsed *a)
 	}
 	if (plan_build(&pol, &(struct nsr_request){ .policy = rec.policy, .box = a->req.box,
 						     .argv = a->req.argv, .argc = a->req.argc },
-		       &caller, NSR_DATADIR, &plan, &err) < 0)
+		       &caller, NSR_DATADIR, NULL, &plan, &err) < 0)
 		goto refused;
 	log_render_argv(plan.argv, plan.argc, cmd, sizeof(cmd));
 	log_audit(LOG_NOTICE, "join: uid=%u user=%s policy=%s box=%s pid=%d command=%s",
