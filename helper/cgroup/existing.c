@@ -15,7 +15,7 @@
 
 int cg_open_existing(const char *leaf, struct cg_box **out, struct nsr_err *err)
 {
-	int parents[CG_V1_N] = { -1, -1, -1, -1 };
+	int parents[CG_V1_N];
 	enum cg_mode mode = cg_detect();
 	char box[NSR_BOX_NAME_MAX + 1];
 	struct cg_box *cg = NULL;
@@ -23,6 +23,8 @@ int cg_open_existing(const char *leaf, struct cg_box **out, struct nsr_err *err)
 	int rc;
 
 	*out = NULL;
+	for (int c = 0; c < CG_V1_N; c++)
+		parents[c] = -1;
 	if (cg_leaf_parse(leaf, &uid, box, sizeof(box)) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "bad cgroup name in the box's record");
 	if (mode == CG_MODE_NONE)

@@ -82,7 +82,7 @@ cg_dir() {   # PID -> directory of its device cgroup (v1 devices, else v2)
 # in_cg DIR CMD: CMD as root in the cgroup DIR (a subshell; gone at once).
 in_cg() { ( echo "$BASHPID" >"$1/cgroup.procs" && eval "$2" ) 2>&1; }
 scale=${NSRUN_TIME_SCALE:-1}
-"${NSR1[@]}" -p dv-fuse dvbg -- /bin/sh -c "sleep $((3 * scale))" >/dev/null 2>&1 &
+"${NSR1[@]}" -p dv-fuse dvbg -- /bin/sh -c "sleep $((5 * scale))" >/dev/null 2>&1 &
 sup=$!
 box=""
 for _ in $(seq $((50 * scale))); do box=$(pgrep -P "$sup" | head -1); [ -n "$box" ] && break; sleep 0.1; done
@@ -102,6 +102,11 @@ if [ -n "$box" ] && [ -d "$dir" ] && [ "$dir" != "$(cg_dir $$)" ]; then
 else
   not_ok "found the running box's device cgroup" "box=$box dir=$dir"
 fi
+# nsrun --join: the joined process is in the box's device cgroup too (in
+# the box's cgroup namespace its devices line, or on v2 its only line, is /).
+devline='$(grep -E ":devices:" /proc/self/cgroup || grep -E "^0::" /proc/self/cgroup)'
+out=$(run_as "$TUSER" "$NSRUN" --join dvbg -- /bin/sh -c "echo \"$devline\"" 2>&1)
+match "nsrun --join enters the box's device cgroup" "^[0-9]+:(devices)?:/$" "$out"
 wait "$sup"
 
 # ---- a block device needs allow_block; one backing a mount never
