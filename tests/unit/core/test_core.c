@@ -285,28 +285,28 @@ START_TEST(plan_terminal)
 	struct nsr_request req = { .policy = "dev", .box = "b" };
 
 	/* no terminal: no pty, nothing changes */
-	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), 0);
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", NULL, &plan, &e), 0);
 	ck_assert(!plan.pty);
 	ck_assert_uint_eq(plan.pty_fds, 0);
 	/* the pty takes the place of exactly the fds that were terminals */
 	caller.tty_fds = 1u | 4u;
-	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), 0);
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", NULL, &plan, &e), 0);
 	ck_assert(plan.pty);
 	ck_assert_uint_eq(plan.pty_fds, 5);
 	/* --no-pty: the caller's fds as they are */
 	req.no_pty = true;
-	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), 0);
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", NULL, &plan, &e), 0);
 	ck_assert(!plan.pty);
 	ck_assert_uint_eq(plan.pty_fds, 0);
 	/* --pty without a terminal: all three */
 	req.no_pty = false;
 	req.pty = true;
 	caller.tty_fds = 0;
-	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), 0);
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", NULL, &plan, &e), 0);
 	ck_assert(plan.pty);
 	ck_assert_uint_eq(plan.pty_fds, 7);
 	req.no_pty = true;
-	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), -1);
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", NULL, &plan, &e), -1);
 }
 END_TEST
 
