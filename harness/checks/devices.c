@@ -160,7 +160,7 @@ static int devchk_probe_in(const char *dir, char rels[][DEV_REL_MAX], size_t n, 
 
 		close(p[0]);
 		if (nsr_fmt(procs, sizeof(procs), "%s/cgroup.procs", dir) < 0 ||
-		    nsr_write_file(AT_FDCWD, procs, "0") < 0)
+		    nsr_write_file(AT_FDCWD, procs, "0", NULL) < 0)
 			_exit(2);
 		for (i = 0; i < n; i++) {
 			char path[DEV_REL_MAX + 8];

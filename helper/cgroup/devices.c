@@ -190,12 +190,12 @@ int cg_dev_v1_write(int leaf_dfd, const struct cg_dev_rule *rules, size_t n,
 
 	/* Deny everything first (the leaf starts with its parent's rules),
 	 * then allow one rule at a time. */
-	if (cg_fs_write(leaf_dfd, "devices.deny", "a", err) < 0)
+	if (nsr_write_file(leaf_dfd, "devices.deny", "a", err) < 0)
 		return nsr_err_prefix(err, "device rules");
 	for (i = 0; i < n; i++) {
 		if (cg_dev_format_v1(&rules[i], line, sizeof(line)) < 0)
 			return nsr_err_set(err, NSR_E_SETUP, EINVAL, "device rules: bad rule");
-		if (cg_fs_write(leaf_dfd, "devices.allow", line, err) < 0)
+		if (nsr_write_file(leaf_dfd, "devices.allow", line, err) < 0)
 			return nsr_err_prefix(err, "device rules: %s", line);
 	}
 	return 0;

@@ -23,7 +23,7 @@
 
 static const char *const cg_origin_ctrl[CG_V1_N] = {
 	[CG_V1_PIDS] = "pids", [CG_V1_MEMORY] = "memory",
-	[CG_V1_CPU] = "cpu", [CG_V1_FREEZER] = "freezer",
+	[CG_V1_CPU] = "cpu", [CG_V1_FREEZER] = "freezer", [CG_V1_DEVICES] = "devices",
 };
 
 static bool cg_origin_path_ok(const char *p, size_t len)

@@ -135,6 +135,7 @@ int cg_v1_create_nested(struct cg_box *cg, const struct cg_mounts *m,
 		[CG_V1_PIDS] = lim->has_pids,
 		[CG_V1_MEMORY] = lim->has_memory || lim->has_swap,
 		[CG_V1_CPU] = lim->has_cpu,
+		[CG_V1_DEVICES] = lim->has_devices,
 	};
 
 	if (m->v1[CG_V1_PIDS][0] == '\0' && m->v1[CG_V1_FREEZER][0] == '\0')

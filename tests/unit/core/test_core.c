@@ -204,7 +204,7 @@ START_TEST(plan_pass_env)
 	ck_assert_int_eq(tenv.vars[3].state, SANITIZE_VAR_TOO_LONG);
 
 	/* No pass_env: nothing of the caller's. */
-	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), 0);
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", NULL, &plan, &e), 0);
 	ck_assert_ptr_null(plan_getenv("SLURM_JOB_ID"));
 	ck_assert_uint_eq(plan.n_warnings, 0);
 
@@ -217,7 +217,7 @@ START_TEST(plan_pass_env)
 	pol.n_pass_env = 4;
 	strcpy(pol.env[0], "LANG=C.UTF-8");
 	pol.n_env = 1;
-	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", &plan, &e), 0);
+	ck_assert_int_eq(plan_build(&pol, &req, &caller, "/d", NULL, &plan, &e), 0);
 	ck_assert_str_eq(plan_getenv("SLURM_JOB_ID"), "42");
 	ck_assert_str_eq(plan_getenv("SLURM_NODELIST"), "n[1-4]");
 	ck_assert_ptr_null(plan_getenv("SLURM_EVIL"));
