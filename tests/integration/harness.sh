@@ -255,16 +255,17 @@ match "JUnit counts" "tests=\"$((3 * NCHECKS))\" failures=\"0\" errors=\"0\" ski
 eq "real nsrun: no [devices], no devices check (skipped)" "skip skip skip" \
   "$(status_of "$out" devices hx-lim:harness) $(status_of "$out" devices hx-tmpfs:hxbox) $(status_of "$out" devices hx-pers:harness)"
 
-# [devices]: the box's /dev, the nodes open, a bind of the host's /dev
+# [devices]: the box's /dev, the nodes open, node copies under a bind
 # opens nothing, and root in the box's device cgroup is refused the rest.
 if [ -c /dev/fuse ]; then
+  mkdir -m 0755 "$T/nodes" && mknod -m 0666 "$T/nodes/tun" c 10 200 && mknod -m 0666 "$T/nodes/fuse" c 10 229
   policy hx-dev <<INI
 [policy]
 users = $TUSER
 [rootfs]
 path = $NSRUN_ROOTFS
 [mount]
-bind = /dev:/hostdev:ro
+bind = $T/nodes:/hostdev:ro
 [devices]
 allow = /dev/fuse, ?/dev/net/tun
 INI
