@@ -267,6 +267,26 @@ static void status_end(const struct box_record *rec, const struct start_result *
 	status_ended(inh.status_fd, rec, &e);
 }
 
+/* --detach, in the background supervisor once the box's lock is held (so
+ * a second --detach of a running box never touches its log): stdin
+ * /dev/null, stdout and stderr to the box's log writer. */
+static int detach_redirect(const struct start_paths *paths, struct nsr_err *err)
+{
+	nsr_cleanup_fd int devnull = nsr_openat(AT_FDCWD, "/dev/null", O_RDWR | O_NOCTTY, 0);
+	nsr_cleanup_fd int out_fd = -1;
+	pid_t writer;
+
+	if (devnull < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open /dev/null");
+	if (boxlog_start(paths->datadir, plan.id.uid, plan.box, plan.log_max, plan.log_keep, &writer,
+			 &out_fd, err) < 0)
+		return -1;
+	if (dup2(devnull, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
+	    dup2(out_fd, STDERR_FILENO) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot redirect to the log");
+	return 0;
+}
+
 /* Run the box to its end; ready_fd (--detach) hears once it runs. */
 static int run_box(const struct args_parsed *a, struct start_paths *paths, int ready_fd)
 {
@@ -277,6 +297,8 @@ static int run_box(const struct args_parsed *a, struct start_paths *paths, int r
 	int running;
 
 	if (start_prepare(&plan, paths, &run, &res, &err) < 0)
+		goto failed;
+	if (plan.detach && detach_redirect(paths, &err) < 0)
 		goto failed;
 	if (res.swap_unenforced)
 		fprintf(stderr, "nsrun: %s: warning: swap limit not enforced (no swap accounting), "
@@ -315,8 +337,8 @@ static int run_detached(const struct args_parsed *a, struct start_paths *paths)
 {
 	struct nsr_err err = { 0 };
 	struct detach_msg m;
-	int rp[2], out_fd, devnull;
-	pid_t pid, writer;
+	int rp[2];
+	pid_t pid;
 
 	if (pipe2(rp, O_CLOEXEC) < 0) {
 		nsr_err_set(&err, NSR_E_SETUP, errno, "pipe");
@@ -343,23 +365,17 @@ static int run_detached(const struct args_parsed *a, struct start_paths *paths)
 	}
 	close(rp[0]);
 	setsid();
-	devnull = nsr_openat(AT_FDCWD, "/dev/null", O_RDWR | O_NOCTTY, 0);
-	if (devnull < 0 ||
-	    boxlog_start(paths->datadir, plan.id.uid, plan.box, plan.log_max, plan.log_keep, &writer,
-			 &out_fd, &err) < 0) {
-		if (err.kind == NSR_E_NONE)
+	/* Nothing of ours reaches the caller's terminal from here on: the
+	 * foreground nsrun says what there is to say. */
+	{
+		nsr_cleanup_fd int devnull = nsr_openat(AT_FDCWD, "/dev/null", O_RDWR | O_NOCTTY, 0);
+		if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 || dup2(devnull, STDOUT_FILENO) < 0 ||
+		    dup2(devnull, STDERR_FILENO) < 0) {
 			nsr_err_set(&err, NSR_E_SETUP, errno, "cannot open /dev/null");
-		detach_tell(rp[1], &(struct detach_msg){ .ok = 0, .err = err });
-		return 125;
+			detach_tell(rp[1], &(struct detach_msg){ .ok = 0, .err = err });
+			return 125;
+		}
 	}
-	if (dup2(devnull, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
-	    dup2(out_fd, STDERR_FILENO) < 0) {
-		nsr_err_set(&err, NSR_E_SETUP, errno, "cannot redirect to the log");
-		detach_tell(rp[1], &(struct detach_msg){ .ok = 0, .err = err });
-		return 125;
-	}
-	close(devnull);
-	close(out_fd);
 	return run_box(a, paths, rp[1]);
 }
 

@@ -23,6 +23,9 @@ basic_policy bx-nojoin "[box]
 join = no"
 basic_policy bx-rt "[limits]
 runtime = 2s"
+basic_policy bx-oom "[limits]
+memory = 64M
+swap = 0"
 basic_policy bx-keep "[box]
 log_max = 64K
 log_keep = yes"
@@ -54,6 +57,9 @@ rootps=$("$NSRUN" --ps)
 match "root's --ps shows every user's boxes with a USER column" "^$TUSER +b1 +bx +$init " "$rootps"
 match "root's --ps header has USER" '^USER +BOX ' "$(head -1 <<<"$rootps")"
 wait_until sh -c "'$NSRUN' --ps >/dev/null; setpriv --reuid=$TUSER --regid=$TGID --init-groups --reset-env -- '$NSRUN' --logs b1 | grep -q err-line"
+err=$(nsr --policy bx --detach b1 -- /bin/sh -c 'echo second' 2>&1); rc=$?
+eq "a second --detach of a running box: 125" 125 "$rc"
+eq "... in one line" "nsrun: b1: box is already running" "$err"
 logs_out=$(nsr --logs b1)
 match "--logs shows the payload's stdout" '^hello-log$' "$logs_out"
 match "--logs shows its stderr" '^err-line$' "$logs_out"
@@ -156,6 +162,10 @@ wait_until grep -q exited "$tmp/sd.json"
 eq "status fd (detached): a --stop says stopped" True "$(json_get stopped 1 <"$tmp/sd.json")"
 eq "status fd (detached): ... and the signal that ended the payload" "15 143" \
   "$(json_get signal 1 <"$tmp/sd.json") $(json_get status 1 <"$tmp/sd.json")"
+run_as "$TUSER" "$NSRUN" --policy bx-oom --status-fd 3 oom -- /bin/dd if=/dev/zero of=/dev/null bs=256M count=1 \
+  3>"$tmp/oom.json" 2>/dev/null; rc=$?
+eq "status fd: the memory limit (137)" "137 True 9 137" \
+  "$rc $(json_get oom 1 <"$tmp/oom.json") $(json_get signal 1 <"$tmp/oom.json") $(json_get status 1 <"$tmp/oom.json")"
 err=$(run_as "$TUSER" "$NSRUN" --policy bx --status-fd 7 x -- true 2>&1); rc=$?
 eq "--status-fd of a closed fd is refused (125)" 125 "$rc"
 match "... saying why" 'status-fd 7 is not open for writing' "$err"
