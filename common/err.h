@@ -14,20 +14,20 @@
  * zero value. */
 enum nsr_err_kind {
 	NSR_E_NONE = 0,
-	NSR_E_USAGE,       /* bad command line                       -> 125 */
-	NSR_E_DENIED,      /* not authorised                          -> 125 */
-	NSR_E_POLICY,      /* policy missing, untrusted or invalid    -> 125 */
-	NSR_E_BUSY,        /* box already running, quota reached      -> 125 */
-	NSR_E_SETUP,       /* a setup step failed                     -> 125 */
-	NSR_E_EXEC_NOENT,  /* command not found in the box            -> 127 */
-	NSR_E_EXEC,        /* command found but not executable        -> 126 */
+	NSR_E_USAGE,	  /* bad command line                       -> 125 */
+	NSR_E_DENIED,	  /* not authorised                          -> 125 */
+	NSR_E_POLICY,	  /* policy missing, untrusted or invalid    -> 125 */
+	NSR_E_BUSY,	  /* box already running, quota reached      -> 125 */
+	NSR_E_SETUP,	  /* a setup step failed                     -> 125 */
+	NSR_E_EXEC_NOENT, /* command not found in the box            -> 127 */
+	NSR_E_EXEC,	  /* command found but not executable        -> 126 */
 };
 
 #define NSR_ERR_MSG_MAX 480
 
 struct nsr_err {
-	int kind;     /* enum nsr_err_kind */
-	int errnum;   /* errno, or 0 */
+	int kind;   /* enum nsr_err_kind */
+	int errnum; /* errno, or 0 */
 	char msg[NSR_ERR_MSG_MAX];
 };
 
@@ -36,8 +36,7 @@ int nsr_err_set(struct nsr_err *err, int kind, int errnum, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /* Put "context: " in front of the message already in *err; returns -1. */
-int nsr_err_prefix(struct nsr_err *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int nsr_err_prefix(struct nsr_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* "msg" or "msg: strerror(errnum)", into buf. */
 const char *nsr_err_text(const struct nsr_err *err, char *buf, size_t bufsz);

@@ -15,8 +15,7 @@
 
 #include "util.h"
 
-int nsr_root_dir(int dfd, const char *name, mode_t mode, int flags, bool *made,
-		 struct nsr_err *err)
+int nsr_root_dir(int dfd, const char *name, mode_t mode, int flags, bool *made, struct nsr_err *err)
 {
 	nsr_cleanup_fd int fd = -1;
 	struct stat st;
@@ -25,8 +24,7 @@ int nsr_root_dir(int dfd, const char *name, mode_t mode, int flags, bool *made,
 
 	if (made)
 		*made = false;
-	if (name[0] == '\0' || strchr(name, '/') || strcmp(name, ".") == 0 ||
-	    strcmp(name, "..") == 0)
+	if (name[0] == '\0' || strchr(name, '/') || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return nsr_err_set(err, NSR_E_SETUP, EINVAL, "bad directory name '%s'", name);
 	if (flags & NSR_DIR_CREATE) {
 		if (mkdirat(dfd, name, mode) == 0)
@@ -34,8 +32,8 @@ int nsr_root_dir(int dfd, const char *name, mode_t mode, int flags, bool *made,
 		else if (errno != EEXIST)
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create %s", name);
 	}
-	fd = nsr_openat(dfd, name, O_DIRECTORY | O_NOFOLLOW |
-			((flags & NSR_DIR_PATH) ? O_PATH : O_RDONLY), 0);
+	fd = nsr_openat(dfd, name,
+			O_DIRECTORY | O_NOFOLLOW | ((flags & NSR_DIR_PATH) ? O_PATH : O_RDONLY), 0);
 	if (fd < 0) {
 		e = errno;
 		if (mine)
@@ -47,8 +45,7 @@ int nsr_root_dir(int dfd, const char *name, mode_t mode, int flags, bool *made,
 	if (fstat(fd, &st) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot stat %s", name);
 	/* What we just made gets exactly its mode (cgroupfs ignores it). */
-	if (mine && (st.st_mode & 07777) != mode && !(flags & NSR_DIR_PATH) &&
-	    fchmod(fd, mode) == 0)
+	if (mine && (st.st_mode & 07777) != mode && !(flags & NSR_DIR_PATH) && fchmod(fd, mode) == 0)
 		st.st_mode = (st.st_mode & ~07777u) | mode;
 	/* Owner 0, not the euid: nsrun's state is root's whoever runs it. */
 	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH))) {

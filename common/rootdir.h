@@ -15,15 +15,14 @@
 #include "err.h"
 
 enum nsr_dir_flags {
-	NSR_DIR_CREATE = 1 << 0,       /* mkdir with the given mode if missing */
-	NSR_DIR_PATH = 1 << 1,         /* an O_PATH fd (else O_RDONLY) */
+	NSR_DIR_CREATE = 1 << 0, /* mkdir with the given mode if missing */
+	NSR_DIR_PATH = 1 << 1,	 /* an O_PATH fd (else O_RDONLY) */
 };
 
 /* dfd/name, name being one path component. *made (may be NULL) tells
  * whether this call created it; a directory we made that fails the check
  * is removed again. A missing one without NSR_DIR_CREATE: -1, ENOENT. */
-int nsr_root_dir(int dfd, const char *name, mode_t mode, int flags, bool *made,
-		 struct nsr_err *err);
+int nsr_root_dir(int dfd, const char *name, mode_t mode, int flags, bool *made, struct nsr_err *err);
 
 /* The state (or data) dir, an absolute path whose parent exists, then
  * optionally its subdirectory sub, each checked as above. The state dir

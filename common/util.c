@@ -99,7 +99,8 @@ int nsr_write_file(int dfd, const char *path, const char *s, struct nsr_err *err
 		n = write(fd, s, len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0 || (size_t)n != len)
-		return nsr_err_set(err, NSR_E_SETUP, n < 0 ? errno : EIO, "write '%s' to %s", s, path);
+		return nsr_err_set(err, NSR_E_SETUP, n < 0 ? errno : EIO, "write '%s' to %s", s,
+				   path);
 	return 0;
 }
 

@@ -85,8 +85,7 @@ ssize_t nsr_read_file(int dfd, const char *path, char *buf, size_t max);
 int nsr_write_file(int dfd, const char *path, const char *s, struct nsr_err *err);
 
 /* snprintf that reports truncation as -1 (ENAMETOOLONG). */
-int nsr_fmt(char *buf, size_t sz, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+int nsr_fmt(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* "64M", "1G", "1536K", "100" (bytes): the largest K/M/G/T/P/E unit
  * that divides the value exactly, as nsrun.policy(5) writes sizes. */

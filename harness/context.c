@@ -62,8 +62,12 @@ void hx_note(struct hx_result *r, const char *fmt, ...)
 
 const struct facts *hx_facts(struct hx_ctx *ctx, struct hx_result *res)
 {
-	const char *args[] = { HX_PROBE_TARGET "/nsrun-probe", "facts",
-			       "--marker", ctx->cfg->marker, "--cgroup-scan", NULL };
+	const char *args[] = { HX_PROBE_TARGET "/nsrun-probe",
+			       "facts",
+			       "--marker",
+			       ctx->cfg->marker,
+			       "--cgroup-scan",
+			       NULL };
 	struct run_box b;
 	struct nsr_err err = { 0 };
 	struct facts *f;
@@ -81,8 +85,8 @@ const struct facts *hx_facts(struct hx_ctx *ctx, struct hx_result *res)
 		return NULL;
 	}
 	f = calloc(1, sizeof(*f));
-	if (f == NULL || facts_parse(b.out, b.out_len, f) < 0 ||
-	    run_exit_code(&b) != 0 || !facts_has(f, "done", "1")) {
+	if (f == NULL || facts_parse(b.out, b.out_len, f) < 0 || run_exit_code(&b) != 0 ||
+	    !facts_has(f, "done", "1")) {
 		hx_fail(res, "the probe did not run to the end");
 		run_note(&b, res);
 		if (f != NULL)

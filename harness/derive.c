@@ -86,8 +86,8 @@ static void derive_net(struct derive_buf *b, const struct policy_net *n)
 		derive_put(b, "per_user = %u\n", n->per_user);
 }
 
-int derive_policy(const struct policy *p, uid_t as_uid, const char *probe_src,
-		  char *buf, size_t sz, struct nsr_err *err)
+int derive_policy(const struct policy *p, uid_t as_uid, const char *probe_src, char *buf, size_t sz,
+		  struct nsr_err *err)
 {
 	static const char *const writable[] = { "no", "tmpfs", "persistent" };
 	struct derive_buf b = { .p = buf, .sz = sz };
@@ -100,12 +100,11 @@ int derive_policy(const struct policy *p, uid_t as_uid, const char *probe_src,
 	if (p->description[0] != '\0')
 		derive_put(&b, "description = %s\n", p->description);
 	derive_put(&b, "users = %lu\n", (unsigned long)as_uid);
-	derive_put(&b, "[rootfs]\npath = %s\nwritable = %s\n", p->rootfs,
-		   writable[p->writable]);
+	derive_put(&b, "[rootfs]\npath = %s\nwritable = %s\n", p->rootfs, writable[p->writable]);
 	derive_put(&b, "[mount]\n");
 	for (i = 0; i < p->n_binds; i++)
-		derive_put(&b, "bind = %s:%s:%s\n", p->binds[i].source,
-			   p->binds[i].target, p->binds[i].rw ? "rw" : "ro");
+		derive_put(&b, "bind = %s:%s:%s\n", p->binds[i].source, p->binds[i].target,
+			   p->binds[i].rw ? "rw" : "ro");
 	derive_put(&b, "bind = %s:%s:ro\n", probe_src, HX_PROBE_TARGET);
 	for (i = 0; i < p->n_tmpfs; i++) {
 		if (p->tmpfs[i].size != 0)
@@ -143,22 +142,24 @@ int derive_policy(const struct policy *p, uid_t as_uid, const char *probe_src,
 		derive_put(&b, "gpus = %s\n", gpus[p->devices.gpus]);
 	}
 	if (b.overflow)
-		return nsr_err_set(err, NSR_E_POLICY, 0, "derived policy for %s too large",
-				   p->name);
+		return nsr_err_set(err, NSR_E_POLICY, 0, "derived policy for %s too large", p->name);
 	return 0;
 }
 
-int derive_expect(const struct policy *p, const struct hx_user *u,
-		  const char *box, struct hx_expect *e, struct nsr_err *err)
+int derive_expect(const struct policy *p, const struct hx_user *u, const char *box,
+		  struct hx_expect *e, struct nsr_err *err)
 {
 	struct policy_vars v = {
-		.user = u->name, .uid = u->uid, .home = u->home, .box = box,
+		.user = u->name,
+		.uid = u->uid,
+		.home = u->home,
+		.box = box,
 	};
 	size_t i;
 
 	memset(e, 0, sizeof(*e));
-	if (policy_expand(p->hostname[0] != '\0' ? p->hostname : "$BOX", &v,
-			  e->hostname, sizeof(e->hostname), err) < 0)
+	if (policy_expand(p->hostname[0] != '\0' ? p->hostname : "$BOX", &v, e->hostname,
+			  sizeof(e->hostname), err) < 0)
 		return nsr_err_prefix(err, "hostname of policy %s", p->name);
 	e->net = p->net.mode;
 	e->writable = p->writable;

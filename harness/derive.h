@@ -12,11 +12,11 @@
 /* Write the test policy for p into buf. probe_src is the host directory
  * holding the probe; it is bound at HX_PROBE_TARGET. Only `as_uid` is
  * authorised: the harness tests isolation, not who may start a box. */
-int derive_policy(const struct policy *p, uid_t as_uid, const char *probe_src,
-		  char *buf, size_t sz, struct nsr_err *err);
+int derive_policy(const struct policy *p, uid_t as_uid, const char *probe_src, char *buf, size_t sz,
+		  struct nsr_err *err);
 
 /* Expectations from the policy alone, for user u and box name box. */
-int derive_expect(const struct policy *p, const struct hx_user *u,
-		  const char *box, struct hx_expect *e, struct nsr_err *err);
+int derive_expect(const struct policy *p, const struct hx_user *u, const char *box,
+		  struct hx_expect *e, struct nsr_err *err);
 
 #endif

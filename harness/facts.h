@@ -17,10 +17,10 @@ struct facts_kv {
 };
 
 struct facts {
-	char *buf;               /* owned copy of the text, cut into lines */
+	char *buf; /* owned copy of the text, cut into lines */
 	struct facts_kv *kv;
 	size_t n;
-	size_t noise;            /* lines that were not key=value */
+	size_t noise; /* lines that were not key=value */
 };
 
 /* Parse len bytes of text (need not be NUL-terminated); 0 or -1 (ENOMEM). */

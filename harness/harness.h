@@ -21,8 +21,8 @@
 #define HX_MAX_IFACES 16
 #define HX_DIAG_MAX 4096
 #define HX_DERIVED_MAX (64 * 1024)
-#define HX_PROBE_DIR ".nsrun-harness-probe"   /* below the policy dir */
-#define HX_PROBE_TARGET "/.nsrun-probe"       /* inside the box */
+#define HX_PROBE_DIR ".nsrun-harness-probe" /* below the policy dir */
+#define HX_PROBE_TARGET "/.nsrun-probe"	    /* inside the box */
 
 /* The unprivileged user boxes are started as (--as). */
 struct hx_user {
@@ -40,11 +40,11 @@ struct hx_expect {
 	enum policy_netmode net;
 	char ifaces[HX_MAX_IFACES][POLICY_IFNAME_MAX];
 	size_t n_ifaces;
-	bool has_ifaces;         /* explicit list (suite), else from net */
+	bool has_ifaces; /* explicit list (suite), else from net */
 	enum policy_writable writable;
 	bool has_pids, has_memory, has_swap, has_cpu, has_nofile;
 	uint64_t pids, memory, swap, nofile;
-	uint32_t cpu_milli;      /* 1.5 CPUs = 1500 */
+	uint32_t cpu_milli; /* 1.5 CPUs = 1500 */
 	char rootfs[POLICY_STR_MAX];
 	/* The environment the box must have beyond PATH, HOME, USER, TERM and
 	 * container: the policy's env, expanded ("NAME=value"). */
@@ -56,13 +56,13 @@ struct hx_config {
 	char nsrun[PATH_MAX];
 	char probe[PATH_MAX];
 	char policydir[PATH_MAX];
-	char statedir[PATH_MAX];  /* nsrun's, from --version ("" if not said) */
-	char datadir[PATH_MAX];   /* where persistent uppers live ("" likewise) */
-	char marker[PATH_MAX];   /* a host file no box may reach */
-	char hostname[256];      /* the host's, when the run began */
+	char statedir[PATH_MAX]; /* nsrun's, from --version ("" if not said) */
+	char datadir[PATH_MAX];	 /* where persistent uppers live ("" likewise) */
+	char marker[PATH_MAX];	 /* a host file no box may reach */
+	char hostname[256];	 /* the host's, when the run began */
 	struct hx_user as;
 	int timeout_s;
-	char *probe_image;       /* the probe binary, copied into each run */
+	char *probe_image; /* the probe binary, copied into each run */
 	size_t probe_len;
 };
 
@@ -71,21 +71,21 @@ struct hx_target {
 	char policy[POLICY_NAME_MAX + 1];
 	char box[POLICY_BOX_MAX + 1];
 	char label[POLICY_NAME_MAX + POLICY_BOX_MAX + 2];
-	struct policy *pol;      /* the admin's policy as parsed */
-	char *derived;           /* the test policy text, NUL-terminated */
+	struct policy *pol; /* the admin's policy as parsed */
+	char *derived;	    /* the test policy text, NUL-terminated */
 	struct hx_expect exp;
-	uint64_t checks;         /* HX_BIT(i): hx_checks[i] selected */
+	uint64_t checks; /* HX_BIT(i): hx_checks[i] selected */
 };
 
 enum hx_status {
-	HX_FAIL = 0,             /* the zero value fails closed */
+	HX_FAIL = 0, /* the zero value fails closed */
 	HX_PASS,
 	HX_SKIP,
 };
 
 struct hx_result {
 	enum hx_status status;
-	char diag[HX_DIAG_MAX];  /* why it failed, or the skip reason */
+	char diag[HX_DIAG_MAX]; /* why it failed, or the skip reason */
 };
 
 struct facts;
@@ -96,18 +96,15 @@ struct hx_ctx {
 	const struct hx_config *cfg;
 	const struct hx_target *t;
 	char token[32];
-	struct facts *facts;     /* one shared `facts` run, made on demand */
+	struct facts *facts; /* one shared `facts` run, made on demand */
 	bool facts_tried;
 };
 
 /* Append one line of diagnostics; sets status to FAIL unless SKIP/PASS
  * is set later. Returns -1 so checks can `return hx_fail(...)`. */
-int hx_fail(struct hx_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-int hx_skip(struct hx_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void hx_note(struct hx_result *r, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+int hx_fail(struct hx_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int hx_skip(struct hx_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void hx_note(struct hx_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* One check: its name (TAP, --only, suites), what a pass proves, what
  * makes it fail (both printed by --list-checks), and its function. Each

@@ -85,8 +85,7 @@ static bool host_has_line(const char *text, const char *line, size_t len)
 	return false;
 }
 
-size_t host_mount_diff(const char *before, const char *now, const char *under,
-		       char *out, size_t outsz)
+size_t host_mount_diff(const char *before, const char *now, const char *under, char *out, size_t outsz)
 {
 	size_t count = 0, used = strlen(out);
 	const char *l = now;
@@ -178,8 +177,7 @@ static pid_t host_ppid(const char *pid)
 
 	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
 	if (nsr_read_file(AT_FDCWD, path, stat, sizeof(stat)) <= 0 ||
-	    (p = strrchr(stat, ')')) == NULL ||
-	    sscanf(p + 1, " %*c %ld", &ppid) != 1)
+	    (p = strrchr(stat, ')')) == NULL || sscanf(p + 1, " %*c %ld", &ppid) != 1)
 		return -1;
 	return (pid_t)ppid;
 }
@@ -260,8 +258,8 @@ static int host_cgroup_mount(const char *controller, bool v2, struct mi_entry *o
 	for (l = mi; *l != '\0'; l += strcspn(l, "\n"), l += *l == '\n') {
 		if (mi_parse(l, strcspn(l, "\n"), out) < 0)
 			continue;
-		if (v2 ? strcmp(out->fstype, "cgroup2") == 0
-		       : strcmp(out->fstype, "cgroup") == 0 && mi_has_word(out->superopts, controller))
+		if (v2 ? strcmp(out->fstype, "cgroup2") == 0 :
+			 strcmp(out->fstype, "cgroup") == 0 && mi_has_word(out->superopts, controller))
 			return 0;
 	}
 	return -1;

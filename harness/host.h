@@ -17,8 +17,8 @@ int host_ns(const char *name, char *buf, size_t sz);
 char *host_mountinfo(void);
 /* Lines of `now` that are not in `before` and whose mount point (field 5)
  * starts with `under` (NULL: any); each appended to out. Returns count. */
-size_t host_mount_diff(const char *before, const char *now, const char *under,
-		       char *out, size_t outsz);
+size_t host_mount_diff(const char *before, const char *now, const char *under, char *out,
+		       size_t outsz);
 /* Interfaces of the host's network namespace, space-separated. */
 int host_ifaces(char *buf, size_t sz);
 /* Host processes whose cmdline holds token; their pids into out. */

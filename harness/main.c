@@ -34,7 +34,8 @@ static void main_usage(FILE *out)
 	      "                     [--only CHECK[,CHECK...]] [--probe PATH] [--timeout SEC]\n"
 	      "                     POLICY[:BOX]...\n"
 	      "       nsrun-harness [OPTIONS] --suite FILE.ini\n"
-	      "       nsrun-harness --list-checks\n", out);
+	      "       nsrun-harness --list-checks\n",
+	      out);
 }
 
 /* Text wrapped at width columns, each line after the first indented. */
@@ -100,13 +101,26 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
 
 	while ((c = getopt_long(argc, argv, "+h", longs, NULL)) != -1) {
 		switch (c) {
-		case 'n': o->nsrun = optarg; break;
-		case 'a': o->as = optarg; break;
-		case 't': break;
-		case 'j': o->junit = optarg; break;
-		case 's': o->suite = optarg; break;
-		case 'p': o->probe = optarg; break;
-		case 'l': o->list = true; break;
+		case 'n':
+			o->nsrun = optarg;
+			break;
+		case 'a':
+			o->as = optarg;
+			break;
+		case 't':
+			break;
+		case 'j':
+			o->junit = optarg;
+			break;
+		case 's':
+			o->suite = optarg;
+			break;
+		case 'p':
+			o->probe = optarg;
+			break;
+		case 'l':
+			o->list = true;
+			break;
 		case 'T':
 			o->timeout_s = atoi(optarg);
 			if (o->timeout_s <= 0 || o->timeout_s > 3600)
@@ -128,9 +142,8 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
 }
 
 /* Targets from POLICY[:BOX] arguments or the suite's runs. */
-static int main_targets(const struct hx_config *cfg, char **args, int n,
-			const struct suite *s, uint64_t only, struct hx_target *ts,
-			size_t *nt)
+static int main_targets(const struct hx_config *cfg, char **args, int n, const struct suite *s,
+			uint64_t only, struct hx_target *ts, size_t *nt)
 {
 	struct nsr_err err = { 0 };
 	size_t count = s != NULL ? s->n_runs : (size_t)n, i;
@@ -173,8 +186,8 @@ static double main_now(void)
 }
 
 /* Every selected check of every target, TAP as it goes. */
-static size_t main_run(const struct hx_config *cfg, const struct hx_target *ts,
-		       size_t nt, struct rep_result *rs)
+static size_t main_run(const struct hx_config *cfg, const struct hx_target *ts, size_t nt,
+		       struct rep_result *rs)
 {
 	size_t i, c, n = 0;
 
@@ -247,10 +260,14 @@ int main(int argc, char **argv)
 		return main_fail("must run as root (it watches the host side)", NULL);
 	if (o.suite != NULL && suite_parse_file(o.suite, &suite, &err) < 0)
 		return main_fail("suite", &err);
-	snprintf(cfg.nsrun, sizeof(cfg.nsrun), "%s", o.nsrun ? o.nsrun :
-		 suite.nsrun[0] ? suite.nsrun : NSR_BINDIR "/nsrun");
-	snprintf(cfg.probe, sizeof(cfg.probe), "%s", o.probe ? o.probe :
-		 suite.probe[0] ? suite.probe : NSR_LIBEXECDIR "/nsrun-probe");
+	snprintf(cfg.nsrun, sizeof(cfg.nsrun), "%s",
+		 o.nsrun	? o.nsrun :
+		 suite.nsrun[0] ? suite.nsrun :
+				  NSR_BINDIR "/nsrun");
+	snprintf(cfg.probe, sizeof(cfg.probe), "%s",
+		 o.probe	? o.probe :
+		 suite.probe[0] ? suite.probe :
+				  NSR_LIBEXECDIR "/nsrun-probe");
 	cfg.timeout_s = o.timeout_s ? o.timeout_s : suite.timeout_s ? suite.timeout_s : 60;
 	gethostname(cfg.hostname, sizeof(cfg.hostname) - 1);
 	if (setup_user(o.as ? o.as : suite.as[0] ? suite.as : "nobody", &cfg.as, &err) < 0)
@@ -259,8 +276,8 @@ int main(int argc, char **argv)
 		return main_fail("nsrun not found or not executable (--nsrun PATH)", NULL);
 	if (setup_policydir(&cfg, &err) < 0 || setup_probe(&cfg, &err) < 0)
 		return main_fail("setup", &err);
-	if (main_targets(&cfg, argv + optind, argc - optind, o.suite ? &suite : NULL,
-			 o.only, ts, &nt) != 0) {
+	if (main_targets(&cfg, argv + optind, argc - optind, o.suite ? &suite : NULL, o.only, ts,
+			 &nt) != 0) {
 		for (i = 0; i < nt; i++)
 			setup_target_free(&ts[i]);
 		setup_cleanup(&cfg);

@@ -15,11 +15,11 @@
 
 struct mi_entry {
 	long id, parent;
-	char dev[32];                 /* "major:minor" */
-	char root[MI_FIELD_MAX];      /* root of the mount within its fs */
-	char point[MI_FIELD_MAX];     /* mount point */
-	char opts[256];               /* per-mount options */
-	char optional[256];           /* "shared:N master:M ..." or "" */
+	char dev[32];		  /* "major:minor" */
+	char root[MI_FIELD_MAX];  /* root of the mount within its fs */
+	char point[MI_FIELD_MAX]; /* mount point */
+	char opts[256];		  /* per-mount options */
+	char optional[256];	  /* "shared:N master:M ..." or "" */
 	char fstype[64];
 	char source[MI_FIELD_MAX];
 	char superopts[512];

@@ -125,8 +125,10 @@ static int probe_fork(long max)
 	}
 	close(p[0]);
 	probe_out("forked", "%ld", n);
-	probe_out("fork_errno", "%s", saved == 0 ? "none" :
-		  saved == EAGAIN ? "EAGAIN" : strerror(saved));
+	probe_out("fork_errno", "%s",
+		  saved == 0	  ? "none" :
+		  saved == EAGAIN ? "EAGAIN" :
+				    strerror(saved));
 	probe_out("ready", "1");
 	probe_out("go", "%d", probe_wait_go(120) == 0);
 	close(p[1]);
@@ -143,8 +145,7 @@ static int probe_memory(long max_mib, long step_mib)
 
 	while (done < max_mib) {
 		size_t len = (size_t)step_mib << 20;
-		char *m = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
 		if (m == MAP_FAILED) {
 			probe_out("mmap_errno", "%s", strerror(errno));
@@ -200,7 +201,7 @@ static int probe_cpu(long n, long ms)
 	probe_out("cpu_wall_ms", "%.0f", wall * 1000.0);
 	probe_out("cpu_used_ms", "%.0f",
 		  (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000.0 +
-		  (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000.0);
+			  (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000.0);
 	probe_out("ready", "1");
 	probe_out("go", "%d", probe_wait_go(120) == 0);
 	probe_out("done", "1");
@@ -321,7 +322,8 @@ int main(int argc, char **argv)
 		probe_out("done", "1");
 		return 0;
 	}
-	probe_out("error", "usage: nsrun-probe facts|hold [OPTIONS] | fork MAX [--token T] | "
+	probe_out("error",
+		  "usage: nsrun-probe facts|hold [OPTIONS] | fork MAX [--token T] | "
 		  "memory MIB STEP | cpu PROCS MS | ids | ping ADDR | devices [--scan DIR]...");
 	return 2;
 }

@@ -12,19 +12,18 @@
 
 /* Options shared by the modes; all optional. */
 struct probe_opts {
-	const char *marker;      /* host path that must be unreachable */
-	long victim;             /* host pid that must be invisible, 0 = none */
-	long ipc_key;            /* host SysV key that must be invisible */
-	long ipc_create;         /* key the probe creates (and removes later) */
-	const char *write_name;  /* file to create on the rootfs */
-	const char *seek_name;   /* file a previous box may have left */
-	const char *home;        /* the user's home, also tried for writes */
-	bool cgroup_scan;        /* look for writable cgroup files */
+	const char *marker;	/* host path that must be unreachable */
+	long victim;		/* host pid that must be invisible, 0 = none */
+	long ipc_key;		/* host SysV key that must be invisible */
+	long ipc_create;	/* key the probe creates (and removes later) */
+	const char *write_name; /* file to create on the rootfs */
+	const char *seek_name;	/* file a previous box may have left */
+	const char *home;	/* the user's home, also tried for writes */
+	bool cgroup_scan;	/* look for writable cgroup files */
 };
 
 /* One `key=value` line, written at once (stdout is a pipe to the harness). */
-void probe_out(const char *key, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void probe_out(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Every fact the `facts` mode prints (probe_facts.c). */
 void probe_facts(const struct probe_opts *o);

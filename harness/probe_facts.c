@@ -57,11 +57,12 @@ static void probe_lines(const char *path, const char *key)
 /* Uid:/Gid:/Groups:/Cap*:/NoNewPrivs:/Seccomp: from /proc/self/status. */
 static void probe_status(void)
 {
-	static const struct { const char *field, *key; } map[] = {
-		{ "Uid:", "uid" }, { "Gid:", "gid" }, { "Groups:", "groups" },
-		{ "CapInh:", "capinh" }, { "CapPrm:", "capprm" },
-		{ "CapEff:", "capeff" }, { "CapBnd:", "capbnd" },
-		{ "CapAmb:", "capamb" }, { "NoNewPrivs:", "nonewprivs" },
+	static const struct {
+		const char *field, *key;
+	} map[] = {
+		{ "Uid:", "uid" },	   { "Gid:", "gid" },	    { "Groups:", "groups" },
+		{ "CapInh:", "capinh" },   { "CapPrm:", "capprm" }, { "CapEff:", "capeff" },
+		{ "CapBnd:", "capbnd" },   { "CapAmb:", "capamb" }, { "NoNewPrivs:", "nonewprivs" },
 		{ "Seccomp:", "seccomp" },
 	};
 	FILE *f = fopen("/proc/self/status", "re");
@@ -151,8 +152,7 @@ static void probe_fds(void)
 		char path[300], target[256];
 		ssize_t n;
 
-		if (!isdigit((unsigned char)e->d_name[0]) ||
-		    atoi(e->d_name) == dirfd(d))
+		if (!isdigit((unsigned char)e->d_name[0]) || atoi(e->d_name) == dirfd(d))
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/fd/%s", e->d_name);
 		n = readlink(path, target, sizeof(target) - 1);
@@ -238,14 +238,22 @@ static void probe_cgroup_walk(const char *dir, int depth, int *found)
 static const char *probe_errname(int e)
 {
 	switch (e) {
-	case 0: return "ok";
-	case ENOENT: return "ENOENT";
-	case EACCES: return "EACCES";
-	case EPERM: return "EPERM";
-	case ESRCH: return "ESRCH";
-	case EROFS: return "EROFS";
-	case EEXIST: return "EEXIST";
-	default: return strerror(e);
+	case 0:
+		return "ok";
+	case ENOENT:
+		return "ENOENT";
+	case EACCES:
+		return "EACCES";
+	case EPERM:
+		return "EPERM";
+	case ESRCH:
+		return "ESRCH";
+	case EROFS:
+		return "EROFS";
+	case EEXIST:
+		return "EEXIST";
+	default:
+		return strerror(e);
 	}
 }
 
@@ -320,8 +328,8 @@ static void probe_dirs_owned(struct probe_dirs *d, const char *dir, dev_t root_d
 		struct stat st;
 
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
-		    snprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "",
-			     e->d_name) >= (int)sizeof(path) ||
+		    snprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "", e->d_name) >=
+			    (int)sizeof(path) ||
 		    lstat(path, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_dev != root_dev)
 			continue;
 		if (st.st_uid == getuid())
@@ -354,8 +362,8 @@ static void probe_rootfs_files(const char *name, const char *home, bool create)
 		struct stat st;
 
 		if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_dev != root.st_dev ||
-		    snprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "",
-			     name) >= (int)sizeof(path))
+		    snprintf(path, sizeof(path), "%s/%s", strcmp(dir, "/") ? dir : "", name) >=
+			    (int)sizeof(path))
 			continue;
 		if (create) {
 			int fd = nsr_openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_EXCL, 0644);

@@ -47,8 +47,8 @@ void rep_tap_result(FILE *out, size_t n, const struct rep_result *r)
 				reason[i] = ' ';
 		fprintf(out, "ok %zu - %s %s # SKIP %s\n", n, r->check, r->target, reason);
 	} else {
-		fprintf(out, "%s %zu - %s %s\n", r->status == HX_PASS ? "ok" : "not ok",
-			n, r->check, r->target);
+		fprintf(out, "%s %zu - %s %s\n", r->status == HX_PASS ? "ok" : "not ok", n,
+			r->check, r->target);
 		/* A failure's diagnostics; a pass's notes (what it could not
 		 * test, say) as well. */
 		rep_tap_comment(out, r->diag);
@@ -84,11 +84,21 @@ void rep_xml_escape(FILE *out, const char *s)
 		unsigned char c = (unsigned char)*s;
 
 		switch (c) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&apos;", out); break;
+		case '&':
+			fputs("&amp;", out);
+			break;
+		case '<':
+			fputs("&lt;", out);
+			break;
+		case '>':
+			fputs("&gt;", out);
+			break;
+		case '"':
+			fputs("&quot;", out);
+			break;
+		case '\'':
+			fputs("&apos;", out);
+			break;
 		default:
 			/* XML 1.0 allows no control characters but tab, LF, CR. */
 			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
@@ -110,7 +120,8 @@ int rep_junit_write(FILE *out, const struct rep_result *rs, size_t n)
 		total += rs[i].seconds;
 	}
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	fprintf(out, "<testsuites>\n<testsuite name=\"nsrun-harness\" tests=\"%zu\" "
+	fprintf(out,
+		"<testsuites>\n<testsuite name=\"nsrun-harness\" tests=\"%zu\" "
 		"failures=\"%zu\" errors=\"0\" skipped=\"%zu\" time=\"%.3f\">\n",
 		n, fail, skip, total);
 	for (i = 0; i < n; i++) {
@@ -126,7 +137,8 @@ int rep_junit_write(FILE *out, const struct rep_result *rs, size_t n)
 			continue;
 		}
 		fputs(">\n", out);
-		fputs(r->status == HX_SKIP ? "    <skipped message=\"" : "    <failure message=\"", out);
+		fputs(r->status == HX_SKIP ? "    <skipped message=\"" : "    <failure message=\"",
+		      out);
 		rep_xml_escape(out, r->status == HX_SKIP ? r->diag : "isolation check failed");
 		if (r->status == HX_SKIP) {
 			fputs("\"/>\n", out);

@@ -36,8 +36,7 @@ static void run_child_die(int fd, const char *step)
 	_exit(125);
 }
 
-static int run_write(int dfd, const char *name, const char *data, size_t len,
-		     mode_t mode)
+static int run_write(int dfd, const char *name, const char *data, size_t len, mode_t mode)
 {
 	nsr_cleanup_fd int fd = nsr_openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL, 0600);
 
@@ -48,8 +47,8 @@ static int run_write(int dfd, const char *name, const char *data, size_t len,
 }
 
 /* The child: never returns. */
-static void run_child(const struct hx_ctx *ctx, const char *policy_mnt,
-		      char *const *argv, int in_r, int out_w, int err_w)
+static void run_child(const struct hx_ctx *ctx, const char *policy_mnt, char *const *argv, int in_r,
+		      int out_w, int err_w)
 {
 	/* LC_ALL and the canary must not reach the box (the env check). */
 	char env_path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin", env_lc[] = "LC_ALL=C";
@@ -83,8 +82,7 @@ static void run_child(const struct hx_ctx *ctx, const char *policy_mnt,
 	if (mkdirat(dfd, HX_PROBE_DIR, 0755) < 0 ||
 	    (probe_dfd = nsr_openat(dfd, HX_PROBE_DIR, O_PATH | O_DIRECTORY, 0)) < 0 ||
 	    run_write(probe_dfd, "nsrun-probe", cfg->probe_image, cfg->probe_len, 0755) < 0 ||
-	    run_write(probe_dfd, "nsrun-probe-suid", cfg->probe_image, cfg->probe_len,
-		      04755) < 0)
+	    run_write(probe_dfd, "nsrun-probe-suid", cfg->probe_image, cfg->probe_len, 04755) < 0)
 		run_child_die(err_w, "copy the probe");
 	/* Deliberately inheritable (no O_CLOEXEC): the fds check wants to
 	 * see that nsrun closes what its caller leaks. */
@@ -95,8 +93,7 @@ static void run_child(const struct hx_ctx *ctx, const char *policy_mnt,
 	if (dup2(in_r, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0)
 		run_child_die(err_w, "dup2");
 	/* One-way drop to the --as user: groups, then gid, then uid. */
-	if (setgroups(u->n_groups, u->groups) < 0 ||
-	    setresgid(u->gid, u->gid, u->gid) < 0 ||
+	if (setgroups(u->n_groups, u->groups) < 0 || setresgid(u->gid, u->gid, u->gid) < 0 ||
 	    setresuid(u->uid, u->uid, u->uid) < 0)
 		run_child_die(2, "drop to the --as user");
 	if (u->uid != 0 && (setuid(0) == 0 || geteuid() == 0))
@@ -142,8 +139,8 @@ static void run_free_argv(char **argv)
 		free(argv[i]);
 }
 
-int run_start(const struct hx_ctx *ctx, const char *const *args,
-	      struct run_box *b, struct nsr_err *err)
+int run_start(const struct hx_ctx *ctx, const char *const *args, struct run_box *b,
+	      struct nsr_err *err)
 {
 	const char *head[] = { "--policy", ctx->t->policy, ctx->t->box, "--", NULL };
 
@@ -379,8 +376,7 @@ int run_exit_code(const struct run_box *b)
 	return -1;
 }
 
-int run_once(const struct hx_ctx *ctx, const char *const *args,
-	     struct run_box *b, struct nsr_err *err)
+int run_once(const struct hx_ctx *ctx, const char *const *args, struct run_box *b, struct nsr_err *err)
 {
 	if (run_start(ctx, args, b, err) < 0)
 		return -1;
@@ -391,6 +387,5 @@ int run_once(const struct hx_ctx *ctx, const char *const *args,
 void run_note(const struct run_box *b, struct hx_result *res)
 {
 	hx_note(res, "nsrun exit %d%s; stderr: %s", run_exit_code(b),
-		b->timed_out ? " (killed at the time limit)" : "",
-		b->err_len ? b->err : "(empty)");
+		b->timed_out ? " (killed at the time limit)" : "", b->err_len ? b->err : "(empty)");
 }

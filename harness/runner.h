@@ -19,18 +19,18 @@
 struct run_box {
 	pid_t pid;
 	int in_fd, out_fd, err_fd;
-	char *out;               /* probe stdout, NUL-terminated */
+	char *out; /* probe stdout, NUL-terminated */
 	size_t out_len, out_cap;
-	char err[16384];         /* nsrun's stderr, NUL-terminated, truncated */
+	char err[16384]; /* nsrun's stderr, NUL-terminated, truncated */
 	size_t err_len;
-	int status;              /* wait status, valid when exited */
+	int status; /* wait status, valid when exited */
 	bool exited, timed_out;
 	struct timespec deadline;
 };
 
 /* Start `nsrun --policy P BOX -- PROBE ARGS...` (args NULL-terminated). */
-int run_start(const struct hx_ctx *ctx, const char *const *args,
-	      struct run_box *b, struct nsr_err *err);
+int run_start(const struct hx_ctx *ctx, const char *const *args, struct run_box *b,
+	      struct nsr_err *err);
 /* The same with nsrun's own arguments given whole (head, then args):
  * `nsrun HEAD... ARGS...`, e.g. HEAD = --join BOX --. */
 int run_start_with(const struct hx_ctx *ctx, const char *const *head, const char *const *args,
@@ -45,8 +45,8 @@ void run_free(struct run_box *b);
 /* Exit status as a shell shows it: code, or 128+signal; -1 if not exited. */
 int run_exit_code(const struct run_box *b);
 /* One run start to end: start, finish. */
-int run_once(const struct hx_ctx *ctx, const char *const *args,
-	     struct run_box *b, struct nsr_err *err);
+int run_once(const struct hx_ctx *ctx, const char *const *args, struct run_box *b,
+	     struct nsr_err *err);
 /* Append "exit N, stderr: ..." to a result, for diagnostics. */
 void run_note(const struct run_box *b, struct hx_result *res);
 

@@ -100,8 +100,7 @@ int setup_policydir(struct hx_config *cfg, struct nsr_err *err)
 		for (k = 0; k < NSR_ARRAY_SIZE(keys); k++) {
 			size_t kl = strlen(keys[k]), n = strcspn(p + kl, "\n");
 
-			if (strncmp(p, keys[k], kl) != 0 || n == 0 || n >= PATH_MAX ||
-			    p[kl] != '/')
+			if (strncmp(p, keys[k], kl) != 0 || n == 0 || n >= PATH_MAX || p[kl] != '/')
 				continue;
 			memcpy(dst[k], p + kl, n);
 			dst[k][n] = '\0';
@@ -178,8 +177,7 @@ int setup_target(const struct hx_config *cfg, const char *policy, const char *bo
 	}
 	if (!policy_name_valid(policy) || !policy_box_valid(box)) {
 		free(diags);
-		return nsr_err_set(err, NSR_E_USAGE, 0, "bad policy or box name: %s:%s",
-				   policy, box);
+		return nsr_err_set(err, NSR_E_USAGE, 0, "bad policy or box name: %s:%s", policy, box);
 	}
 	snprintf(t->policy, sizeof(t->policy), "%s", policy);
 	snprintf(t->box, sizeof(t->box), "%s", box);

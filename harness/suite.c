@@ -22,7 +22,7 @@
 
 struct suite_parser {
 	struct suite *s;
-	struct suite_run *run;    /* current [run ...], or NULL in [harness] */
+	struct suite_run *run; /* current [run ...], or NULL in [harness] */
 	char section[80];
 	struct nsr_err *err;
 	bool failed;
@@ -174,7 +174,7 @@ static int suite_section(struct suite_parser *p, const char *section)
 
 	size_t n = strnlen(section, sizeof(p->section) - 1);
 
-	memcpy(p->section, section, n);   /* section names are short; cut if not */
+	memcpy(p->section, section, n); /* section names are short; cut if not */
 	p->section[n] = '\0';
 	p->run = NULL;
 	if (strcmp(section, "harness") == 0)
@@ -195,8 +195,7 @@ static int suite_section(struct suite_parser *p, const char *section)
 	return 1;
 }
 
-static int suite_handler(void *user, const char *section, const char *key,
-			 const char *value)
+static int suite_handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct suite_parser *p = user;
 
@@ -204,8 +203,7 @@ static int suite_handler(void *user, const char *section, const char *key,
 		return 0;
 	if (strcmp(section, p->section) != 0 && suite_section(p, section) == 0)
 		return 0;
-	return p->run != NULL ? suite_run_key(p, key, value)
-			      : suite_harness_key(p, key, value);
+	return p->run != NULL ? suite_run_key(p, key, value) : suite_harness_key(p, key, value);
 }
 
 static int suite_finish(struct suite_parser *p, int r)
@@ -223,8 +221,7 @@ static int suite_finish(struct suite_parser *p, int r)
 		struct suite_run *run = &p->s->runs[i];
 
 		if (run->policy[0] == '\0')
-			return nsr_err_set(p->err, NSR_E_USAGE, 0,
-					   "[run %s]: no policy", run->label);
+			return nsr_err_set(p->err, NSR_E_USAGE, 0, "[run %s]: no policy", run->label);
 		if (run->box[0] == '\0')
 			snprintf(run->box, sizeof(run->box), "harness");
 	}

@@ -20,7 +20,7 @@ struct suite_run {
 	char label[SUITE_LABEL_MAX];
 	char policy[POLICY_NAME_MAX + 1];
 	char box[POLICY_BOX_MAX + 1];
-	uint64_t checks;          /* selected checks (HX_BIT); all by default */
+	uint64_t checks; /* selected checks (HX_BIT); all by default */
 	bool has_hostname, has_net, has_ifaces, has_writable, has_pids, has_memory;
 	char hostname[POLICY_STR_MAX];
 	enum policy_netmode net;
@@ -31,10 +31,10 @@ struct suite_run {
 };
 
 struct suite {
-	char nsrun[PATH_MAX];     /* "" = not set */
+	char nsrun[PATH_MAX]; /* "" = not set */
 	char as[64];
 	char probe[PATH_MAX];
-	int timeout_s;            /* 0 = not set */
+	int timeout_s; /* 0 = not set */
 	struct suite_run runs[SUITE_MAX_RUNS];
 	size_t n_runs;
 };

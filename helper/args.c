@@ -16,11 +16,11 @@ static bool is_opt(const char *a, const char *shortf, const char *longf)
 	return (shortf && strcmp(a, shortf) == 0) || strcmp(a, longf) == 0;
 }
 
-static int set_mode(struct args_parsed *out, enum args_mode m, const char *opt,
-		    struct nsr_err *err)
+static int set_mode(struct args_parsed *out, enum args_mode m, const char *opt, struct nsr_err *err)
 {
 	if (out->mode != ARGS_MODE_NONE && out->mode != m)
-		return nsr_err_set(err, NSR_E_USAGE, 0, "%s cannot be combined with another mode", opt);
+		return nsr_err_set(err, NSR_E_USAGE, 0, "%s cannot be combined with another mode",
+				   opt);
 	out->mode = m;
 	return 0;
 }
@@ -87,8 +87,8 @@ static const char *opt_value(int argc, char *const *argv, int *i, const char *wh
 }
 
 /* --stop/--join/--logs BOX: the mode, with the box as its value. */
-static int box_mode(int argc, char *const *argv, int *i, struct args_parsed *out,
-		    enum args_mode m, struct nsr_err *err)
+static int box_mode(int argc, char *const *argv, int *i, struct args_parsed *out, enum args_mode m,
+		    struct nsr_err *err)
 {
 	const char *opt = argv[*i];
 	const char *box = opt_value(argc, argv, i, "a BOX", err);
@@ -114,7 +114,8 @@ int args_parse(int argc, char *const *argv, struct args_parsed *out, struct nsr_
 	if (argc < 1 || argv == NULL || argv[0] == NULL)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "empty argument list");
 	if (argc > ARGS_MAX_ARGV)
-		return nsr_err_set(err, NSR_E_USAGE, 0, "too many arguments (at most %d)", ARGS_MAX_ARGV);
+		return nsr_err_set(err, NSR_E_USAGE, 0, "too many arguments (at most %d)",
+				   ARGS_MAX_ARGV);
 	for (i = 0; i < argc; i++)
 		if (argv[i] == NULL || strnlen(argv[i], ARGS_MAX_ARG_LEN + 1) > ARGS_MAX_ARG_LEN)
 			return nsr_err_set(err, NSR_E_USAGE, 0, "argument %d is too long", i);
@@ -153,7 +154,8 @@ int args_parse(int argc, char *const *argv, struct args_parsed *out, struct nsr_
 			out->req.dry_run = true;
 		} else if (is_opt(a, NULL, "--pty") || is_opt(a, NULL, "--no-pty")) {
 			if (out->req.pty || out->req.no_pty)
-				return nsr_err_set(err, NSR_E_USAGE, 0, "--pty and --no-pty go once, and not together");
+				return nsr_err_set(err, NSR_E_USAGE, 0,
+						   "--pty and --no-pty go once, and not together");
 			if (a[2] == 'p')
 				out->req.pty = true;
 			else
@@ -197,7 +199,10 @@ int args_parse(int argc, char *const *argv, struct args_parsed *out, struct nsr_
 			if (out->status_fd >= 0)
 				return nsr_err_set(err, NSR_E_USAGE, 0, "--status-fd given twice");
 			if (parse_num(v, 3, ARGS_STATUS_FD_MAX, &n) < 0)
-				return nsr_err_set(err, NSR_E_USAGE, 0, "--status-fd: '%s' is not a file descriptor from 3 to %d", shown(v), ARGS_STATUS_FD_MAX);
+				return nsr_err_set(
+					err, NSR_E_USAGE, 0,
+					"--status-fd: '%s' is not a file descriptor from 3 to %d",
+					shown(v), ARGS_STATUS_FD_MAX);
 			out->status_fd = (int)n;
 		} else if (is_opt(a, NULL, "--signal")) {
 			if ((v = opt_value(argc, argv, &i, "a SIGNAL", err)) == NULL)
@@ -211,7 +216,10 @@ int args_parse(int argc, char *const *argv, struct args_parsed *out, struct nsr_
 			if (have_timeout)
 				return nsr_err_set(err, NSR_E_USAGE, 0, "--timeout given twice");
 			if (parse_num(v, 0, 86400, &out->timeout) < 0)
-				return nsr_err_set(err, NSR_E_USAGE, 0, "--timeout: '%s' is not a number of seconds from 0 to 86400", shown(v));
+				return nsr_err_set(
+					err, NSR_E_USAGE, 0,
+					"--timeout: '%s' is not a number of seconds from 0 to 86400",
+					shown(v));
 			have_timeout = true;
 		} else if (is_opt(a, NULL, "--user")) {
 			if ((v = opt_value(argc, argv, &i, "a USER", err)) == NULL)
@@ -219,14 +227,15 @@ int args_parse(int argc, char *const *argv, struct args_parsed *out, struct nsr_
 			if (out->user != NULL)
 				return nsr_err_set(err, NSR_E_USAGE, 0, "--user given twice");
 			if (!user_ok(v))
-				return nsr_err_set(err, NSR_E_USAGE, 0, "--user: '%s' is not a user name", shown(v));
+				return nsr_err_set(err, NSR_E_USAGE, 0,
+						   "--user: '%s' is not a user name", shown(v));
 			out->user = v;
 		} else if (a[0] == '-') {
 			return nsr_err_set(err, NSR_E_USAGE, 0, "unknown option '%s'", shown(a));
 		} else if (out->mode == ARGS_MODE_START && out->req.box == NULL) {
 			out->req.box = a;
 		} else if (out->mode == ARGS_MODE_START || out->mode == ARGS_MODE_JOIN) {
-			break;  /* first word of the command */
+			break; /* first word of the command */
 		} else {
 			return nsr_err_set(err, NSR_E_USAGE, 0, "unexpected argument '%s'", shown(a));
 		}
@@ -239,7 +248,9 @@ int args_parse(int argc, char *const *argv, struct args_parsed *out, struct nsr_
 		return nsr_err_set(err, NSR_E_USAGE, 0, "--follow goes with --logs");
 	if ((out->signal || have_timeout || out->user) && out->mode != ARGS_MODE_STOP)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "%s goes with --stop",
-				   out->signal ? "--signal" : have_timeout ? "--timeout" : "--user");
+				   out->signal	? "--signal" :
+				   have_timeout ? "--timeout" :
+						  "--user");
 	if ((out->req.detach || out->status_fd >= 0) && out->mode != ARGS_MODE_START)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "%s goes with --policy",
 				   out->req.detach ? "--detach" : "--status-fd");
@@ -249,18 +260,22 @@ int args_parse(int argc, char *const *argv, struct args_parsed *out, struct nsr_
 
 	switch (out->mode) {
 	case ARGS_MODE_NONE:
-		return nsr_err_set(err, NSR_E_USAGE, 0, "no policy given (nsrun --policy NAME BOX [-- COMMAND...]; see --help)");
+		return nsr_err_set(
+			err, NSR_E_USAGE, 0,
+			"no policy given (nsrun --policy NAME BOX [-- COMMAND...]; see --help)");
 	case ARGS_MODE_CHECK:
 		if (out->n_files == 0)
 			return nsr_err_set(err, NSR_E_USAGE, 0, "--check needs at least one FILE");
 		break;
 	case ARGS_MODE_START:
 		if (!policy_name_valid(out->req.policy))
-			return nsr_err_set(err, NSR_E_USAGE, 0, "invalid policy name '%s'", shown(out->req.policy));
+			return nsr_err_set(err, NSR_E_USAGE, 0, "invalid policy name '%s'",
+					   shown(out->req.policy));
 		if (out->req.box == NULL)
 			return nsr_err_set(err, NSR_E_USAGE, 0, "no BOX name given");
 		if (!policy_box_valid(out->req.box))
-			return nsr_err_set(err, NSR_E_USAGE, 0, "invalid box name '%s'", shown(out->req.box));
+			return nsr_err_set(err, NSR_E_USAGE, 0, "invalid box name '%s'",
+					   shown(out->req.box));
 		if (i < argc) {
 			out->req.argv = &argv[i];
 			out->req.argc = argc - i;
@@ -270,7 +285,8 @@ int args_parse(int argc, char *const *argv, struct args_parsed *out, struct nsr_
 	case ARGS_MODE_STOP:
 	case ARGS_MODE_LOGS:
 		if (!policy_box_valid(out->req.box))
-			return nsr_err_set(err, NSR_E_USAGE, 0, "invalid box name '%s'", shown(out->req.box));
+			return nsr_err_set(err, NSR_E_USAGE, 0, "invalid box name '%s'",
+					   shown(out->req.box));
 		if (out->req.dry_run)
 			return nsr_err_set(err, NSR_E_USAGE, 0, "--dry-run goes with --policy");
 		if (out->mode == ARGS_MODE_JOIN && i < argc) {
@@ -285,7 +301,8 @@ int args_parse(int argc, char *const *argv, struct args_parsed *out, struct nsr_
 	if (out->req.dry_run)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "--dry-run goes with --policy");
 	if ((out->req.pty || out->req.no_pty) && out->mode != ARGS_MODE_JOIN)
-		return nsr_err_set(err, NSR_E_USAGE, 0, "--%s goes with --policy or --join", out->req.pty ? "pty" : "no-pty");
+		return nsr_err_set(err, NSR_E_USAGE, 0, "--%s goes with --policy or --join",
+				   out->req.pty ? "pty" : "no-pty");
 	if (i < argc)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "unexpected argument '%s'", shown(argv[i]));
 	return 0;

@@ -28,15 +28,15 @@ enum args_mode {
 
 struct args_parsed {
 	enum args_mode mode;
-	struct nsr_request req;   /* the untrusted request (box: start, stop, join, logs) */
-	char *const *files;       /* --check FILE... */
+	struct nsr_request req; /* the untrusted request (box: start, stop, join, logs) */
+	char *const *files;	/* --check FILE... */
 	int n_files;
-	int status_fd;         /* --status-fd FD (3..1023), or -1 */
-	bool json;             /* --ps --json */
-	bool follow;           /* --logs --follow */
-	const char *signal;    /* --stop --signal SIG (checked by stop.c), or NULL */
-	unsigned timeout;      /* --stop --timeout SEC, default 10 */
-	const char *user;      /* --stop --user NAME|UID (root), or NULL */
+	int status_fd;	    /* --status-fd FD (3..1023), or -1 */
+	bool json;	    /* --ps --json */
+	bool follow;	    /* --logs --follow */
+	const char *signal; /* --stop --signal SIG (checked by stop.c), or NULL */
+	unsigned timeout;   /* --stop --timeout SEC, default 10 */
+	const char *user;   /* --stop --user NAME|UID (root), or NULL */
 };
 
 #define ARGS_STATUS_FD_MAX 1023

@@ -29,8 +29,7 @@
 #include "pty.h"
 #include "util.h"
 
-__attribute__((noreturn))
-static void box_fail(const struct box_ctx *ctx, struct nsr_err *err)
+__attribute__((noreturn)) static void box_fail(const struct box_ctx *ctx, struct nsr_err *err)
 {
 	if (err->kind == NSR_E_NONE)
 		err->kind = NSR_E_SETUP;
@@ -45,7 +44,7 @@ static void keep_only(const struct box_ctx *ctx)
 	unsigned next = 3;
 	size_t i, j;
 
-	for (i = 1; i < 3; i++)   /* sort, -1 first */
+	for (i = 1; i < 3; i++) /* sort, -1 first */
 		for (j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
 			int t = keep[j];
 			keep[j] = keep[j - 1];
@@ -97,7 +96,8 @@ void box_child(const struct box_ctx *ctx)
 	 * gone already). caps.c arms this again after each id change. */
 	if (caps_arm_parent_death(ctx->go_fd) < 0)
 		_exit(125);
-	if (nsr_read_full(ctx->go_fd, &go, sizeof(go)) != (ssize_t)sizeof(go) || go.magic != BOX_GO_MAGIC)
+	if (nsr_read_full(ctx->go_fd, &go, sizeof(go)) != (ssize_t)sizeof(go) ||
+	    go.magic != BOX_GO_MAGIC)
 		_exit(125);
 
 	/* We are in the box's cgroup now: make it the box's "/". */
@@ -129,9 +129,8 @@ void box_child(const struct box_ctx *ctx)
 		box_fail(ctx, &err);
 	}
 	if (p->net.mode == POLICY_NET_NONE && net_lo_up(&err) < 0)
-		box_fail(ctx, &err);   /* (bridge mode: net_box_eth0 brings lo up) */
-	if (p->net.mode == POLICY_NET_BRIDGE &&
-	    net_box_eth0(go.addr, go.prefix, go.gateway, &err) < 0)
+		box_fail(ctx, &err); /* (bridge mode: net_box_eth0 brings lo up) */
+	if (p->net.mode == POLICY_NET_BRIDGE && net_box_eth0(go.addr, go.prefix, go.gateway, &err) < 0)
 		box_fail(ctx, &err);
 
 	if (sanitize_payload_limits(ctx->inh, p->limits.has_nofile ? p->limits.nofile : 0, &err) < 0)

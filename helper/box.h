@@ -9,12 +9,12 @@
 #include "plan.h"
 #include "sanitize.h"
 
-#define BOX_GO_MAGIC 0x6e737267u   /* "nsrg" */
+#define BOX_GO_MAGIC 0x6e737267u /* "nsrg" */
 
 /* The supervisor's "go": everything host-side is in place. */
 struct box_go {
 	uint32_t magic;
-	uint32_t addr;                 /* bridge mode: leased address, host order */
+	uint32_t addr; /* bridge mode: leased address, host order */
 	uint32_t gateway;
 	uint32_t prefix;
 };
@@ -24,10 +24,10 @@ struct box_ctx {
 	const struct nsr_inherited *inh;
 	const char *statedir;
 	const char *datadir;
-	int go_fd;                     /* read end: struct box_go, EOF = abort */
-	int err_fd;                    /* write end, CLOEXEC: struct nsr_err */
-	struct cg_handoff *cg;         /* the way into the box's cgroup leaf */
-	int pty_fd;                    /* plan->pty: socket for the pty master, else -1 */
+	int go_fd;	       /* read end: struct box_go, EOF = abort */
+	int err_fd;	       /* write end, CLOEXEC: struct nsr_err */
+	struct cg_handoff *cg; /* the way into the box's cgroup leaf */
+	int pty_fd;	       /* plan->pty: socket for the pty master, else -1 */
 };
 
 /* Runs in the clone child; never returns. */

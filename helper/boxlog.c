@@ -39,9 +39,8 @@ static int boxlog_create(int dfd, const char *name)
 			  0600);
 }
 
-__attribute__((noreturn))
-static void boxlog_writer(int dfd, int in, const char *name, const char *old, uint64_t max,
-			  bool keep)
+__attribute__((noreturn)) static void boxlog_writer(int dfd, int in, const char *name,
+						    const char *old, uint64_t max, bool keep)
 {
 	static char buf[65536];
 	uint64_t half = max / 2, size = 0;
@@ -77,7 +76,7 @@ static void boxlog_writer(int dfd, int in, const char *name, const char *old, ui
 				continue;
 			}
 			if (nsr_write_all(out, buf + off, chunk) < 0)
-				break;   /* disk full: drop, keep draining */
+				break; /* disk full: drop, keep draining */
 			size += chunk;
 			off += chunk;
 		}
@@ -179,12 +178,14 @@ int boxlog_open(const char *datadir, uid_t uid, const char *box, struct boxlog_r
 	int cur = boxlog_open_file(r->dfd, r->name, &r->ino);
 	if (cur < 0) {
 		boxlog_close(r);
-		return nsr_err_set(err, NSR_E_USAGE, 0, "box %s has no log (only a box started with --detach has one)", box);
+		return nsr_err_set(err, NSR_E_USAGE, 0,
+				   "box %s has no log (only a box started with --detach has one)",
+				   box);
 	}
 	r->fd = boxlog_open_file(r->dfd, r->old, NULL);
 	if (r->fd >= 0) {
 		r->in_old = true;
-		close(cur);   /* reopened by name after the old part */
+		close(cur); /* reopened by name after the old part */
 	} else {
 		r->fd = cur;
 	}

@@ -23,10 +23,10 @@ int boxlog_start(const char *datadir, uid_t uid, const char *box, uint64_t max, 
 void boxlog_remove(const char *datadir, uid_t uid, const char *box);
 
 struct boxlog_reader {
-	int dfd;                       /* DATADIR/logs */
-	int fd;                        /* the file being read */
-	bool in_old;                   /* reading the .1 part first */
-	ino_t ino;                     /* of the current log */
+	int dfd;     /* DATADIR/logs */
+	int fd;	     /* the file being read */
+	bool in_old; /* reading the .1 part first */
+	ino_t ino;   /* of the current log */
 	char name[96], old[100];
 };
 

@@ -63,20 +63,21 @@ int caller_load(const char *term, struct nsr_caller *c, struct nsr_err *err)
 	errno = 0;
 	pw = getpwuid(c->id.uid);
 	if (pw == NULL)
-		return nsr_err_set(err, NSR_E_DENIED, errno, "uid %u has no entry in the user database",
-				   (unsigned)c->id.uid);
+		return nsr_err_set(err, NSR_E_DENIED, errno,
+				   "uid %u has no entry in the user database", (unsigned)c->id.uid);
 	/* The name and home go into the box's /etc/passwd: a ':' or a
 	 * control character (a newline from a directory service) would add
 	 * fields or lines there. */
 	if (!db_field_ok(pw->pw_name) || !db_field_ok(pw->pw_dir))
-		return nsr_err_set(err, NSR_E_DENIED, 0,
-				   "user database entry of uid %u has ':' or a control character in its name or home",
-				   (unsigned)c->id.uid);
+		return nsr_err_set(
+			err, NSR_E_DENIED, 0,
+			"user database entry of uid %u has ':' or a control character in its name or home",
+			(unsigned)c->id.uid);
 	if (nsr_fmt(c->id.user, sizeof(c->id.user), "%s", pw->pw_name) < 0 ||
 	    nsr_fmt(c->id.home, sizeof(c->id.home), "%s", pw->pw_dir) < 0 ||
 	    nsr_fmt(c->shell, sizeof(c->shell), "%s", pw->pw_shell ? pw->pw_shell : "") < 0)
-		return nsr_err_set(err, NSR_E_DENIED, 0, "user database entry of uid %u is too long",
-				   (unsigned)c->id.uid);
+		return nsr_err_set(err, NSR_E_DENIED, 0,
+				   "user database entry of uid %u is too long", (unsigned)c->id.uid);
 	if (term != NULL)
 		memcpy(c->term, term, strnlen(term, sizeof(c->term) - 1));
 	for (int fd = 0; fd <= 2; fd++)

@@ -75,7 +75,8 @@ int caps_user_fs_begin(const struct nsr_identity *id, int watch_fd, struct nsr_e
 	 * now must not be helped by any other (CAP_SYS_PTRACE for /proc
 	 * files, CAP_SYS_ADMIN...): the effective set is empty until _end. */
 	if (caps_effective(false) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot clear the effective capabilities");
+		return nsr_err_set(err, NSR_E_SETUP, errno,
+				   "cannot clear the effective capabilities");
 	/* A change of fsuid/fsgid clears the parent-death signal. */
 	return caps_rearm(watch_fd, err);
 }
@@ -83,7 +84,8 @@ int caps_user_fs_begin(const struct nsr_identity *id, int watch_fd, struct nsr_e
 int caps_user_fs_end(int watch_fd, struct nsr_err *err)
 {
 	if (caps_effective(true) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot restore the effective capabilities");
+		return nsr_err_set(err, NSR_E_SETUP, errno,
+				   "cannot restore the effective capabilities");
 	setfsuid(0);
 	setfsgid(0);
 	if (setfsuid((uid_t)-1) != 0 || setgroups(0, NULL) < 0)
@@ -223,7 +225,7 @@ int caps_drop_to_caller(struct nsr_err *err)
 /* The filter is a list of self-contained rules; each falls through to the
  * next one when it does not match, so every jump is local and short. */
 struct filter {
-	struct sock_filter f[128];   /* 108 at most today */
+	struct sock_filter f[128]; /* 108 at most today */
 	unsigned short n;
 };
 
@@ -240,8 +242,8 @@ static void rule_nr_from(struct filter *p, uint32_t a, uint32_t lo, uint32_t ret
 /* arch == a && nr == nr && (low 32 bits of arg) op k: ret. Only the low
  * word is compared: ioctl's request and clone's flags are read as 32-bit
  * values by the kernel, so high bits cannot sneak past (CVE-2017-5226). */
-static void rule_arg(struct filter *p, uint32_t a, uint32_t nr, int arg, uint16_t op,
-		     uint32_t k, uint32_t ret)
+static void rule_arg(struct filter *p, uint32_t a, uint32_t nr, int arg, uint16_t op, uint32_t k,
+		     uint32_t ret)
 {
 	p->f[p->n++] = LD_ABS(offsetof(struct seccomp_data, arch));
 	p->f[p->n++] = JUMP(BPF_JEQ, a, 0, 5);

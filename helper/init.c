@@ -44,7 +44,8 @@ static const char *env_path(char *const *envp)
 void init_exec(const struct nsr_plan *plan, char *shell, int err_fd)
 {
 	char *const shell_argv[] = { shell, NULL };
-	char *const *argv = plan->default_shell && shell != NULL && shell[0] == '/' ? shell_argv : plan->argv;
+	char *const *argv = plan->default_shell && shell != NULL && shell[0] == '/' ? shell_argv :
+										      plan->argv;
 	const char *file = argv[0];
 	struct nsr_err e = { 0 };
 	int saved = ENOENT;
@@ -114,7 +115,8 @@ void init_run(const struct nsr_plan *plan, char *shell, int err_fd)
 		/* The box's own terminal (nsrun(1), TERMINAL): the payload leads
 		 * a session of its own whose controlling terminal it is, so
 		 * the line discipline's ^C, ^Z, ^\ and hang-up reach it. */
-		if (plan->pty && (setsid() < 0 || ioctl(__builtin_ctz(plan->pty_fds), TIOCSCTTY, 0) < 0)) {
+		if (plan->pty &&
+		    (setsid() < 0 || ioctl(__builtin_ctz(plan->pty_fds), TIOCSCTTY, 0) < 0)) {
 			struct nsr_err e;
 			nsr_err_set(&e, NSR_E_SETUP, errno, "cannot give the command its terminal");
 			nsr_write_all(err_fd, &e, sizeof(e));
@@ -122,7 +124,8 @@ void init_run(const struct nsr_plan *plan, char *shell, int err_fd)
 		}
 		if (chdir(plan->id.home) < 0 && chdir("/") < 0) {
 			struct nsr_err e;
-			nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter / of the box as %s", plan->id.user);
+			nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter / of the box as %s",
+				    plan->id.user);
 			nsr_write_all(err_fd, &e, sizeof(e));
 			_exit(125);
 		}

@@ -44,7 +44,6 @@
 #define SYS_pidfd_send_signal 424
 #endif
 
-
 struct join_clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
 	uint64_t stack, stack_size, tls, set_tid, set_tid_size, cgroup;
@@ -54,12 +53,12 @@ struct join_clone_args {
 struct join_ctx {
 	const struct nsr_plan *plan;
 	const struct nsr_inherited *inh;
-	int pidfd;                     /* the box's init */
-	int root_fd;                   /* its root directory */
-	struct cg_handoff *cg;         /* into the box's leaf (cgroup.h) */
-	int err_fd;                    /* write end, CLOEXEC: struct nsr_err */
-	int pty_fd;                    /* plan->pty: socket for the pty master, else -1 */
-	int life_fd;                   /* read end: one byte "go", then EOF
+	int pidfd;	       /* the box's init */
+	int root_fd;	       /* its root directory */
+	struct cg_handoff *cg; /* into the box's leaf (cgroup.h) */
+	int err_fd;	       /* write end, CLOEXEC: struct nsr_err */
+	int pty_fd;	       /* plan->pty: socket for the pty master, else -1 */
+	int life_fd;	       /* read end: one byte "go", then EOF
 	                                  when the parent is gone */
 };
 
@@ -80,8 +79,7 @@ int join_find(const char *statedir, uid_t uid, const char *box, struct box_recor
 /* The one place that decides the joined command's stdio: today the
  * caller's own 0-2, in a session of its own unless stdin is a terminal
  * (then the TIOCSTI/TIOCLINUX filter is what keeps the terminal safe). */
-__attribute__((noreturn))
-static void join_fail(const struct join_ctx *c, struct nsr_err *e);
+__attribute__((noreturn)) static void join_fail(const struct join_ctx *c, struct nsr_err *e);
 
 static void join_stdio(const struct join_ctx *c)
 {
@@ -98,7 +96,8 @@ static void join_stdio(const struct join_ctx *c)
 		close(c->pty_fd);
 		for (int fd = 0; fd <= 2; fd++)
 			if ((p->pty_fds & (1u << fd)) && dup2(slave, fd) < 0) {
-				nsr_err_set(&e, NSR_E_SETUP, errno, "cannot give the command its terminal");
+				nsr_err_set(&e, NSR_E_SETUP, errno,
+					    "cannot give the command its terminal");
 				join_fail(c, &e);
 			}
 		if (slave > 2)
@@ -113,8 +112,7 @@ static void join_stdio(const struct join_ctx *c)
 		setsid();
 }
 
-__attribute__((noreturn))
-static void join_fail(const struct join_ctx *c, struct nsr_err *e)
+__attribute__((noreturn)) static void join_fail(const struct join_ctx *c, struct nsr_err *e)
 {
 	if (e->kind == NSR_E_NONE)
 		e->kind = NSR_E_SETUP;
@@ -133,8 +131,7 @@ static void join_arm_death(const struct join_ctx *c)
 		_exit(125);
 }
 
-__attribute__((noreturn))
-static void join_child(const struct join_ctx *c)
+__attribute__((noreturn)) static void join_child(const struct join_ctx *c)
 {
 	const struct nsr_plan *p = c->plan;
 	struct nsr_err e = { 0 };
@@ -151,8 +148,8 @@ static void join_child(const struct join_ctx *c)
 	/* Through the pidfd: every namespace at once, or none (ESRCH when
 	 * the init died since it was checked). No user namespace: the box
 	 * has none of its own. */
-	if (setns(c->pidfd, CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
-				    CLONE_NEWCGROUP) < 0) {
+	if (setns(c->pidfd,
+		  CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWCGROUP) < 0) {
 		nsr_err_set(&e, NSR_E_SETUP, errno, "cannot enter the box's namespaces");
 		join_fail(c, &e);
 	}
@@ -165,7 +162,7 @@ static void join_child(const struct join_ctx *c)
 	/* Nothing of ours but 0-2 and the two pipes (CLOEXEC) crosses. */
 	int keep[3] = { c->err_fd, c->life_fd, c->pty_fd };
 	unsigned next = 3;
-	for (int i = 1; i < 3; i++)   /* sort, -1 first */
+	for (int i = 1; i < 3; i++) /* sort, -1 first */
 		for (int j = i; j > 0 && keep[j - 1] > keep[j]; j--) {
 			int t = keep[j];
 			keep[j] = keep[j - 1];
@@ -202,20 +199,21 @@ static void join_child(const struct join_ctx *c)
 }
 
 /* Open the init by pidfd and its root, then prove both are the record's. */
-static int join_open_init(const struct box_record *rec, int *pidfd, int *root_fd,
-			  struct nsr_err *err)
+static int join_open_init(const struct box_record *rec, int *pidfd, int *root_fd, struct nsr_err *err)
 {
 	char path[48];
 	uint64_t start;
 
 	*pidfd = (int)syscall(SYS_pidfd_open, rec->init_pid, 0);
 	if (*pidfd < 0)
-		return errno == ESRCH ? nsr_err_set(err, NSR_E_USAGE, 0, "box %s is not running", rec->box)
-				      : nsr_err_set(err, NSR_E_SETUP, errno, "cannot open the box's init (pidfd_open needs Linux 5.3)");
+		return errno == ESRCH ?
+			       nsr_err_set(err, NSR_E_USAGE, 0, "box %s is not running", rec->box) :
+			       nsr_err_set(err, NSR_E_SETUP, errno,
+					   "cannot open the box's init (pidfd_open needs Linux 5.3)");
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)rec->init_pid);
 	*root_fd = nsr_openat(AT_FDCWD, path, O_PATH | O_DIRECTORY, 0);
-	if (*root_fd < 0 || state_pid_start(rec->init_pid, &start) < 0 || start != rec->init_start ||
-	    syscall(SYS_pidfd_send_signal, *pidfd, 0, NULL, 0) < 0)
+	if (*root_fd < 0 || state_pid_start(rec->init_pid, &start) < 0 ||
+	    start != rec->init_start || syscall(SYS_pidfd_send_signal, *pidfd, 0, NULL, 0) < 0)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "box %s is not running", rec->box);
 	return 0;
 }
@@ -281,7 +279,8 @@ static int join_relay_signal(void *v, const struct signalfd_siginfo *si, int *st
 int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 	     const struct nsr_inherited *inh, struct join_result *res, struct nsr_err *err)
 {
-	nsr_cleanup_fd int pidfd = -1, root_fd = -1, err_rd = -1, go_wr = -1, pty_rd = -1, pty_wr = -1;
+	nsr_cleanup_fd int pidfd = -1, root_fd = -1, err_rd = -1, go_wr = -1, pty_rd = -1,
+			   pty_wr = -1;
 	struct pty_relay relay = { .master_fd = -1 };
 	cg_cleanup_existing struct cg_box *cg = NULL;
 	cg_cleanup_handoff struct cg_handoff *cgh = NULL;
@@ -302,7 +301,9 @@ int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 	/* Our children are born in the box's PID namespace; we are not. */
 	if (setns(pidfd, CLONE_NEWPID) < 0) {
 		if (errno == EINVAL)
-			return nsr_err_set(err, NSR_E_SETUP, errno, "this kernel cannot enter a box by pidfd (--join needs Linux 5.8)");
+			return nsr_err_set(
+				err, NSR_E_SETUP, errno,
+				"this kernel cannot enter a box by pidfd (--join needs Linux 5.8)");
 		return nsr_err_set(err, NSR_E_USAGE, 0, "box %s is not running", rec->box);
 	}
 	if (pipe2(ep, O_CLOEXEC) < 0)
@@ -323,7 +324,7 @@ int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 
 	init_signal_set(&set);
 	if (plan->pty)
-		sigaddset(&set, SIGTSTP);   /* the relay stops with the caller's terminal restored */
+		sigaddset(&set, SIGTSTP); /* the relay stops with the caller's terminal restored */
 	sigprocmask(SIG_BLOCK, &set, &old);
 
 	pid = join_clone(cg_handoff_clone_fd(cgh));
@@ -342,8 +343,14 @@ int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 	}
 	if (pid == 0) {
 		struct join_ctx c = {
-			.plan = plan, .inh = inh, .pidfd = pidfd, .root_fd = root_fd,
-			.cg = cgh, .err_fd = err_wr, .life_fd = go_rd, .pty_fd = pty_wr,
+			.plan = plan,
+			.inh = inh,
+			.pidfd = pidfd,
+			.root_fd = root_fd,
+			.cg = cgh,
+			.err_fd = err_wr,
+			.life_fd = go_rd,
+			.pty_fd = pty_wr,
 		};
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		signal(SIGPIPE, SIG_DFL);
@@ -358,7 +365,8 @@ int join_run(const struct nsr_plan *plan, const struct box_record *rec,
 	pty_wr = -1;
 	if (cg_handoff_parent(cgh, pid, err) < 0 || nsr_write_all(go_wr, "g", 1) < 0) {
 		if (err->kind == NSR_E_NONE)
-			nsr_err_set(err, NSR_E_SETUP, errno, "cannot start a process in box %s", rec->box);
+			nsr_err_set(err, NSR_E_SETUP, errno, "cannot start a process in box %s",
+				    rec->box);
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		sigprocmask(SIG_SETMASK, &old, NULL);

@@ -13,8 +13,8 @@ int join_find(const char *statedir, uid_t uid, const char *box, struct box_recor
 	      struct nsr_err *err);
 
 struct join_result {
-	int status;                    /* the joined command's, as nsrun's exit */
-	struct nsr_err cmd_err;        /* kind != NONE: why it could not be run */
+	int status;		/* the joined command's, as nsrun's exit */
+	struct nsr_err cmd_err; /* kind != NONE: why it could not be run */
 };
 
 /* Run plan->argv (a plan built for the caller from the box's own policy)

@@ -37,7 +37,8 @@ int list_open(const char *policydir, const struct nsr_caller *caller, struct lis
 	it->caller = caller;
 	if (trust_open_dir(policydir, &dfd, why, sizeof(why)) < 0) {
 		if (caller->id.uid == 0)
-			return nsr_err_set(err, NSR_E_POLICY, 0, "policy directory %s: %s", policydir, why);
+			return nsr_err_set(err, NSR_E_POLICY, 0, "policy directory %s: %s",
+					   policydir, why);
 		return nsr_err_set(err, NSR_E_POLICY, 0, "no policies are available");
 	}
 	d = nsr_opendir_at(dfd, ".");

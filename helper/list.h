@@ -19,8 +19,8 @@ struct list_iter {
 
 struct list_entry {
 	const char *name;
-	const struct policy *pol;          /* loaded and authorised: list it */
-	const struct policy_diags *diags;  /* failed to load (root only): why */
+	const struct policy *pol;	  /* loaded and authorised: list it */
+	const struct policy_diags *diags; /* failed to load (root only): why */
 };
 
 /* Read the directory through the trusted loader. A directory that fails

@@ -50,7 +50,8 @@ static size_t lock_sweep_own(int dfd, uid_t uid, const char *self)
 		if (n < plen + 6 || strncmp(de->d_name, prefix, plen) != 0 ||
 		    strcmp(de->d_name + n - 5, ".lock") != 0 || strcmp(de->d_name, self) == 0)
 			continue;
-		nsr_cleanup_fd int fd = nsr_openat(dfd, de->d_name, O_RDWR | O_NOFOLLOW | O_NOCTTY, 0);
+		nsr_cleanup_fd int fd = nsr_openat(dfd, de->d_name, O_RDWR | O_NOFOLLOW | O_NOCTTY,
+						   0);
 		if (fd < 0 || fstat(fd, &st) < 0)
 			continue;
 		if (st.st_ctim.tv_sec + 3 > now.tv_sec || flock(fd, LOCK_EX | LOCK_NB) < 0) {
@@ -77,12 +78,14 @@ int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held 
 	    nsr_fmt(lk->path, sizeof(lk->path), "%s/locks/%s", statedir, name) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "lock name too long");
 	if (lock_sweep_own(dfd, uid, name) >= LOCK_MAX_PER_USER)
-		return nsr_err_set(err, NSR_E_BUSY, 0, "too many of your boxes are running (at most %d)",
+		return nsr_err_set(err, NSR_E_BUSY, 0,
+				   "too many of your boxes are running (at most %d)",
 				   LOCK_MAX_PER_USER);
 
 	for (tries = 0; tries < 16; tries++) {
 		struct stat a, b;
-		nsr_cleanup_fd int fd = nsr_openat(dfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY, 0600);
+		nsr_cleanup_fd int fd = nsr_openat(dfd, name,
+						   O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY, 0600);
 
 		if (fd < 0)
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open lock %s", lk->path);
@@ -96,8 +99,8 @@ int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held 
 		}
 		if (fstat(fd, &a) < 0)
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot stat lock");
-		if (fstatat(dfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+		if (fstatat(dfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev) {
 			lk->fd = nsr_steal_fd(&fd);
 			return 0;
 		}
@@ -131,7 +134,8 @@ int lock_gc(const char *statedir)
 		size_t n = strlen(de->d_name);
 		if (n < 6 || strcmp(de->d_name + n - 5, ".lock") != 0)
 			continue;
-		nsr_cleanup_fd int fd = nsr_openat(dfd, de->d_name, O_RDWR | O_NOFOLLOW | O_NOCTTY, 0);
+		nsr_cleanup_fd int fd = nsr_openat(dfd, de->d_name, O_RDWR | O_NOFOLLOW | O_NOCTTY,
+						   0);
 		if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0)
 			continue;
 		if (unlinkat(dfd, de->d_name, 0) == 0)

@@ -98,10 +98,12 @@ static void print_plan(const struct nsr_plan *p)
 	size_t i;
 
 	printf("policy: %s\nbox: %s\nhostname: %s\n", p->policy, p->box, p->hostname);
-	printf("user: %s uid=%u gid=%u groups=", p->id.user, (unsigned)p->id.uid, (unsigned)p->id.gid);
+	printf("user: %s uid=%u gid=%u groups=", p->id.user, (unsigned)p->id.uid,
+	       (unsigned)p->id.gid);
 	for (i = 0; i < p->id.n_groups; i++)
 		printf("%s%u", i ? "," : "", (unsigned)p->id.groups[i]);
-	printf("\nnamespaces: pid mount uts ipc cgroup%s\n", p->net.mode == POLICY_NET_HOST ? "" : " net");
+	printf("\nnamespaces: pid mount uts ipc cgroup%s\n",
+	       p->net.mode == POLICY_NET_HOST ? "" : " net");
 	printf("rootfs: %s (writable = %s)\n", p->rootfs, wr[p->writable]);
 	if (p->writable == POLICY_WRITABLE_PERSISTENT)
 		printf("upper: %s\n", p->upper_base);
@@ -122,7 +124,8 @@ static void print_plan(const struct nsr_plan *p)
 	if (p->limits.has_swap)
 		printf("limit: swap %llu bytes\n", (unsigned long long)p->limits.swap);
 	if (p->limits.has_cpu)
-		printf("limit: cpu %u.%03u\n", p->limits.cpu_milli / 1000, p->limits.cpu_milli % 1000);
+		printf("limit: cpu %u.%03u\n", p->limits.cpu_milli / 1000,
+		       p->limits.cpu_milli % 1000);
 	if (p->limits.has_nofile)
 		printf("limit: nofile %llu\n", (unsigned long long)p->limits.nofile);
 	if (p->limits.cgroup_nested)
@@ -132,11 +135,12 @@ static void print_plan(const struct nsr_plan *p)
 		       p->devs[i].type, p->devs[i].major, p->devs[i].minor,
 		       (unsigned)p->devs[i].mode, (unsigned)p->devs[i].uid, (unsigned)p->devs[i].gid);
 	if (p->dev_rules)
-		printf("device cgroup: the minimal set%s\n", p->n_devs ? " and the devices above" : "");
+		printf("device cgroup: the minimal set%s\n",
+		       p->n_devs ? " and the devices above" : "");
 	printf("network: %s", nm[p->net.mode]);
 	if (p->net.mode == POLICY_NET_BRIDGE)
 		printf(" bridge=%s subnet=%s/%u gateway=%s", p->net.bridge, ip4(p->net.subnet, a),
-			p->net.prefix, ip4(p->net.gateway, b));
+		       p->net.prefix, ip4(p->net.gateway, b));
 	printf("\nuser namespaces: %s", p->deny_userns ? "refused" : "allowed");
 	if (p->pty)
 		printf("\nterminal: a pty of its own on%s%s%s", p->pty_fds & 1u ? " stdin" : "",
@@ -154,8 +158,7 @@ static void print_plan(const struct nsr_plan *p)
 }
 
 /* The one diagnostics printer: FILE:LINE: message, one a line. */
-static void print_diags(FILE *out, const char *indent, const char *file,
-			const struct policy_diags *d)
+static void print_diags(FILE *out, const char *indent, const char *file, const struct policy_diags *d)
 {
 	size_t i;
 
@@ -223,7 +226,8 @@ static void print_result(const char *box, const struct start_result *r)
 	char text[NSR_ERR_MSG_MAX + 128], size[32];
 
 	if (r->payload_failed) {
-		fprintf(stderr, "nsrun: %s: %s\n", box, nsr_err_text(&r->payload_err, text, sizeof(text)));
+		fprintf(stderr, "nsrun: %s: %s\n", box,
+			nsr_err_text(&r->payload_err, text, sizeof(text)));
 		return;
 	}
 	if (r->runtime_killed) {
@@ -242,9 +246,9 @@ static void print_result(const char *box, const struct start_result *r)
 
 /* --detach: what the background supervisor tells the foreground nsrun. */
 struct detach_msg {
-	int ok;                        /* 1: the payload runs */
-	pid_t pid;                     /* its init, as seen from the host */
-	struct nsr_err err;            /* ok == 0: why not */
+	int ok;		    /* 1: the payload runs */
+	pid_t pid;	    /* its init, as seen from the host */
+	struct nsr_err err; /* ok == 0: why not */
 };
 
 static void detach_tell(int fd, const struct detach_msg *m)
@@ -256,12 +260,17 @@ static void detach_tell(int fd, const struct detach_msg *m)
 static void status_end(const struct box_record *rec, const struct start_result *res)
 {
 	/* init passes a payload's death by signal N on as 128+N. */
-	int sig = res->signal ? res->signal :
-		  res->exit_code > 128 && res->exit_code <= 128 + 64 ? res->exit_code - 128 : 0;
+	int sig = res->signal					     ? res->signal :
+		  res->exit_code > 128 && res->exit_code <= 128 + 64 ? res->exit_code - 128 :
+								       0;
 	struct status_end e = {
-		.exit_code = res->exit_code, .signal = sig,
-		.oom = res->oom_kills > 0, .runtime_limit = res->runtime_killed,
-		.stopped = res->stopped, .status = res->status, .wall_seconds = res->wall_seconds,
+		.exit_code = res->exit_code,
+		.signal = sig,
+		.oom = res->oom_kills > 0,
+		.runtime_limit = res->runtime_killed,
+		.stopped = res->stopped,
+		.status = res->status,
+		.wall_seconds = res->wall_seconds,
 	};
 
 	status_ended(inh.status_fd, rec, &e);
@@ -278,8 +287,8 @@ static int detach_redirect(const struct start_paths *paths, struct nsr_err *err)
 
 	if (devnull < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open /dev/null");
-	if (boxlog_start(paths->datadir, plan.id.uid, plan.box, plan.log_max, plan.log_keep, &writer,
-			 &out_fd, err) < 0)
+	if (boxlog_start(paths->datadir, plan.id.uid, plan.box, plan.log_max, plan.log_keep,
+			 &writer, &out_fd, err) < 0)
 		return -1;
 	if (dup2(devnull, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
 	    dup2(out_fd, STDERR_FILENO) < 0)
@@ -301,8 +310,10 @@ static int run_box(const struct args_parsed *a, struct start_paths *paths, int r
 	if (plan.detach && detach_redirect(paths, &err) < 0)
 		goto failed;
 	if (res.swap_unenforced)
-		fprintf(stderr, "nsrun: %s: warning: swap limit not enforced (no swap accounting), "
-			"but the host has no swap\n", plan.box);
+		fprintf(stderr,
+			"nsrun: %s: warning: swap limit not enforced (no swap accounting), "
+			"but the host has no swap\n",
+			plan.box);
 	if (start_spawn(run, &inh, &err) < 0 || (running = start_running(run, &rec, &err)) < 0)
 		goto failed;
 	if (running) {
@@ -310,7 +321,8 @@ static int run_box(const struct args_parsed *a, struct start_paths *paths, int r
 		detach_tell(ready_fd, &(struct detach_msg){ .ok = 1, .pid = rec.init_pid });
 		if (plan.detach)
 			log_audit(LOG_NOTICE, "detach: uid=%u user=%s policy=%s box=%s pid=%d",
-				  (unsigned)plan.id.uid, plan.id.user, plan.policy, plan.box, (int)rec.init_pid);
+				  (unsigned)plan.id.uid, plan.id.user, plan.policy, plan.box,
+				  (int)rec.init_pid);
 	}
 	if (start_wait(run, &res, &err) < 0)
 		goto failed;
@@ -369,8 +381,8 @@ static int run_detached(const struct args_parsed *a, struct start_paths *paths)
 	 * foreground nsrun says what there is to say. */
 	{
 		nsr_cleanup_fd int devnull = nsr_openat(AT_FDCWD, "/dev/null", O_RDWR | O_NOCTTY, 0);
-		if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 || dup2(devnull, STDOUT_FILENO) < 0 ||
-		    dup2(devnull, STDERR_FILENO) < 0) {
+		if (devnull < 0 || dup2(devnull, STDIN_FILENO) < 0 ||
+		    dup2(devnull, STDOUT_FILENO) < 0 || dup2(devnull, STDERR_FILENO) < 0) {
 			nsr_err_set(&err, NSR_E_SETUP, errno, "cannot open /dev/null");
 			detach_tell(rp[1], &(struct detach_msg){ .ok = 0, .err = err });
 			return 125;
@@ -448,9 +460,9 @@ static int do_ps(const struct args_parsed *a)
 	if (n < 0)
 		return fail(NULL, &err);
 	if (!a->json)
-		printf("%s%-20s %-16s %8s %-19s %-8s %-15s %7s %5s %s\n", all ? "USER         " : "",
-		       "BOX", "POLICY", "PID", "STARTED", "STATE", "ADDRESS", "MEMORY", "PIDS",
-		       "COMMAND");
+		printf("%s%-20s %-16s %8s %-19s %-8s %-15s %7s %5s %s\n",
+		       all ? "USER         " : "", "BOX", "POLICY", "PID", "STARTED", "STATE",
+		       "ADDRESS", "MEMORY", "PIDS", "COMMAND");
 	for (i = 0; i < n; i++) {
 		const struct ps_entry *e = &boxes[i];
 		const struct box_record *r = &e->rec;
@@ -462,7 +474,8 @@ static int do_ps(const struct args_parsed *a)
 			ps_json(e);
 			continue;
 		}
-		if (localtime_r(&t, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
+		if (localtime_r(&t, &tm) == NULL ||
+		    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S", &tm) == 0)
 			snprintf(when, sizeof(when), "%lld", (long long)r->started);
 		status_addr(r->addr, addr, sizeof(addr));
 		if (e->has_memory)
@@ -489,7 +502,8 @@ static int do_stop(const struct args_parsed *a)
 		return fail(NULL, &err);
 	req.uid = caller.id.uid;
 	if (a->signal != NULL && (req.sig = stop_parse_signal(a->signal)) < 0) {
-		nsr_err_set(&err, NSR_E_USAGE, 0, "--signal: not one of TERM INT HUP QUIT USR1 USR2 KILL");
+		nsr_err_set(&err, NSR_E_USAGE, 0,
+			    "--signal: not one of TERM INT HUP QUIT USR1 USR2 KILL");
 		return fail(NULL, &err);
 	}
 	if (a->user != NULL) {
@@ -509,12 +523,13 @@ static int do_stop(const struct args_parsed *a)
 	}
 	if (stop_box(NSR_STATEDIR, &req, &res, &err) < 0) {
 		log_audit(LOG_WARNING, "refused: stop: uid=%u user=%s owner=%u box=%s: %s",
-			  (unsigned)caller.id.uid, caller.id.user, (unsigned)req.uid, a->req.box, err.msg);
+			  (unsigned)caller.id.uid, caller.id.user, (unsigned)req.uid, a->req.box,
+			  err.msg);
 		return fail(a->req.box, &err);
 	}
 	log_audit(LOG_NOTICE, "stop: uid=%u user=%s owner=%u policy=%s box=%s signal=%d%s",
-		  (unsigned)caller.id.uid, caller.id.user, (unsigned)req.uid, res.rec.policy, a->req.box, req.sig,
-		  res.killed ? " (killed after the timeout)" : "");
+		  (unsigned)caller.id.uid, caller.id.user, (unsigned)req.uid, res.rec.policy,
+		  a->req.box, req.sig, res.killed ? " (killed after the timeout)" : "");
 	return 0;
 }
 
@@ -537,8 +552,9 @@ static int do_join(const struct args_parsed *a)
 	/* The box's policy as the admin has it now: still usable by the
 	 * caller, still allowing --join. */
 	if (policy_load(NSR_POLICYDIR, rec.policy, &pol, &diags, &err) < 0 ||
-	    policy_authorize(&pol, &(struct policy_caller){ caller.id.uid, caller.id.gid, caller.id.groups,
-							     caller.id.n_groups }) != POLICY_ALLOW) {
+	    policy_authorize(&pol, &(struct policy_caller){ caller.id.uid, caller.id.gid,
+							    caller.id.groups,
+							    caller.id.n_groups }) != POLICY_ALLOW) {
 		memset(&err, 0, sizeof(err));
 		nsr_err_set(&err, NSR_E_DENIED, 0, "policy \"%s\" is not available", rec.policy);
 		goto refused;
@@ -547,21 +563,26 @@ static int do_join(const struct args_parsed *a)
 		nsr_err_set(&err, NSR_E_DENIED, 0, "policy \"%s\" does not allow --join", rec.policy);
 		goto refused;
 	}
-	if (plan_build(&pol, &(struct nsr_request){ .policy = rec.policy, .box = a->req.box,
-						     .argv = a->req.argv, .argc = a->req.argc },
+	if (plan_build(&pol,
+		       &(struct nsr_request){ .policy = rec.policy,
+					      .box = a->req.box,
+					      .argv = a->req.argv,
+					      .argc = a->req.argc },
 		       &caller, NSR_DATADIR, NULL, &plan, &err) < 0)
 		goto refused;
 	log_render_argv(plan.argv, plan.argc, cmd, sizeof(cmd));
 	log_audit(LOG_NOTICE, "join: uid=%u user=%s policy=%s box=%s pid=%d command=%s",
-		  (unsigned)caller.id.uid, caller.id.user, rec.policy, a->req.box, (int)rec.init_pid, cmd);
+		  (unsigned)caller.id.uid, caller.id.user, rec.policy, a->req.box,
+		  (int)rec.init_pid, cmd);
 	fflush(stdout);
 	fflush(stderr);
 	if (join_run(&plan, &rec, &inh, &res, &err) < 0) {
-		log_audit(LOG_WARNING, "failed: join: uid=%u box=%s: %s", (unsigned)caller.id.uid, a->req.box, err.msg);
+		log_audit(LOG_WARNING, "failed: join: uid=%u box=%s: %s", (unsigned)caller.id.uid,
+			  a->req.box, err.msg);
 		return fail(a->req.box, &err);
 	}
-	log_audit(LOG_NOTICE, "join end: uid=%u box=%s status=%d", (unsigned)caller.id.uid, a->req.box,
-		  res.status);
+	log_audit(LOG_NOTICE, "join end: uid=%u box=%s status=%d", (unsigned)caller.id.uid,
+		  a->req.box, res.status);
 	if (res.cmd_err.kind != NSR_E_NONE)
 		fail(a->req.box, &res.cmd_err);
 	return res.status;
@@ -613,24 +634,28 @@ static int do_start(const struct args_parsed *a)
 	struct start_paths paths = { NSR_STATEDIR, NSR_DATADIR };
 
 	if (geteuid() != 0) {
-		nsr_err_set(&err, NSR_E_SETUP, 0, "not installed setuid root (or run with no_new_privs)");
+		nsr_err_set(&err, NSR_E_SETUP, 0,
+			    "not installed setuid root (or run with no_new_privs)");
 		return fail(NULL, &err);
 	}
 	if (caller_load(inh.term, &caller, &err) < 0)
 		return fail(NULL, &err);
 	if (policy_load(NSR_POLICYDIR, a->req.policy, &pol, &diags, &err) < 0 ||
-	    policy_authorize(&pol, &(struct policy_caller){ caller.id.uid, caller.id.gid, caller.id.groups,
-							     caller.id.n_groups }) != POLICY_ALLOW) {
+	    policy_authorize(&pol, &(struct policy_caller){ caller.id.uid, caller.id.gid,
+							    caller.id.groups,
+							    caller.id.n_groups }) != POLICY_ALLOW) {
 		if (err.kind == NSR_E_NONE)
-			nsr_err_set(&err, NSR_E_DENIED, 0, "policy \"%s\" is not available", a->req.policy);
+			nsr_err_set(&err, NSR_E_DENIED, 0, "policy \"%s\" is not available",
+				    a->req.policy);
 		else if (caller.id.uid == 0)
 			print_diags(stderr, "", a->req.policy, &diags);
-		log_audit(LOG_WARNING, "refused: uid=%u user=%s policy=%s box=%s: %s", (unsigned)caller.id.uid,
-			  caller.id.user, a->req.policy, a->req.box, err.msg);
+		log_audit(LOG_WARNING, "refused: uid=%u user=%s policy=%s box=%s: %s",
+			  (unsigned)caller.id.uid, caller.id.user, a->req.policy, a->req.box,
+			  err.msg);
 		return fail(NULL, &err);
 	}
 	req = a->req;
-	req.env = &inh.env;   /* only the variables pass_env names get through */
+	req.env = &inh.env; /* only the variables pass_env names get through */
 	if (dev_wanted(&pol.devices)) {
 		/* Still in the caller's cgroup: gpus = scheduler asks the
 		 * kernel what that cgroup lets us open. */
@@ -654,24 +679,27 @@ static int do_start(const struct args_parsed *a)
 			size_t used = 0;
 
 			for (i = 0; i < devs.n && used < sizeof(list); i++) {
-				int w = snprintf(list + used, sizeof(list) - used, "%s/dev/%s %c %u:%u",
-						 i ? ", " : "", devs.nodes[i].rel, devs.nodes[i].type,
+				int w = snprintf(list + used, sizeof(list) - used,
+						 "%s/dev/%s %c %u:%u", i ? ", " : "",
+						 devs.nodes[i].rel, devs.nodes[i].type,
 						 devs.nodes[i].major, devs.nodes[i].minor);
 				used += w > 0 ? (size_t)w : 0;
 			}
 			log_audit(LOG_NOTICE, "devices: uid=%u policy=%s box=%s nodes=%s",
-				  (unsigned)caller.id.uid, a->req.policy, a->req.box, devs.n ? list : "none");
+				  (unsigned)caller.id.uid, a->req.policy, a->req.box,
+				  devs.n ? list : "none");
 		}
 	}
 	if (plan_build(&pol, &req, &caller, NSR_DATADIR, &devs, &plan, &err) < 0) {
-		log_audit(LOG_WARNING, "refused: uid=%u policy=%s box=%s: %s", (unsigned)caller.id.uid,
-			  a->req.policy, a->req.box, err.msg);
+		log_audit(LOG_WARNING, "refused: uid=%u policy=%s box=%s: %s",
+			  (unsigned)caller.id.uid, a->req.policy, a->req.box, err.msg);
 		return fail(a->req.box, &err);
 	}
 	for (size_t i = 0; i < plan.n_warnings; i++)
 		fprintf(stderr, "nsrun: %s: warning: %s\n", a->req.box, plan.warnings[i]);
 	if (plan.warnings_dropped > 0)
-		fprintf(stderr, "nsrun: %s: warning: %zu more warnings\n", a->req.box, plan.warnings_dropped);
+		fprintf(stderr, "nsrun: %s: warning: %zu more warnings\n", a->req.box,
+			plan.warnings_dropped);
 	if (plan.dry_run) {
 		print_plan(&plan);
 		return 0;
@@ -679,7 +707,8 @@ static int do_start(const struct args_parsed *a)
 	if (caller.id.uid == 0) {
 		/* A box runs as its caller; uid 0 with no capabilities is still
 		 * root to every file on the host it can reach. */
-		nsr_err_set(&err, NSR_E_DENIED, 0, "boxes run as their caller, and root may not start one (use an ordinary account; --dry-run works)");
+		nsr_err_set(&err, NSR_E_DENIED, 0,
+			    "boxes run as their caller, and root may not start one (use an ordinary account; --dry-run works)");
 		return fail(a->req.box, &err);
 	}
 	fflush(stdout);
@@ -727,7 +756,8 @@ int main(int argc, char **argv)
 			return fail(NULL, &err);
 		/* Relative FILEs are the caller's: back to their directory, as them. */
 		if (inh.cwd[0] == '/' && chdir(inh.cwd) < 0) {
-			nsr_err_set(&err, NSR_E_USAGE, errno, "cannot return to the current directory");
+			nsr_err_set(&err, NSR_E_USAGE, errno,
+				    "cannot return to the current directory");
 			return fail(NULL, &err);
 		}
 		return do_check(a.files, a.n_files);

@@ -119,13 +119,14 @@ static void plan_pass_env(const struct policy *pol, const struct sanitize_env *e
 		plan->pass_used += strlen(kv) + 1;
 	}
 	if (env->skipped > 0)
-		plan_warn(plan, "%zu of your environment variables were not considered "
-			  "for pass_env (more than %d, or over %d KiB in all)", env->skipped,
-			  SANITIZE_ENV_MAX, SANITIZE_ENV_ARENA / 1024);
+		plan_warn(plan,
+			  "%zu of your environment variables were not considered "
+			  "for pass_env (more than %d, or over %d KiB in all)",
+			  env->skipped, SANITIZE_ENV_MAX, SANITIZE_ENV_ARENA / 1024);
 }
 
-static int plan_mounts(const struct policy *pol, const struct policy_vars *v,
-		       struct nsr_plan *plan, struct nsr_err *err)
+static int plan_mounts(const struct policy *pol, const struct policy_vars *v, struct nsr_plan *plan,
+		       struct nsr_err *err)
 {
 	size_t i, j;
 
@@ -133,7 +134,8 @@ static int plan_mounts(const struct policy *pol, const struct policy_vars *v,
 		struct plan_mount *m = &plan->mounts[plan->n_mounts++];
 		m->kind = PLAN_MOUNT_BIND;
 		m->rw = pol->binds[i].rw;
-		if (policy_expand_path(pol->binds[i].source, v, m->source, sizeof(m->source), err) < 0 ||
+		if (policy_expand_path(pol->binds[i].source, v, m->source, sizeof(m->source), err) <
+			    0 ||
 		    policy_expand_path(pol->binds[i].target, v, m->target, sizeof(m->target), err) < 0)
 			return nsr_err_prefix(err, "bind on line %u", pol->binds[i].line);
 	}
@@ -192,11 +194,14 @@ static void plan_group_names(struct nsr_plan *plan)
 }
 
 int plan_build(const struct policy *pol, const struct nsr_request *req,
-	       const struct nsr_caller *caller, const char *datadir,
-	       const struct dev_set *devs, struct nsr_plan *plan, struct nsr_err *err)
+	       const struct nsr_caller *caller, const char *datadir, const struct dev_set *devs,
+	       struct nsr_plan *plan, struct nsr_err *err)
 {
 	struct policy_vars v = {
-		.user = caller->id.user, .uid = caller->id.uid, .home = caller->id.home, .box = req->box,
+		.user = caller->id.user,
+		.uid = caller->id.uid,
+		.home = caller->id.home,
+		.box = req->box,
 	};
 	char buf[POLICY_STR_MAX + 16];
 	size_t i;
@@ -208,8 +213,10 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 
 	if (policy_expand(pol->hostname[0] ? pol->hostname : "$BOX", &v, buf, sizeof(buf), err) < 0)
 		return nsr_err_prefix(err, "hostname");
-	if (!policy_hostname_valid(buf) || nsr_fmt(plan->hostname, sizeof(plan->hostname), "%s", buf) < 0)
-		return nsr_err_set(err, NSR_E_POLICY, 0, "hostname '%s' is not a valid host name", buf);
+	if (!policy_hostname_valid(buf) ||
+	    nsr_fmt(plan->hostname, sizeof(plan->hostname), "%s", buf) < 0)
+		return nsr_err_set(err, NSR_E_POLICY, 0, "hostname '%s' is not a valid host name",
+				   buf);
 
 	plan->id = caller->id;
 	plan_group_names(plan);
@@ -257,7 +264,8 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 	}
 	/* The login shell goes into the box's passwd entry (and is the
 	 * default command) when the image has it: a plain absolute path. */
-	if (caller->shell[0] == '/' && strspn(caller->shell, PLAN_SHELL_CHARS) == strlen(caller->shell) &&
+	if (caller->shell[0] == '/' &&
+	    strspn(caller->shell, PLAN_SHELL_CHARS) == strlen(caller->shell) &&
 	    strstr(caller->shell, "/..") == NULL)
 		memcpy(plan->login_shell, caller->shell, sizeof(plan->login_shell));
 	plan->argv[plan->argc] = NULL;
@@ -303,7 +311,8 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 	if (req->pty && req->no_pty)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "--pty and --no-pty exclude each other");
 	if (req->pty && req->detach)
-		return nsr_err_set(err, NSR_E_USAGE, 0, "a detached box has no terminal (--pty with --detach)");
+		return nsr_err_set(err, NSR_E_USAGE, 0,
+				   "a detached box has no terminal (--pty with --detach)");
 	if (!req->no_pty && !req->detach && (req->pty || caller->tty_fds != 0)) {
 		plan->pty = true;
 		plan->pty_fds = caller->tty_fds != 0 ? caller->tty_fds & 7u : 7u;

@@ -20,7 +20,7 @@
 #define PLAN_MAX_GROUPS 256
 #define PLAN_MAX_ARGV 4096
 #define PLAN_MAX_MOUNTS (POLICY_MAX_BINDS + POLICY_MAX_TMPFS)
-#define PLAN_MAX_PASS_ENV 256            /* variables passed by pass_env */
+#define PLAN_MAX_PASS_ENV 256 /* variables passed by pass_env */
 #define PLAN_PASS_ARENA (64 * 1024)
 #define PLAN_MAX_WARNINGS 8
 #define PLAN_CGROUPS_MAX 4096
@@ -33,10 +33,10 @@ enum plan_mount_kind {
 
 struct plan_mount {
 	enum plan_mount_kind kind;
-	char source[POLICY_STR_MAX];   /* host path, expanded (binds) */
-	char target[POLICY_STR_MAX];   /* path inside the box, expanded */
+	char source[POLICY_STR_MAX]; /* host path, expanded (binds) */
+	char target[POLICY_STR_MAX]; /* path inside the box, expanded */
 	bool rw;
-	uint64_t size;                 /* tmpfs bytes, 0 = default */
+	uint64_t size; /* tmpfs bytes, 0 = default */
 };
 
 /* Who a box runs as: the caller's real ids and groups from the kernel,
@@ -60,23 +60,23 @@ struct plan_group {
 
 /* What the caller asked for, straight from argv: untrusted. */
 struct nsr_request {
-	const char *policy;            /* validated name */
-	const char *box;               /* validated name */
-	char *const *argv;             /* command, or NULL for the default */
+	const char *policy; /* validated name */
+	const char *box;    /* validated name */
+	char *const *argv;  /* command, or NULL for the default */
 	int argc;
 	bool dry_run;
-	bool detach;                   /* --detach */
-	bool pty, no_pty;              /* --pty, --no-pty */
-	const struct sanitize_env *env;  /* the caller's environment, or NULL */
+	bool detach;			/* --detach */
+	bool pty, no_pty;		/* --pty, --no-pty */
+	const struct sanitize_env *env; /* the caller's environment, or NULL */
 };
 
 /* Who the caller is, from the kernel (real ids) and the user database. */
 struct nsr_caller {
 	struct nsr_identity id;
 	char shell[POLICY_STR_MAX];
-	char term[64];                 /* validated $TERM or "" */
-	bool interactive;              /* stdin is a terminal */
-	unsigned tty_fds;              /* bit N: fd N (0-2) is a terminal */
+	char term[64];	  /* validated $TERM or "" */
+	bool interactive; /* stdin is a terminal */
+	unsigned tty_fds; /* bit N: fd N (0-2) is a terminal */
 	/* /proc/self/cgroup as read once at start, before anything moves
 	 * the process: the cgroups a nested box goes under ("" unreadable) */
 	char cgroups[PLAN_CGROUPS_MAX];
@@ -88,7 +88,7 @@ struct nsr_plan {
 	char hostname[65];
 
 	struct nsr_identity id;
-	struct plan_group group_names[PLAN_MAX_GROUPS + 1];  /* gid first */
+	struct plan_group group_names[PLAN_MAX_GROUPS + 1]; /* gid first */
 	size_t n_group_names;
 
 	char rootfs[POLICY_STR_MAX];
@@ -97,7 +97,7 @@ struct nsr_plan {
 
 	struct plan_mount mounts[PLAN_MAX_MOUNTS];
 	size_t n_mounts;
-	bool policy_maps_tmp;          /* a mount targets /tmp */
+	bool policy_maps_tmp; /* a mount targets /tmp */
 
 	struct policy_limits limits;
 	/* limits.cgroup_nested: the caller's /proc/self/cgroup at start */
@@ -108,19 +108,19 @@ struct nsr_plan {
 	 * minimal set, nothing else) by the leaf's device cgroup. */
 	struct dev_node devs[DEV_MAX_NODES];
 	size_t n_devs;
-	bool dev_rules;                /* the leaf carries device rules */
+	bool dev_rules; /* the leaf carries device rules */
 
 	/* argv/envp for the payload: pointers into plan-owned storage. */
 	char *argv[PLAN_MAX_ARGV + 1];
 	size_t argc;
 	char cmd_store[POLICY_STR_MAX];
-	bool default_shell;            /* argv is the default: login_shell if the
+	bool default_shell;		  /* argv is the default: login_shell if the
 				        * image has it, else /bin/sh */
 	char login_shell[POLICY_STR_MAX]; /* the caller's, from the user database, or "" */
 	char *envp[POLICY_MAX_ENV + 8 + PLAN_MAX_PASS_ENV + 1];
 	size_t envc;
 	char env_store[POLICY_MAX_ENV + 8][POLICY_STR_MAX];
-	char pass_store[PLAN_PASS_ARENA];  /* the caller's, passed by pass_env */
+	char pass_store[PLAN_PASS_ARENA]; /* the caller's, passed by pass_env */
 	size_t pass_used;
 
 	/* Warnings for the front end to print (a variable pass_env named but
@@ -130,20 +130,20 @@ struct nsr_plan {
 	size_t warnings_dropped;
 
 	bool interactive;
-	bool pty;                      /* the box gets a pty of its own */
-	unsigned pty_fds;              /* bit N: the box's fd N is that pty */
+	bool pty;	  /* the box gets a pty of its own */
+	unsigned pty_fds; /* bit N: the box's fd N is that pty */
 	bool dry_run;
-	bool deny_userns;              /* seccomp refuses CLONE_NEWUSER */
-	bool deny_join;                /* [box] join = no */
-	bool detach;                   /* --detach: in the background, output to a log */
-	uint64_t log_max;              /* [box] log_max (bytes) */
-	bool log_keep;                 /* [box] log_keep */
+	bool deny_userns; /* seccomp refuses CLONE_NEWUSER */
+	bool deny_join;	  /* [box] join = no */
+	bool detach;	  /* --detach: in the background, output to a log */
+	uint64_t log_max; /* [box] log_max (bytes) */
+	bool log_keep;	  /* [box] log_keep */
 };
 
 /* Build the plan. The policy must already be trusted and authorised;
  * devs: the nodes dev_select() chose for its [devices] (NULL: none). */
 int plan_build(const struct policy *pol, const struct nsr_request *req,
-	       const struct nsr_caller *caller, const char *datadir,
-	       const struct dev_set *devs, struct nsr_plan *plan, struct nsr_err *err);
+	       const struct nsr_caller *caller, const char *datadir, const struct dev_set *devs,
+	       struct nsr_plan *plan, struct nsr_err *err);
 
 #endif

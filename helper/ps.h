@@ -13,8 +13,8 @@
 struct ps_entry {
 	struct box_record rec;
 	bool stopping;
-	bool has_memory, has_pids;     /* usage read from the box's cgroup */
-	uint64_t memory;               /* bytes */
+	bool has_memory, has_pids; /* usage read from the box's cgroup */
+	uint64_t memory;	   /* bytes */
 	uint64_t pids;
 };
 

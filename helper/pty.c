@@ -47,7 +47,9 @@ static int send_fd(int sock, int fd)
 		char buf[CMSG_SPACE(sizeof(int))];
 	} u;
 	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
 			    .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c;
 
@@ -74,7 +76,8 @@ int pty_box_open(int sock_fd, uid_t uid, int *slave_fd, struct nsr_err *err)
 	if (master < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open the box's /dev/pts/ptmx");
 	if (!is_ptmx(master))
-		return nsr_err_set(err, NSR_E_SETUP, 0, "the box's /dev/pts/ptmx is not a pty multiplexer");
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "the box's /dev/pts/ptmx is not a pty multiplexer");
 	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot unlock the box's terminal");
 	slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -83,7 +86,8 @@ int pty_box_open(int sock_fd, uid_t uid, int *slave_fd, struct nsr_err *err)
 	/* The user's terminal, as login(1) would make it; it is the new
 	 * slave of the box's own devpts, reached by fd, nothing else. */
 	if (fchown(slave, uid, (gid_t)-1) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot give the box's terminal to its user");
+		return nsr_err_set(err, NSR_E_SETUP, errno,
+				   "cannot give the box's terminal to its user");
 	if (send_fd(sock_fd, master) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot hand the box's terminal over");
 	*slave_fd = nsr_steal_fd(&slave);
@@ -98,7 +102,9 @@ int pty_recv_master(int sock_fd, int *master_fd, struct nsr_err *err)
 		char buf[CMSG_SPACE(sizeof(int) * 4)];
 	} u;
 	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+	struct msghdr m = { .msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = u.buf,
 			    .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *c;
 	nsr_cleanup_fd int fd = -1;
@@ -127,9 +133,10 @@ int pty_recv_master(int sock_fd, int *master_fd, struct nsr_err *err)
 		}
 	}
 	if (n == 0 && fd < 0)
-		return 0;   /* the box child ended first; its error says why */
+		return 0; /* the box child ended first; its error says why */
 	if (fd < 0 || (m.msg_flags & MSG_CTRUNC) || !is_ptmx(fd))
-		return nsr_err_set(err, NSR_E_SETUP, 0, "the box handed over something that is not a terminal");
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "the box handed over something that is not a terminal");
 	*master_fd = nsr_steal_fd(&fd);
 	return 0;
 }
@@ -234,9 +241,9 @@ static void write_out(struct pty_relay *r, const char *buf, size_t len)
 			struct pollfd p = { .fd = r->out_fd, .events = POLLOUT };
 			poll(&p, 1, -1);
 		} else if (w < 0 && errno == EIO) {
-			hang_up(r);       /* the caller's terminal is gone */
+			hang_up(r); /* the caller's terminal is gone */
 		} else {
-			r->out_fd = -1;   /* a closed pipe, a read-only fd: the rest is dropped */
+			r->out_fd = -1; /* a closed pipe, a read-only fd: the rest is dropped */
 		}
 	}
 }
@@ -295,7 +302,7 @@ static void pump_in_write(struct pty_relay *r)
 	if (w > 0)
 		r->in_off += (size_t)w;
 	else if (w < 0 && errno != EAGAIN && errno != EINTR)
-		r->in_off = r->in_len;   /* the box's terminal is gone: drop it */
+		r->in_off = r->in_len; /* the box's terminal is gone: drop it */
 	if (r->in_off >= r->in_len)
 		r->in_off = r->in_len = 0;
 }
@@ -354,7 +361,7 @@ int pty_relay_run(struct pty_relay *r, const sigset_t *set, pty_signal_fn on_sig
 			if (k != (ssize_t)sizeof(si))
 				break;
 			if (si.ssi_signo == SIGWINCH) {
-				copy_size(r);   /* the pty tells the box's foreground */
+				copy_size(r); /* the pty tells the box's foreground */
 				continue;
 			}
 			if (si.ssi_signo == SIGTSTP) {

@@ -35,15 +35,15 @@ typedef int (*pty_signal_fn)(void *ctx, const struct signalfd_siginfo *si, int *
 typedef int (*pty_timeout_fn)(void *ctx);
 
 struct pty_relay {
-	int master_fd;                 /* the box's pty master (ours), or -1 */
-	int in_fd;                     /* caller's fd relayed into the box, or -1 */
-	int out_fd;                    /* caller's fd the box's output goes to, or -1 */
-	int term_fd;                   /* caller's terminal put in raw mode, or -1 */
-	int size_fd;                   /* caller's terminal the window size comes from, or -1 */
-	struct termios saved;          /* term_fd's settings, put back on every way out */
+	int master_fd;	      /* the box's pty master (ours), or -1 */
+	int in_fd;	      /* caller's fd relayed into the box, or -1 */
+	int out_fd;	      /* caller's fd the box's output goes to, or -1 */
+	int term_fd;	      /* caller's terminal put in raw mode, or -1 */
+	int size_fd;	      /* caller's terminal the window size comes from, or -1 */
+	struct termios saved; /* term_fd's settings, put back on every way out */
 	bool raw;
 	bool in_eof, master_eof, hung_up;
-	char last_in;                  /* last byte relayed into the box */
+	char last_in; /* last byte relayed into the box */
 	size_t in_len, in_off;
 	char in_buf[4096];
 };

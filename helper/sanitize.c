@@ -37,8 +37,8 @@ bool sanitize_term_ok(const char *term)
 		return false;
 	for (i = 0; i < n; i++) {
 		char c = term[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '+' || c == '-'))
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '+' || c == '-'))
 			return false;
 	}
 	return true;
@@ -57,7 +57,7 @@ void sanitize_env_keep(struct sanitize_env *env, const char *entry)
 	size_t keep, i;
 
 	if (entry[nlen] != '=' || nlen == 0)
-		return;   /* not NAME=VALUE: nothing a glob could name */
+		return; /* not NAME=VALUE: nothing a glob could name */
 	if (env->n >= SANITIZE_ENV_MAX) {
 		env->skipped++;
 		return;
@@ -67,8 +67,9 @@ void sanitize_env_keep(struct sanitize_env *env, const char *entry)
 	for (i = 0; st == SANITIZE_VAR_OK && i < nlen + 1 + vlen; i++)
 		if (!sanitize_env_byte_ok((unsigned char)entry[i]))
 			st = SANITIZE_VAR_CONTROL;
-	keep = st == SANITIZE_VAR_OK ? nlen + 1 + vlen :
-	       nlen < SANITIZE_ENV_NAME_MAX ? nlen : SANITIZE_ENV_NAME_MAX;
+	keep = st == SANITIZE_VAR_OK	    ? nlen + 1 + vlen :
+	       nlen < SANITIZE_ENV_NAME_MAX ? nlen :
+					      SANITIZE_ENV_NAME_MAX;
 	if (keep + 1 > sizeof(env->arena) - env->used) {
 		env->skipped++;
 		return;
@@ -78,7 +79,10 @@ void sanitize_env_keep(struct sanitize_env *env, const char *entry)
 	for (i = 0; i < keep; i++) {
 		char c = entry[i];
 		/* a rejected name is kept for the warning only: printable */
-		env->arena[env->used + i] = st != SANITIZE_VAR_OK && !sanitize_env_byte_ok((unsigned char)c) ? '?' : c;
+		env->arena[env->used + i] = st != SANITIZE_VAR_OK &&
+							    !sanitize_env_byte_ok((unsigned char)c) ?
+						    '?' :
+						    c;
 	}
 	env->arena[env->used + keep] = '\0';
 	env->used += keep + 1;
@@ -106,7 +110,7 @@ void sanitize_signals(void)
 	for (sig = 1; sig < NSIG; sig++) {
 		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
-		signal(sig, SIG_DFL);   /* EINVAL for RT signals libc keeps: fine */
+		signal(sig, SIG_DFL); /* EINVAL for RT signals libc keeps: fine */
 	}
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -119,9 +123,11 @@ void sanitize_signals(void)
 static bool sanitize_status_fd_ok(int fd)
 {
 	static const unsigned long special[] = {
-		PROC_SUPER_MAGIC, SYSFS_MAGIC, CGROUP_SUPER_MAGIC, CGROUP2_SUPER_MAGIC,
-		DEBUGFS_MAGIC, TRACEFS_MAGIC, SECURITYFS_MAGIC, BPF_FS_MAGIC, 0x62656570 /* configfs */,
-		DEVPTS_SUPER_MAGIC, SELINUX_MAGIC, SMACK_MAGIC, EFIVARFS_MAGIC,
+		PROC_SUPER_MAGIC,    SYSFS_MAGIC,   CGROUP_SUPER_MAGIC,
+		CGROUP2_SUPER_MAGIC, DEBUGFS_MAGIC, TRACEFS_MAGIC,
+		SECURITYFS_MAGIC,    BPF_FS_MAGIC,  0x62656570 /* configfs */,
+		DEVPTS_SUPER_MAGIC,  SELINUX_MAGIC, SMACK_MAGIC,
+		EFIVARFS_MAGIC,
 	};
 	struct statfs sf;
 	struct stat st;
@@ -165,9 +171,12 @@ static int sanitize_fds(int keep_fd, struct nsr_err *err)
 	if (keep_fd >= 3) {
 		int fl = fcntl(keep_fd, F_GETFL);
 		if (fl < 0 || (fl & O_ACCMODE) == O_RDONLY)
-			return nsr_err_set(err, NSR_E_USAGE, 0, "--status-fd %d is not open for writing", keep_fd);
+			return nsr_err_set(err, NSR_E_USAGE, 0,
+					   "--status-fd %d is not open for writing", keep_fd);
 		if (!sanitize_status_fd_ok(keep_fd))
-			return nsr_err_set(err, NSR_E_USAGE, 0, "--status-fd %d is not a pipe, a socket or a plain file", keep_fd);
+			return nsr_err_set(err, NSR_E_USAGE, 0,
+					   "--status-fd %d is not a pipe, a socket or a plain file",
+					   keep_fd);
 		if (fcntl(keep_fd, F_SETFD, FD_CLOEXEC) < 0 ||
 		    (keep_fd > 3 && close_range(3, (unsigned)keep_fd - 1, 0) < 0) ||
 		    close_range((unsigned)keep_fd + 1, ~0U, 0) < 0)
@@ -191,8 +200,9 @@ static int sanitize_rlimits(struct nsr_inherited *inh, struct nsr_err *err)
 		struct rlimit want;
 
 		inh->rlim_saved[r] = getrlimit(r, &inh->rlim[r]) == 0;
-		if (!inh->rlim_saved[r] || r == RLIMIT_NICE || r == RLIMIT_RTPRIO || r == RLIMIT_RTTIME)
-			continue;   /* do not hand out scheduling privileges */
+		if (!inh->rlim_saved[r] || r == RLIMIT_NICE || r == RLIMIT_RTPRIO ||
+		    r == RLIMIT_RTTIME)
+			continue; /* do not hand out scheduling privileges */
 		want.rlim_max = inh->rlim[r].rlim_max;
 		want.rlim_cur = r == RLIMIT_CORE ? 0 : want.rlim_max;
 		/* Files nsrun writes (leases, generated /etc files) must not be
@@ -205,7 +215,8 @@ static int sanitize_rlimits(struct nsr_inherited *inh, struct nsr_err *err)
 		}
 		setrlimit(r, &want);
 	}
-	if (getrlimit(RLIMIT_NOFILE, &inh->self_nofile) < 0 || inh->self_nofile.rlim_cur < NSR_MIN_NOFILE)
+	if (getrlimit(RLIMIT_NOFILE, &inh->self_nofile) < 0 ||
+	    inh->self_nofile.rlim_cur < NSR_MIN_NOFILE)
 		return nsr_err_set(err, NSR_E_SETUP, 0,
 				   "RLIMIT_NOFILE is %llu; nsrun needs at least %d open files",
 				   (unsigned long long)inh->self_nofile.rlim_cur, NSR_MIN_NOFILE);
@@ -233,7 +244,7 @@ int sanitize_process(struct nsr_inherited *inh, int keep_fd, struct nsr_err *err
 	sanitize_signals();
 	/* A closed stderr pipe must not kill us half-way through setup. */
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGXFSZ, SIG_IGN);   /* a tiny RLIMIT_FSIZE gives EFBIG, not death */
+	signal(SIGXFSZ, SIG_IGN); /* a tiny RLIMIT_FSIZE gives EFBIG, not death */
 	inh->umask = umask(022) & 0777;
 	if (getcwd(inh->cwd, sizeof(inh->cwd)) == NULL)
 		inh->cwd[0] = '\0';

@@ -60,19 +60,19 @@ struct start_run {
 	uint32_t addr;
 	char host_if[16];
 	bool have_veth;
-	pid_t pid;                     /* the box's init until reaped, else 0 */
-	int go_fd;                     /* write end: struct box_go */
-	int err_fd;                    /* read end: struct nsr_err, EOF = exec'd */
-	int pty_fd;                    /* plan->pty: our end of the socket the
+	pid_t pid;		/* the box's init until reaped, else 0 */
+	int go_fd;		/* write end: struct box_go */
+	int err_fd;		/* read end: struct nsr_err, EOF = exec'd */
+	int pty_fd;		/* plan->pty: our end of the socket the
 	                                  box's pty master comes over, else -1 */
-	struct pty_relay relay;        /* plan->pty: that master, relayed */
-	sigset_t sigs;                 /* blocked from the clone on */
-	struct timespec t0;            /* CLOCK_MONOTONIC at the clone */
-	time_t started;                /* wall clock at the clone */
-	bool err_read;                 /* start_running read err_fd */
-	ssize_t err_n;                 /* ... this much of child_err */
+	struct pty_relay relay; /* plan->pty: that master, relayed */
+	sigset_t sigs;		/* blocked from the clone on */
+	struct timespec t0;	/* CLOCK_MONOTONIC at the clone */
+	time_t started;		/* wall clock at the clone */
+	bool err_read;		/* start_running read err_fd */
+	ssize_t err_n;		/* ... this much of child_err */
 	struct nsr_err child_err;
-	struct box_record rec;         /* written while the payload runs */
+	struct box_record rec; /* written while the payload runs */
 	bool recorded;
 };
 
@@ -122,7 +122,7 @@ void start_run_free(struct start_run **runp)
 	nsr_closep(&r->pty_fd);
 	pty_relay_close(&r->relay);
 	if (r->have_veth)
-		net_link_del(r->host_if, NULL);   /* usually gone with the netns */
+		net_link_del(r->host_if, NULL); /* usually gone with the netns */
 	cg_destroy(&r->cg, NULL);
 	if (r->have_lease)
 		start_release_lease(r);
@@ -142,11 +142,17 @@ static void start_cg_limits(const struct nsr_plan *plan, struct cg_limits *c,
 	size_t i;
 
 	*c = (struct cg_limits){
-		.has_pids = p->has_pids, .pids = p->pids,
-		.has_memory = p->has_memory, .memory = p->memory,
-		.has_swap = p->has_swap, .swap = p->swap,
-		.has_cpu = p->has_cpu, .cpu_milli = p->cpu_milli,
-		.has_devices = plan->dev_rules, .devs = rules, .n_devs = plan->n_devs,
+		.has_pids = p->has_pids,
+		.pids = p->pids,
+		.has_memory = p->has_memory,
+		.memory = p->memory,
+		.has_swap = p->has_swap,
+		.swap = p->swap,
+		.has_cpu = p->has_cpu,
+		.cpu_milli = p->cpu_milli,
+		.has_devices = plan->dev_rules,
+		.devs = rules,
+		.n_devs = plan->n_devs,
 	};
 	for (i = 0; i < plan->n_devs; i++)
 		rules[i] = (struct cg_dev_rule){ plan->devs[i].type, (int32_t)plan->devs[i].major,
@@ -190,7 +196,8 @@ static void start_runtime_out(struct start_run *r, struct start_result *res)
 	res->runtime = r->plan->limits.runtime;
 	if (r->recorded)
 		state_mark_stopping(r->paths.statedir, &mark, NULL);
-	log_audit(LOG_NOTICE, "runtime: uid=%u policy=%s box=%s: killed: runtime limit of %llu s exceeded",
+	log_audit(LOG_NOTICE,
+		  "runtime: uid=%u policy=%s box=%s: killed: runtime limit of %llu s exceeded",
 		  (unsigned)r->plan->id.uid, r->plan->policy, r->plan->box,
 		  (unsigned long long)r->plan->limits.runtime);
 	kill(r->pid, SIGTERM);
@@ -201,7 +208,7 @@ static void start_runtime_out(struct start_run *r, struct start_result *res)
 struct supervision {
 	struct start_run *r;
 	struct start_result *res;
-	double deadline;               /* seconds since the clone, -1: none */
+	double deadline; /* seconds since the clone, -1: none */
 	bool grace;
 };
 
@@ -219,7 +226,7 @@ static int sup_timeout_ms(void *v)
 			s->deadline += START_RUNTIME_GRACE;
 			s->grace = true;
 		} else {
-			kill(s->r->pid, SIGKILL);   /* the whole PID namespace */
+			kill(s->r->pid, SIGKILL); /* the whole PID namespace */
 			s->deadline = -1;
 		}
 	}
@@ -229,7 +236,6 @@ static int sup_timeout_ms(void *v)
 /* One signal: reap init, or forward to it. 1 when init has ended (*st). */
 static int sup_signal(struct supervision *s, int sig, int code, int *st)
 {
-
 	if (sig == SIGCHLD || sig < 0) {
 		pid_t w = waitpid(s->r->pid, st, WNOHANG);
 		if (w == s->r->pid)
@@ -265,7 +271,8 @@ static int supervise(struct start_run *r, struct start_result *res, struct nsr_e
 
 	if (r->relay.master_fd >= 0) {
 		int st = 0;
-		if (pty_relay_run(&r->relay, &r->sigs, sup_relay_signal, sup_timeout_ms, &s, &st) < 0) {
+		if (pty_relay_run(&r->relay, &r->sigs, sup_relay_signal, sup_timeout_ms, &s, &st) <
+		    0) {
 			nsr_err_set(err, NSR_E_SETUP, errno, "cannot relay the box's terminal");
 			kill(r->pid, SIGKILL);
 			waitpid(r->pid, NULL, 0);
@@ -315,8 +322,8 @@ static int start_cgroup(struct start_run *r, struct nsr_err *err)
 			return -1;
 	}
 	if (r->plan->limits.cgroup_nested)
-		return cg_create_nested(mode, r->plan->id.uid, r->plan->box, &lim, r->plan->cg_origin,
-					&r->cg, err);
+		return cg_create_nested(mode, r->plan->id.uid, r->plan->box, &lim,
+					r->plan->cg_origin, &r->cg, err);
 	return cg_create(mode, r->plan->id.uid, r->plan->box, &lim, &r->cg, err);
 }
 
@@ -384,7 +391,8 @@ static int start_wire(struct start_run *r, struct nsr_err *err)
 		snprintf(nspath, sizeof(nspath), "/proc/%d/ns/net", (int)r->pid);
 		nsr_cleanup_fd int nsfd = nsr_openat(AT_FDCWD, nspath, O_RDONLY, 0);
 		if (nsfd < 0)
-			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open the box's network namespace");
+			return nsr_err_set(err, NSR_E_SETUP, errno,
+					   "cannot open the box's network namespace");
 		r->have_veth = true;
 		if (net_veth_to_bridge(r->host_if, nsfd, plan->net.bridge, err) < 0) {
 			r->have_veth = false;
@@ -427,7 +435,7 @@ int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr
 
 	init_signal_set(&r->sigs);
 	if (plan->pty)
-		sigaddset(&r->sigs, SIGTSTP);   /* the relay stops with the caller's terminal restored */
+		sigaddset(&r->sigs, SIGTSTP); /* the relay stops with the caller's terminal restored */
 	sigprocmask(SIG_BLOCK, &r->sigs, &old);
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	r->started = time(NULL);
@@ -444,9 +452,14 @@ int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr
 	}
 	if (r->pid == 0) {
 		struct box_ctx ctx = {
-			.plan = plan, .inh = inh, .statedir = r->paths.statedir,
-			.datadir = r->paths.datadir, .go_fd = go_rd, .err_fd = err_wr,
-			.pty_fd = pty_wr, .cg = cgh,
+			.plan = plan,
+			.inh = inh,
+			.statedir = r->paths.statedir,
+			.datadir = r->paths.datadir,
+			.go_fd = go_rd,
+			.err_fd = err_wr,
+			.pty_fd = pty_wr,
+			.cg = cgh,
 		};
 		sigprocmask(SIG_SETMASK, &old, NULL);
 		signal(SIGPIPE, SIG_DFL);
@@ -477,7 +490,7 @@ static void start_read_verdict(struct start_run *r)
 		struct nsr_err e = { 0 };
 		int master = -1;
 		if (pty_recv_master(r->pty_fd, &master, &e) < 0) {
-			kill(r->pid, SIGKILL);   /* reaped by supervise() */
+			kill(r->pid, SIGKILL); /* reaped by supervise() */
 			r->child_err = e;
 			r->err_n = (ssize_t)sizeof(r->child_err);
 			r->err_read = true;
@@ -534,11 +547,11 @@ int start_wait(struct start_run *r, struct start_result *res, struct nsr_err *er
 
 	start_read_verdict(r);
 	if (r->err_n != 0)
-		pty_relay_close(&r->relay);   /* nothing was exec'd: no terminal to relay */
+		pty_relay_close(&r->relay); /* nothing was exec'd: no terminal to relay */
 	st = supervise(r, res, err);
 	pty_relay_close(&r->relay);
 	if (st < 0) {
-		r->pid = 0;   /* killed and reaped */
+		r->pid = 0; /* killed and reaped */
 		return -1;
 	}
 	r->pid = 0;
@@ -574,7 +587,9 @@ int start_wait(struct start_run *r, struct start_result *res, struct nsr_err *er
 	r->have_veth = false;
 	log_audit(LOG_NOTICE, "end: uid=%u policy=%s box=%s status=%d%s", (unsigned)plan->id.uid,
 		  plan->policy, plan->box, res->status,
-		  res->runtime_killed ? " (runtime limit)" : res->stopped ? " (stopped)" : "");
+		  res->runtime_killed ? " (runtime limit)" :
+		  res->stopped	      ? " (stopped)" :
+					"");
 	return 0;
 }
 

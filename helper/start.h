@@ -25,21 +25,21 @@ struct start_paths {
 /* What a start has to say; main.c turns it into words. */
 struct start_result {
 	/* known after start_prepare */
-	bool swap_unenforced;          /* policy sets swap; host cannot enforce
+	bool swap_unenforced; /* policy sets swap; host cannot enforce
 	                                  it, but has no swap either */
 	/* known after start_wait */
-	int status;                    /* nsrun's exit status (nsrun(1)) */
-	bool payload_failed;           /* not exec'd: payload_err says why */
-	struct nsr_err payload_err;    /* (status 126 or 127) */
-	uint64_t oom_kills;            /* processes the memory limit killed */
-	uint64_t memory_limit;         /* bytes, when oom_kills > 0 */
-	bool oom_killed_payload;       /* ... and one was the box's init (137) */
-	bool runtime_killed;           /* the policy's runtime ran out (124) */
-	uint64_t runtime;              /* ... that many seconds */
-	bool stopped;                  /* nsrun --stop ended the box */
-	int exit_code;                 /* the init's exit code, or -1 */
-	int signal;                    /* the signal that ended the init, or 0 */
-	double wall_seconds;           /* from the clone to the end */
+	int status;		    /* nsrun's exit status (nsrun(1)) */
+	bool payload_failed;	    /* not exec'd: payload_err says why */
+	struct nsr_err payload_err; /* (status 126 or 127) */
+	uint64_t oom_kills;	    /* processes the memory limit killed */
+	uint64_t memory_limit;	    /* bytes, when oom_kills > 0 */
+	bool oom_killed_payload;    /* ... and one was the box's init (137) */
+	bool runtime_killed;	    /* the policy's runtime ran out (124) */
+	uint64_t runtime;	    /* ... that many seconds */
+	bool stopped;		    /* nsrun --stop ended the box */
+	int exit_code;		    /* the init's exit code, or -1 */
+	int signal;		    /* the signal that ended the init, or 0 */
+	double wall_seconds;	    /* from the clone to the end */
 };
 
 struct start_run;
@@ -63,9 +63,8 @@ void start_run_free(struct start_run **run);
 struct start_gc_result {
 	int cgroup_leaves;
 	int lock_files;
-	int records;                   /* stale state records */
+	int records; /* stale state records */
 };
-int start_gc(const struct start_paths *paths, struct start_gc_result *res,
-	     struct nsr_err *err);
+int start_gc(const struct start_paths *paths, struct start_gc_result *res, struct nsr_err *err);
 
 #endif

@@ -35,12 +35,12 @@ static int state_name(uid_t uid, const char *box, const char *suffix, char *out,
 int state_format(const struct box_record *r, char *buf, size_t sz)
 {
 	return nsr_fmt(buf, sz,
-		       "uid %u\nuser %s\npolicy %s\nbox %s\ninit %d %" PRIu64 "\nsupervisor %d %" PRIu64
-		       "\nstarted %" PRId64 "\ncgroup %s\naddr %" PRIu32 "\nruntime %" PRIu64
-		       "\ndetached %d\ncommand %s\n",
-		       (unsigned)r->uid, r->user, r->policy, r->box, (int)r->init_pid, r->init_start,
-		       (int)r->sup_pid, r->sup_start, r->started, r->cgroup, r->addr, r->runtime,
-		       r->detached ? 1 : 0, r->command);
+		       "uid %u\nuser %s\npolicy %s\nbox %s\ninit %d %" PRIu64
+		       "\nsupervisor %d %" PRIu64 "\nstarted %" PRId64 "\ncgroup %s\naddr %" PRIu32
+		       "\nruntime %" PRIu64 "\ndetached %d\ncommand %s\n",
+		       (unsigned)r->uid, r->user, r->policy, r->box, (int)r->init_pid,
+		       r->init_start, (int)r->sup_pid, r->sup_start, r->started, r->cgroup, r->addr,
+		       r->runtime, r->detached ? 1 : 0, r->command);
 }
 
 /* A value of the record: printable ASCII, no newline, fits. */
@@ -90,9 +90,9 @@ static int state_pid(const char *v, pid_t *pid, uint64_t *start)
 
 int state_parse(const char *text, struct box_record *r)
 {
-	static const char *const keys[] = { "uid", "user", "policy", "box", "init", "supervisor",
-					    "started", "cgroup", "addr", "runtime", "detached",
-					    "command" };
+	static const char *const keys[] = { "uid",  "user",	  "policy",   "box",
+					    "init", "supervisor", "started",  "cgroup",
+					    "addr", "runtime",	  "detached", "command" };
 	unsigned seen = 0;
 	const char *p = text;
 
@@ -109,7 +109,8 @@ int state_parse(const char *text, struct box_record *r)
 		if (sp == NULL)
 			return -1;
 		for (k = 0; k < NSR_ARRAY_SIZE(keys); k++)
-			if ((size_t)(sp - p) == strlen(keys[k]) && strncmp(p, keys[k], (size_t)(sp - p)) == 0)
+			if ((size_t)(sp - p) == strlen(keys[k]) &&
+			    strncmp(p, keys[k], (size_t)(sp - p)) == 0)
 				break;
 		if (k == NSR_ARRAY_SIZE(keys) || (seen & (1u << k)))
 			return -1;
@@ -127,7 +128,8 @@ int state_parse(const char *text, struct box_record *r)
 				return -1;
 			break;
 		case 2:
-			if (!policy_name_valid(val) || nsr_fmt(r->policy, sizeof(r->policy), "%s", val) < 0)
+			if (!policy_name_valid(val) ||
+			    nsr_fmt(r->policy, sizeof(r->policy), "%s", val) < 0)
 				return -1;
 			break;
 		case 3:
@@ -230,11 +232,13 @@ int state_write(const char *statedir, const struct box_record *r, struct nsr_err
 	if (state_name(r->uid, r->box, "", name, sizeof(name)) < 0 ||
 	    nsr_fmt(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid()) < 0 ||
 	    state_format(r, text, sizeof(text)) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, ENAMETOOLONG, "cannot form the box's state record");
+		return nsr_err_set(err, NSR_E_SETUP, ENAMETOOLONG,
+				   "cannot form the box's state record");
 	if (state_dir(statedir, &dfd, err) < 0)
 		return -1;
 	unlinkat(dfd, tmp, 0);
-	nsr_cleanup_fd int fd = nsr_openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, 0600);
+	nsr_cleanup_fd int fd = nsr_openat(dfd, tmp,
+					   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, 0600);
 	if (fd < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot write the box's state record");
 	if (nsr_write_all(fd, text, strlen(text)) < 0 || fsync(fd) < 0 ||
@@ -315,7 +319,8 @@ int state_mark_stopping(const char *statedir, const struct box_record *r, struct
 		return -1;
 	snprintf(text, sizeof(text), "%" PRIu64 "\n", r->init_start);
 	unlinkat(dfd, mark, 0);
-	nsr_cleanup_fd int fd = nsr_openat(dfd, mark, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, 0600);
+	nsr_cleanup_fd int fd = nsr_openat(dfd, mark,
+					   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, 0600);
 	if (fd < 0 && errno != EEXIST)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot mark the box as stopping");
 	if (fd >= 0 && nsr_write_all(fd, text, strlen(text)) < 0)
@@ -409,7 +414,8 @@ int state_gc(const char *statedir, bool all, uid_t uid)
 		size_t len = strlen(de->d_name);
 
 		/* A stopping mark without its record, or a record. */
-		if (len > 9 && strcmp(de->d_name + len - 9, ".stopping") == 0 && len - 9 < sizeof(base)) {
+		if (len > 9 && strcmp(de->d_name + len - 9, ".stopping") == 0 &&
+		    len - 9 < sizeof(base)) {
 			memcpy(base, de->d_name, len - 9);
 			base[len - 9] = '\0';
 		} else if (nsr_fmt(base, sizeof(base), "%s", de->d_name) < 0) {

@@ -24,16 +24,16 @@ struct box_record {
 	char user[64];
 	char policy[POLICY_NAME_MAX + 1];
 	char box[POLICY_BOX_MAX + 1];
-	pid_t init_pid;                /* as seen from the host */
-	uint64_t init_start;           /* its start time, clock ticks after boot */
-	pid_t sup_pid;                 /* the supervisor */
+	pid_t init_pid;	     /* as seen from the host */
+	uint64_t init_start; /* its start time, clock ticks after boot */
+	pid_t sup_pid;	     /* the supervisor */
 	uint64_t sup_start;
-	int64_t started;               /* wall clock, seconds since the epoch */
-	char cgroup[STATE_LEAF_MAX];   /* the box's cgroup leaf, "" for none */
-	uint32_t addr;                 /* bridged address (host order), 0 for none */
-	uint64_t runtime;              /* the policy's runtime limit, 0 for none */
+	int64_t started;	     /* wall clock, seconds since the epoch */
+	char cgroup[STATE_LEAF_MAX]; /* the box's cgroup leaf, "" for none */
+	uint32_t addr;		     /* bridged address (host order), 0 for none */
+	uint64_t runtime;	     /* the policy's runtime limit, 0 for none */
 	bool detached;
-	char command[STATE_CMD_MAX];   /* escaped like the audit log */
+	char command[STATE_CMD_MAX]; /* escaped like the audit log */
 };
 
 /* Text form, one "key value" a line; parse is strict (every key once,

@@ -9,12 +9,12 @@
 #include "state.h"
 
 struct status_end {
-	int exit_code;                 /* the payload's exit code, or -1 */
-	int signal;                    /* the signal that killed it, or 0 */
-	bool oom;                      /* the memory limit killed something */
-	bool runtime_limit;            /* the runtime limit ended the box */
-	bool stopped;                  /* nsrun --stop ended the box */
-	int status;                    /* nsrun's own exit status */
+	int exit_code;	    /* the payload's exit code, or -1 */
+	int signal;	    /* the signal that killed it, or 0 */
+	bool oom;	    /* the memory limit killed something */
+	bool runtime_limit; /* the runtime limit ended the box */
+	bool stopped;	    /* nsrun --stop ended the box */
+	int status;	    /* nsrun's own exit status */
 	double wall_seconds;
 };
 

@@ -31,8 +31,11 @@
 /* After SIGKILL, how long the supervisor may take to clean up. */
 #define STOP_CLEANUP_MS 15000
 
-static const struct { const char *name; int sig; } stop_signals[] = {
-	{ "TERM", SIGTERM }, { "INT", SIGINT }, { "HUP", SIGHUP }, { "QUIT", SIGQUIT },
+static const struct {
+	const char *name;
+	int sig;
+} stop_signals[] = {
+	{ "TERM", SIGTERM }, { "INT", SIGINT },	  { "HUP", SIGHUP },   { "QUIT", SIGQUIT },
 	{ "USR1", SIGUSR1 }, { "USR2", SIGUSR2 }, { "KILL", SIGKILL },
 };
 
@@ -78,7 +81,8 @@ static bool stop_wait(int fd, int ms)
 	for (;;) {
 		int left;
 		clock_gettime(CLOCK_MONOTONIC, &t1);
-		left = ms - (int)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
+		left = ms -
+		       (int)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000);
 		if (left < 0)
 			left = 0;
 		int r = poll(&p, 1, left);
@@ -118,9 +122,12 @@ int stop_box(const char *statedir, const struct stop_request *req, struct stop_r
 		if (syscall(SYS_pidfd_send_signal, init_fd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot kill box %s", req->box);
 		if (!stop_wait(init_fd, STOP_CLEANUP_MS))
-			return nsr_err_set(err, NSR_E_SETUP, 0, "box %s did not end after SIGKILL", req->box);
+			return nsr_err_set(err, NSR_E_SETUP, 0, "box %s did not end after SIGKILL",
+					   req->box);
 	}
 	if (!stop_wait(sup_fd, STOP_CLEANUP_MS))
-		return nsr_err_set(err, NSR_E_SETUP, 0, "box %s ended, but its supervisor has not finished cleaning up", req->box);
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "box %s ended, but its supervisor has not finished cleaning up",
+				   req->box);
 	return 0;
 }

@@ -13,15 +13,15 @@
 #define STOP_TIMEOUT_MAX 86400
 
 struct stop_request {
-	uid_t uid;                     /* whose box */
+	uid_t uid; /* whose box */
 	const char *box;
-	int sig;                       /* first signal, default SIGTERM */
-	unsigned timeout;              /* seconds before SIGKILL */
+	int sig;	  /* first signal, default SIGTERM */
+	unsigned timeout; /* seconds before SIGKILL */
 };
 
 struct stop_result {
-	struct box_record rec;         /* the box that was stopped */
-	bool killed;                   /* the timeout ran out: SIGKILL */
+	struct box_record rec; /* the box that was stopped */
+	bool killed;	       /* the timeout ran out: SIGKILL */
 };
 
 /* Mark the box stopping (--join refuses it), send sig to its init (which

@@ -19,8 +19,7 @@ static bool auth_has_gid(const struct policy *p, gid_t g)
 	return false;
 }
 
-enum policy_verdict policy_authorize(const struct policy *p,
-				     const struct policy_caller *c)
+enum policy_verdict policy_authorize(const struct policy *p, const struct policy_caller *c)
 {
 	size_t i;
 

@@ -36,12 +36,18 @@ static const struct {
 	unsigned long magic;
 	const char *name;
 } kernel_fs[] = {
-	{ PROC_SUPER_MAGIC, "on procfs" },       { SYSFS_MAGIC, "on sysfs" },
-	{ CGROUP_SUPER_MAGIC, "on cgroupfs" },   { CGROUP2_SUPER_MAGIC, "on cgroup2" },
-	{ DEVPTS_SUPER_MAGIC, "on devpts" },     { DEBUGFS_MAGIC, "on debugfs" },
-	{ TRACEFS_MAGIC, "on tracefs" },         { SECURITYFS_MAGIC, "on securityfs" },
-	{ BPF_FS_MAGIC, "on bpf" },              { PSTOREFS_MAGIC, "on pstore" },
-	{ EFIVARFS_MAGIC, "on efivarfs" },       { BINFMTFS_MAGIC, "on binfmt_misc" },
+	{ PROC_SUPER_MAGIC, "on procfs" },
+	{ SYSFS_MAGIC, "on sysfs" },
+	{ CGROUP_SUPER_MAGIC, "on cgroupfs" },
+	{ CGROUP2_SUPER_MAGIC, "on cgroup2" },
+	{ DEVPTS_SUPER_MAGIC, "on devpts" },
+	{ DEBUGFS_MAGIC, "on debugfs" },
+	{ TRACEFS_MAGIC, "on tracefs" },
+	{ SECURITYFS_MAGIC, "on securityfs" },
+	{ BPF_FS_MAGIC, "on bpf" },
+	{ PSTOREFS_MAGIC, "on pstore" },
+	{ EFIVARFS_MAGIC, "on efivarfs" },
+	{ BINFMTFS_MAGIC, "on binfmt_misc" },
 	{ NSFS_MAGIC, "on nsfs" },
 };
 
@@ -51,13 +57,20 @@ static const struct {
 	const char *type;
 	const char *why;
 } kernel_types[] = {
-	{ "proc", "above a mount of procfs" },       { "sysfs", "above a mount of sysfs" },
-	{ "cgroup", "above a mount of cgroupfs" },   { "cgroup2", "above a mount of cgroup2" },
-	{ "devpts", "above a mount of devpts" },     { "devtmpfs", "above a mount of the host's /dev" },
-	{ "debugfs", "above a mount of debugfs" },   { "tracefs", "above a mount of tracefs" },
-	{ "securityfs", "above a mount of securityfs" }, { "bpf", "above a mount of bpf" },
-	{ "pstore", "above a mount of pstore" },     { "efivarfs", "above a mount of efivarfs" },
-	{ "binfmt_misc", "above a mount of binfmt_misc" }, { "nsfs", "above a mount of nsfs" },
+	{ "proc", "above a mount of procfs" },
+	{ "sysfs", "above a mount of sysfs" },
+	{ "cgroup", "above a mount of cgroupfs" },
+	{ "cgroup2", "above a mount of cgroup2" },
+	{ "devpts", "above a mount of devpts" },
+	{ "devtmpfs", "above a mount of the host's /dev" },
+	{ "debugfs", "above a mount of debugfs" },
+	{ "tracefs", "above a mount of tracefs" },
+	{ "securityfs", "above a mount of securityfs" },
+	{ "bpf", "above a mount of bpf" },
+	{ "pstore", "above a mount of pstore" },
+	{ "efivarfs", "above a mount of efivarfs" },
+	{ "binfmt_misc", "above a mount of binfmt_misc" },
+	{ "nsfs", "above a mount of nsfs" },
 };
 
 /* mountinfo writes ' ', '\t', '\n' and '\\' as octal escapes. */

@@ -66,28 +66,28 @@ struct devices_num_rule {
 };
 
 static const struct devices_num_rule devices_nums[] = {
-	{ 1, 1, 2, "kernel memory" },            /* mem, kmem */
-	{ 1, 4, 4, "I/O ports" },                /* port */
-	{ 1, 6, 6, "kernel memory" },            /* core */
-	{ 1, 11, 12, "the kernel log" },         /* kmsg, oldmem */
-	{ 4, 0, 63, "host virtual consoles" },   /* tty0..tty63 */
+	{ 1, 1, 2, "kernel memory" },	       /* mem, kmem */
+	{ 1, 4, 4, "I/O ports" },	       /* port */
+	{ 1, 6, 6, "kernel memory" },	       /* core */
+	{ 1, 11, 12, "the kernel log" },       /* kmsg, oldmem */
+	{ 4, 0, 63, "host virtual consoles" }, /* tty0..tty63 */
 	{ 5, 1, 1, "the host console" },
-	{ 7, 0, 0xfffff, "host console screens" },   /* vcs* */
-	{ 10, 130, 130, "host reboot" },         /* watchdog */
-	{ 10, 144, 144, "firmware settings" },   /* nvram */
+	{ 7, 0, 0xfffff, "host console screens" }, /* vcs* */
+	{ 10, 130, 130, "host reboot" },	   /* watchdog */
+	{ 10, 144, 144, "firmware settings" },	   /* nvram */
 	{ 10, 184, 184, "CPU microcode" },
-	{ 10, 223, 223, "injecting input into host sessions" },  /* uinput */
+	{ 10, 223, 223, "injecting input into host sessions" }, /* uinput */
 	{ 10, 227, 227, "machine check state" },
 	{ 10, 231, 231, "hibernation images of host memory" },
 	{ 10, 234, 234, "file system control" },
 	{ 10, 236, 236, "device-mapper control" },
 	{ 10, 237, 237, "creating block devices" },
-	{ 10, 239, 239, "injecting input into host sessions" },  /* uhid */
+	{ 10, 239, 239, "injecting input into host sessions" }, /* uhid */
 	{ 13, 0, 0xfffff, "host input devices" },
 	{ 21, 0, 0xfffff, "raw SCSI commands to host disks" },
 	{ 29, 0, 0xfffff, "host framebuffers" },
-	{ 202, 0, 0xfffff, "CPU registers" },   /* cpu/N/msr */
-	{ 203, 0, 0xfffff, "CPU registers" },   /* cpu/N/cpuid */
+	{ 202, 0, 0xfffff, "CPU registers" }, /* cpu/N/msr */
+	{ 203, 0, 0xfffff, "CPU registers" }, /* cpu/N/cpuid */
 };
 
 /* The six nodes of every box, and its ptmx (a link to its own devpts):
@@ -101,16 +101,14 @@ static bool devices_match(const char *glob, const char *rel)
 	return fnmatch(glob, rel, FNM_PATHNAME | FNM_PERIOD) == 0;
 }
 
-const char *policy_dev_denied(const char *rel, char type, unsigned major,
-			      unsigned minor)
+const char *policy_dev_denied(const char *rel, char type, unsigned major, unsigned minor)
 {
 	size_t i;
 
 	for (i = 0; i < NSR_ARRAY_SIZE(devices_paths); i++) {
 		const struct devices_path_rule *r = &devices_paths[i];
 
-		if ((r->type == 0 || type == 0 || r->type == type) &&
-		    devices_match(r->glob, rel))
+		if ((r->type == 0 || type == 0 || r->type == type) && devices_match(r->glob, rel))
 			return r->why;
 	}
 	if (type != 'c')

@@ -18,9 +18,8 @@
 /* glibc's unsecure environment variables (sysdeps/generic/unsecvars.h),
  * as of glibc 2.36, plus those of older releases. */
 static const char *const env_unsecure[] = {
-	"GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES",
-	"LOCALDOMAIN", "LOCPATH", "NIS_PATH", "NLSPATH", "RESOLV_HOST_CONF",
-	"RES_OPTIONS", "TMPDIR", "TZDIR",
+	"GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES",	 "HOSTALIASES", "LOCALDOMAIN", "LOCPATH",
+	"NIS_PATH",   "NLSPATH",     "RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR",      "TZDIR",
 };
 /* Whole families: the dynamic loader's and malloc's tunables. */
 static const char *const env_unsecure_prefix[] = { "LD_", "MALLOC_" };
@@ -30,8 +29,7 @@ bool policy_env_forbidden(const char *name)
 	size_t i;
 
 	for (i = 0; i < NSR_ARRAY_SIZE(env_unsecure_prefix); i++)
-		if (strncmp(name, env_unsecure_prefix[i],
-			    strlen(env_unsecure_prefix[i])) == 0)
+		if (strncmp(name, env_unsecure_prefix[i], strlen(env_unsecure_prefix[i])) == 0)
 			return true;
 	for (i = 0; i < NSR_ARRAY_SIZE(env_unsecure); i++)
 		if (strcmp(name, env_unsecure[i]) == 0)

@@ -14,9 +14,8 @@
 #include <string.h>
 
 /* The value of the variable `name` (len bytes), checked, into *val. */
-static int expand_lookup(const char *name, size_t len,
-			 const struct policy_vars *v, char *num, size_t numsz,
-			 const char **val, struct nsr_err *err)
+static int expand_lookup(const char *name, size_t len, const struct policy_vars *v, char *num,
+			 size_t numsz, const char **val, struct nsr_err *err)
 {
 	if (len == 4 && strncmp(name, "HOME", 4) == 0) {
 		if (v->home == NULL || !policy_path_ok(v->home, false))
@@ -49,8 +48,8 @@ static int expand_lookup(const char *name, size_t len,
 	return 0;
 }
 
-int policy_expand(const char *in, const struct policy_vars *v, char *out,
-		  size_t outsz, struct nsr_err *err)
+int policy_expand(const char *in, const struct policy_vars *v, char *out, size_t outsz,
+		  struct nsr_err *err)
 {
 	size_t o = 0;
 
@@ -86,8 +85,8 @@ int policy_expand(const char *in, const struct policy_vars *v, char *out,
 	return 0;
 }
 
-int policy_expand_path(const char *in, const struct policy_vars *v, char *out,
-		       size_t outsz, struct nsr_err *err)
+int policy_expand_path(const char *in, const struct policy_vars *v, char *out, size_t outsz,
+		       struct nsr_err *err)
 {
 	if (policy_expand(in, v, out, outsz, err) < 0)
 		return -1;

@@ -32,27 +32,49 @@ enum policy_section {
 };
 
 enum policy_key {
-	K_DESCRIPTION, K_USERS, K_GROUPS,
-	K_PATH, K_WRITABLE,
-	K_BIND, K_TMPFS,
-	K_PIDS, K_MEMORY, K_SWAP, K_CPU, K_NOFILE,
-	K_MODE, K_BRIDGE, K_SUBNET, K_GATEWAY, K_DNS, K_PER_USER,
-	K_HOSTNAME, K_COMMAND, K_ENV, K_USERNS,
-	K_RUNTIME, K_JOIN, K_LOG_MAX, K_LOG_KEEP,
-	K_PASS_ENV, K_CGROUP,
-	K_DEV_ALLOW, K_DEV_ALLOW_BLOCK, K_GPUS,
+	K_DESCRIPTION,
+	K_USERS,
+	K_GROUPS,
+	K_PATH,
+	K_WRITABLE,
+	K_BIND,
+	K_TMPFS,
+	K_PIDS,
+	K_MEMORY,
+	K_SWAP,
+	K_CPU,
+	K_NOFILE,
+	K_MODE,
+	K_BRIDGE,
+	K_SUBNET,
+	K_GATEWAY,
+	K_DNS,
+	K_PER_USER,
+	K_HOSTNAME,
+	K_COMMAND,
+	K_ENV,
+	K_USERNS,
+	K_RUNTIME,
+	K_JOIN,
+	K_LOG_MAX,
+	K_LOG_KEEP,
+	K_PASS_ENV,
+	K_CGROUP,
+	K_DEV_ALLOW,
+	K_DEV_ALLOW_BLOCK,
+	K_GPUS,
 	K_COUNT,
 };
 
 struct policy_parser {
 	struct policy *pol;
 	struct policy_diags *diags;
-	const char *buf;         /* the whole file, NUL-terminated */
+	const char *buf; /* the whole file, NUL-terminated */
 	size_t len, pos;
-	unsigned line;           /* line the reader handed out last */
-	int section;             /* enum policy_section */
+	unsigned line; /* line the reader handed out last */
+	int section;   /* enum policy_section */
 	unsigned section_line[SEC_COUNT];
-	unsigned key_line[K_COUNT];  /* first line of each key, 0 = absent */
+	unsigned key_line[K_COUNT]; /* first line of each key, 0 = absent */
 };
 
 /* Record one problem (0 = file-level line). Never fails: past
@@ -64,11 +86,10 @@ void policy_diag(struct policy_diags *d, unsigned line, const char *fmt, ...)
 struct policy_keydef {
 	int section;
 	const char *name;
-	int key;                 /* enum policy_key */
+	int key; /* enum policy_key */
 	bool repeatable;
 	/* 0, or -1 after recording a diagnostic */
-	int (*set)(struct policy_parser *ps, const struct policy_keydef *k,
-		   const char *value);
+	int (*set)(struct policy_parser *ps, const struct policy_keydef *k, const char *value);
 };
 /* [policy] [rootfs] [mount] keys (keys.c), [limits] keys (keys_limits.c),
  * [network] keys (keys_net.c), [box] keys (keys_box.c), lifetime keys
@@ -79,16 +100,15 @@ extern const struct policy_keydef policy_keys_net[];
 extern const struct policy_keydef policy_keys_box[];
 /* [limits] runtime, [box] join, log_max, log_keep (keys_life.c). */
 extern const struct policy_keydef policy_keys_life[];
-extern const struct policy_keydef policy_keys_dev[];   /* [devices], keys_dev.c */
+extern const struct policy_keydef policy_keys_dev[]; /* [devices], keys_dev.c */
 /* Record "SECTION.KEY: message" at the current line; returns -1. */
-int policy_key_bad(struct policy_parser *ps, const struct policy_keydef *k,
-		   const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int policy_key_bad(struct policy_parser *ps, const struct policy_keydef *k, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* Section names, and the inih handler's work for one key = value (keys.c). */
 int policy_section_lookup(const char *name);
 const char *policy_section_name(int section);
-void policy_key_set(struct policy_parser *ps, const char *key,
-		    const char *value);
+void policy_key_set(struct policy_parser *ps, const char *key, const char *value);
 
 /* Checks that need the whole file: required keys, cross-key rules, the
  * rootfs's trust, defaults (validate.c). */
@@ -99,12 +119,11 @@ void policy_validate(struct policy_parser *ps);
 size_t policy_var_len(const char *s);
 
 /* Decimal integer without sign, spaces or leading zeros, in [min, max]. */
-int policy_parse_uint(const char *s, uint64_t min, uint64_t max,
-		      uint64_t *out);
+int policy_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
 /* The trust walk of trust.c, starting below an already-trusted directory
  * fd instead of "/": `rel` is relative ("a/b/c"), no "." or "..". */
-int trust_walk_at(int start_dfd, const char *shown, const char *rel,
-		  bool want_dir, int *fd_out, char *why, size_t whysz);
+int trust_walk_at(int start_dfd, const char *shown, const char *rel, bool want_dir, int *fd_out,
+		  char *why, size_t whysz);
 
 #endif

@@ -16,12 +16,12 @@
 
 #include "util.h"
 
-_Static_assert(sizeof(uid_t) == sizeof(uint32_t) &&
-		       sizeof(gid_t) == sizeof(uint32_t), "ids are 32 bits");
+_Static_assert(sizeof(uid_t) == sizeof(uint32_t) && sizeof(gid_t) == sizeof(uint32_t),
+	       "ids are 32 bits");
 
 static const char *const keys_sections[SEC_COUNT] = {
-	[SEC_POLICY] = "policy", [SEC_ROOTFS] = "rootfs", [SEC_MOUNT] = "mount",
-	[SEC_LIMITS] = "limits", [SEC_NETWORK] = "network", [SEC_BOX] = "box",
+	[SEC_POLICY] = "policy",   [SEC_ROOTFS] = "rootfs",   [SEC_MOUNT] = "mount",
+	[SEC_LIMITS] = "limits",   [SEC_NETWORK] = "network", [SEC_BOX] = "box",
 	[SEC_DEVICES] = "devices",
 };
 
@@ -42,8 +42,7 @@ const char *policy_section_name(int section)
 	return keys_sections[section];
 }
 
-int policy_key_bad(struct policy_parser *ps, const struct policy_keydef *k,
-		   const char *fmt, ...)
+int policy_key_bad(struct policy_parser *ps, const struct policy_keydef *k, const char *fmt, ...)
 {
 	char msg[200];
 	va_list ap;
@@ -51,8 +50,7 @@ int policy_key_bad(struct policy_parser *ps, const struct policy_keydef *k,
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	policy_diag(ps->diags, ps->line, "%s.%s: %s",
-		    policy_section_name(k->section), k->name, msg);
+	policy_diag(ps->diags, ps->line, "%s.%s: %s", policy_section_name(k->section), k->name, msg);
 	return -1;
 }
 
@@ -82,21 +80,18 @@ static bool keys_utf8_ok(const unsigned char *s)
 				return false;
 			cp = (cp << 6) | (s[i] & 0x3f);
 		}
-		if (cp < 0xa0 || (need == 2 && cp < 0x800) ||
-		    (need == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
+		if (cp < 0xa0 || (need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
+		    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return false;
 		s += need + 1;
 	}
 	return true;
 }
 
-static int keys_description(struct policy_parser *ps,
-			     const struct policy_keydef *k, const char *v)
+static int keys_description(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	if (strlen(v) >= POLICY_DESC_MAX)
-		return policy_key_bad(ps, k, "too long (at most %d bytes)",
-				      POLICY_DESC_MAX - 1);
+		return policy_key_bad(ps, k, "too long (at most %d bytes)", POLICY_DESC_MAX - 1);
 	if (!keys_utf8_ok((const unsigned char *)v))
 		return policy_key_bad(ps, k, "not printable UTF-8 text");
 	snprintf(ps->pol->description, sizeof(ps->pol->description), "%s", v);
@@ -104,8 +99,8 @@ static int keys_description(struct policy_parser *ps,
 }
 
 /* One element of users = / groups =: a numeric id or a known name. */
-static int keys_one_id(struct policy_parser *ps, const struct policy_keydef *k,
-		       const char *item, uint32_t *id)
+static int keys_one_id(struct policy_parser *ps, const struct policy_keydef *k, const char *item,
+		       uint32_t *id)
 {
 	uint64_t v;
 
@@ -137,11 +132,9 @@ static int keys_one_id(struct policy_parser *ps, const struct policy_keydef *k,
 	return -1;
 }
 
-static int keys_ids(struct policy_parser *ps, const struct policy_keydef *k,
-		     const char *v)
+static int keys_ids(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
-	uint32_t *ids = k->key == K_USERS ? (uint32_t *)ps->pol->users :
-					    (uint32_t *)ps->pol->groups;
+	uint32_t *ids = k->key == K_USERS ? (uint32_t *)ps->pol->users : (uint32_t *)ps->pol->groups;
 	size_t *n = k->key == K_USERS ? &ps->pol->n_users : &ps->pol->n_groups;
 	char buf[POLICY_STR_MAX];
 	char *save = NULL, *item;
@@ -151,16 +144,14 @@ static int keys_ids(struct policy_parser *ps, const struct policy_keydef *k,
 	len = strlen(buf);
 	if (buf[0] == ',' || buf[len - 1] == ',' || strstr(buf, ",,") != NULL)
 		return policy_key_bad(ps, k, "empty list element");
-	for (item = strtok_r(buf, ",", &save); item != NULL;
-	     item = strtok_r(NULL, ",", &save)) {
+	for (item = strtok_r(buf, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
 		uint32_t id = 0;
 		size_t i;
 
 		item += strspn(item, " \t");
 		len = strcspn(item, " \t");
 		if (len == 0 || item[len + strspn(item + len, " \t")] != '\0')
-			return policy_key_bad(ps, k, "bad list element \"%s\"",
-					      item);
+			return policy_key_bad(ps, k, "bad list element \"%s\"", item);
 		item[len] = '\0';
 		if (keys_one_id(ps, k, item, &id) < 0)
 			continue;
@@ -169,15 +160,13 @@ static int keys_ids(struct policy_parser *ps, const struct policy_keydef *k,
 		if (i < *n)
 			continue;
 		if (*n >= POLICY_MAX_IDS)
-			return policy_key_bad(ps, k, "too many ids (at most %d)",
-					      POLICY_MAX_IDS);
+			return policy_key_bad(ps, k, "too many ids (at most %d)", POLICY_MAX_IDS);
 		ids[(*n)++] = id;
 	}
 	return 0;
 }
 
-static int keys_rootfs(struct policy_parser *ps,
-			const struct policy_keydef *k, const char *v)
+static int keys_rootfs(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	if (!policy_path_ok(v, false))
 		return policy_key_bad(ps, k, "\"%s\" is not an absolute, normalised path", v);
@@ -187,8 +176,7 @@ static int keys_rootfs(struct policy_parser *ps,
 	return 0;
 }
 
-static int keys_writable(struct policy_parser *ps,
-			  const struct policy_keydef *k, const char *v)
+static int keys_writable(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	if (strcmp(v, "no") == 0)
 		ps->pol->writable = POLICY_WRITABLE_NO;
@@ -202,8 +190,7 @@ static int keys_writable(struct policy_parser *ps,
 }
 
 /* A mount target: path rules, not reserved, not mounted twice. */
-static int keys_target(struct policy_parser *ps, const struct policy_keydef *k,
-		       const char *t)
+static int keys_target(struct policy_parser *ps, const struct policy_keydef *k, const char *t)
 {
 	const struct policy *p = ps->pol;
 	size_t i;
@@ -220,22 +207,21 @@ static int keys_target(struct policy_parser *ps, const struct policy_keydef *k,
 		if (strcmp(p->binds[i].target, t) == 0)
 			break;
 	if (i < p->n_binds) {
-		return policy_key_bad(ps, k, "target \"%s\" already mounted on line %u",
-			       t, p->binds[i].line);
+		return policy_key_bad(ps, k, "target \"%s\" already mounted on line %u", t,
+				      p->binds[i].line);
 		return -1;
 	}
 	for (i = 0; i < p->n_tmpfs; i++) {
 		if (strcmp(p->tmpfs[i].target, t) == 0) {
-			return policy_key_bad(ps, k, "target \"%s\" already mounted on line %u",
-				       t, p->tmpfs[i].line);
+			return policy_key_bad(ps, k, "target \"%s\" already mounted on line %u", t,
+					      p->tmpfs[i].line);
 			return -1;
 		}
 	}
 	return 0;
 }
 
-static int keys_bind(struct policy_parser *ps, const struct policy_keydef *k,
-		      const char *v)
+static int keys_bind(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	struct policy *p = ps->pol;
 	char buf[POLICY_STR_MAX];
@@ -256,12 +242,12 @@ static int keys_bind(struct policy_parser *ps, const struct policy_keydef *k,
 			return policy_key_bad(ps, k, "option \"%s\" is not ro or rw", opt);
 	}
 	if (!policy_path_ok(src, true))
-		return policy_key_bad(ps, k, "source \"%s\" is not an absolute, normalised path", src);
+		return policy_key_bad(ps, k, "source \"%s\" is not an absolute, normalised path",
+				      src);
 	if (keys_target(ps, k, tgt) < 0)
 		return -1;
 	if (p->n_binds >= POLICY_MAX_BINDS)
-		return policy_key_bad(ps, k, "too many bind mounts (at most %d)",
-				      POLICY_MAX_BINDS);
+		return policy_key_bad(ps, k, "too many bind mounts (at most %d)", POLICY_MAX_BINDS);
 	snprintf(p->binds[p->n_binds].source, POLICY_STR_MAX, "%s", src);
 	snprintf(p->binds[p->n_binds].target, POLICY_STR_MAX, "%s", tgt);
 	p->binds[p->n_binds].rw = rw;
@@ -270,8 +256,7 @@ static int keys_bind(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
-static int keys_tmpfs(struct policy_parser *ps, const struct policy_keydef *k,
-		       const char *v)
+static int keys_tmpfs(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	struct policy *p = ps->pol;
 	char buf[POLICY_STR_MAX];
@@ -290,8 +275,7 @@ static int keys_tmpfs(struct policy_parser *ps, const struct policy_keydef *k,
 	if (keys_target(ps, k, buf) < 0)
 		return -1;
 	if (p->n_tmpfs >= POLICY_MAX_TMPFS)
-		return policy_key_bad(ps, k, "too many tmpfs mounts (at most %d)",
-				      POLICY_MAX_TMPFS);
+		return policy_key_bad(ps, k, "too many tmpfs mounts (at most %d)", POLICY_MAX_TMPFS);
 	snprintf(p->tmpfs[p->n_tmpfs].target, POLICY_STR_MAX, "%s", buf);
 	p->tmpfs[p->n_tmpfs].size = size;
 	p->tmpfs[p->n_tmpfs].line = ps->line;
@@ -313,8 +297,8 @@ const struct policy_keydef policy_keys_main[] = {
 static const struct policy_keydef *keys_find(int section, const char *key)
 {
 	const struct policy_keydef *const tables[] = {
-		policy_keys_main, policy_keys_limits, policy_keys_net, policy_keys_box,
-		policy_keys_life, policy_keys_dev,
+		policy_keys_main, policy_keys_limits, policy_keys_net,
+		policy_keys_box,  policy_keys_life,   policy_keys_dev,
 	};
 	const struct policy_keydef *k;
 	size_t t;
@@ -326,8 +310,7 @@ static const struct policy_keydef *keys_find(int section, const char *key)
 	return NULL;
 }
 
-void policy_key_set(struct policy_parser *ps, const char *key,
-		    const char *value)
+void policy_key_set(struct policy_parser *ps, const char *key, const char *value)
 {
 	const struct policy_keydef *k;
 
@@ -340,8 +323,7 @@ void policy_key_set(struct policy_parser *ps, const char *key,
 		return;
 	}
 	if (ps->key_line[k->key] != 0 && !k->repeatable) {
-		policy_key_bad(ps, k, "repeated key (first on line %u)",
-			       ps->key_line[k->key]);
+		policy_key_bad(ps, k, "repeated key (first on line %u)", ps->key_line[k->key]);
 		return;
 	}
 	if (ps->key_line[k->key] == 0)

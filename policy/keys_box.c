@@ -14,8 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int keys_hostname(struct policy_parser *ps,
-			  const struct policy_keydef *k, const char *v)
+static int keys_hostname(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	const char *c;
 
@@ -32,8 +31,7 @@ static int keys_hostname(struct policy_parser *ps,
 			if (n == 0 || strncmp(c + 1, "HOME", 4) == 0)
 				return policy_key_bad(ps, k, "only $BOX, $USER and $UID may be used");
 			c += n;
-		} else if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') ||
-			     *c == '-')) {
+		} else if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-')) {
 			return policy_key_bad(ps, k, "\"%s\": a hostname is a-z, 0-9 and '-'", v);
 		}
 	}
@@ -41,17 +39,16 @@ static int keys_hostname(struct policy_parser *ps,
 	return 0;
 }
 
-static int keys_command(struct policy_parser *ps,
-			 const struct policy_keydef *k, const char *v)
+static int keys_command(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	if (!policy_path_ok(v, false) || strcmp(v, "/") == 0)
-		return policy_key_bad(ps, k, "\"%s\" is not an absolute, normalised path to a program", v);
+		return policy_key_bad(ps, k,
+				      "\"%s\" is not an absolute, normalised path to a program", v);
 	snprintf(ps->pol->command, sizeof(ps->pol->command), "%s", v);
 	return 0;
 }
 
-static int keys_env(struct policy_parser *ps, const struct policy_keydef *k,
-		     const char *v)
+static int keys_env(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	struct policy *p = ps->pol;
 	size_t n = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -73,14 +70,12 @@ static int keys_env(struct policy_parser *ps, const struct policy_keydef *k,
 		if (strncmp(p->env[i], v, n + 1) == 0)
 			return policy_key_bad(ps, k, "%.*s set twice", (int)n, v);
 	if (p->n_env >= POLICY_MAX_ENV)
-		return policy_key_bad(ps, k, "too many variables (at most %d)",
-				      POLICY_MAX_ENV);
+		return policy_key_bad(ps, k, "too many variables (at most %d)", POLICY_MAX_ENV);
 	snprintf(p->env[p->n_env++], POLICY_STR_MAX, "%s", v);
 	return 0;
 }
 
-static int keys_userns(struct policy_parser *ps, const struct policy_keydef *k,
-			const char *v)
+static int keys_userns(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	if (strcmp(v, "yes") == 0)
 		ps->pol->deny_userns = false;
@@ -91,8 +86,7 @@ static int keys_userns(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
-static int keys_pass_env(struct policy_parser *ps,
-			 const struct policy_keydef *k, const char *v)
+static int keys_pass_env(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	struct policy *p = ps->pol;
 	char buf[POLICY_STR_MAX];
@@ -103,8 +97,7 @@ static int keys_pass_env(struct policy_parser *ps,
 	len = strlen(buf);
 	if (buf[0] == ',' || buf[len - 1] == ',' || strstr(buf, ",,") != NULL)
 		return policy_key_bad(ps, k, "empty list element");
-	for (item = strtok_r(buf, ",", &save); item != NULL;
-	     item = strtok_r(NULL, ",", &save)) {
+	for (item = strtok_r(buf, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
 		const char *which = NULL;
 		size_t i;
 
@@ -114,12 +107,16 @@ static int keys_pass_env(struct policy_parser *ps,
 			return policy_key_bad(ps, k, "bad list element \"%s\"", item);
 		item[len] = '\0';
 		if (!policy_env_glob_valid(item))
-			return policy_key_bad(ps, k, "\"%s\": a variable name or glob "
-					      "([A-Za-z_][A-Za-z0-9_]* with * and ?)", item);
+			return policy_key_bad(ps, k,
+					      "\"%s\": a variable name or glob "
+					      "([A-Za-z_][A-Za-z0-9_]* with * and ?)",
+					      item);
 		if (policy_env_glob_forbidden(item, &which))
-			return policy_key_bad(ps, k, "\"%s\" could pass %s%s, which nsrun "
+			return policy_key_bad(ps, k,
+					      "\"%s\" could pass %s%s, which nsrun "
 					      "never passes (loader and libc variables)",
-					      item, which, which[strlen(which) - 1] == '_' ? "*" : "");
+					      item, which,
+					      which[strlen(which) - 1] == '_' ? "*" : "");
 		for (i = 0; i < p->n_pass_env; i++)
 			if (strcmp(p->pass_env[i], item) == 0)
 				break;

@@ -67,8 +67,7 @@ static bool keys_dev_rel_ok(const char *rel, bool *glob)
 }
 
 /* One element of allow =. */
-static int keys_dev_one(struct policy_parser *ps, const struct policy_keydef *k,
-			const char *item)
+static int keys_dev_one(struct policy_parser *ps, const struct policy_keydef *k, const char *item)
 {
 	struct policy_devices *d = &ps->pol->devices;
 	struct policy_dev_allow *a;
@@ -85,19 +84,25 @@ static int keys_dev_one(struct policy_parser *ps, const struct policy_keydef *k,
 		return policy_key_bad(ps, k, "\"%s\" is not below /dev", item);
 	rel = item + 5;
 	if (strlen(item) >= POLICY_DEV_PATH_MAX || !keys_dev_rel_ok(rel, &glob))
-		return policy_key_bad(ps, k, "\"%s\" is not a normalised path below /dev "
-				      "(at most 3 levels; a glob only in the last)", item);
+		return policy_key_bad(ps, k,
+				      "\"%s\" is not a normalised path below /dev "
+				      "(at most 3 levels; a glob only in the last)",
+				      item);
 	n = strcspn(rel, "/");
 	for (i = 0; i < NSR_ARRAY_SIZE(keys_dev_not_devices); i++)
 		if (strlen(keys_dev_not_devices[i]) == n &&
 		    strncmp(rel, keys_dev_not_devices[i], n) == 0)
-			return policy_key_bad(ps, k, "\"%s\": /dev/%s holds no devices a box "
-					      "may be given", item, keys_dev_not_devices[i]);
+			return policy_key_bad(ps, k,
+					      "\"%s\": /dev/%s holds no devices a box "
+					      "may be given",
+					      item, keys_dev_not_devices[i]);
 	if (glob) {
 		why = policy_dev_glob_denied(rel, &sample);
 		if (why != NULL)
-			return policy_key_bad(ps, k, "\"%s\" would match /dev/%s, which can "
-					      "never be allowed (%s)", item, sample, why);
+			return policy_key_bad(ps, k,
+					      "\"%s\" would match /dev/%s, which can "
+					      "never be allowed (%s)",
+					      item, sample, why);
 	} else {
 		why = policy_dev_denied(rel, 0, 0, 0);
 		if (why != NULL)
@@ -110,8 +115,7 @@ static int keys_dev_one(struct policy_parser *ps, const struct policy_keydef *k,
 			return policy_key_bad(ps, k, "%s already allowed on line %u", item,
 					      d->allow[i].line);
 	if (d->n_allow >= POLICY_MAX_DEV_ALLOW)
-		return policy_key_bad(ps, k, "too many entries (at most %d)",
-				      POLICY_MAX_DEV_ALLOW);
+		return policy_key_bad(ps, k, "too many entries (at most %d)", POLICY_MAX_DEV_ALLOW);
 	a = &d->allow[d->n_allow++];
 	snprintf(a->path, sizeof(a->path), "%s", item);
 	a->optional = optional;
@@ -120,8 +124,7 @@ static int keys_dev_one(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
-static int keys_dev_allow(struct policy_parser *ps, const struct policy_keydef *k,
-			  const char *v)
+static int keys_dev_allow(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	char buf[POLICY_STR_MAX];
 	char *save = NULL, *item;
@@ -132,8 +135,7 @@ static int keys_dev_allow(struct policy_parser *ps, const struct policy_keydef *
 	len = strlen(buf);
 	if (buf[0] == ',' || buf[len - 1] == ',' || strstr(buf, ",,") != NULL)
 		return policy_key_bad(ps, k, "empty list element");
-	for (item = strtok_r(buf, ",", &save); item != NULL;
-	     item = strtok_r(NULL, ",", &save)) {
+	for (item = strtok_r(buf, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
 		item += strspn(item, " \t");
 		len = strcspn(item, " \t");
 		if (len == 0 || item[len + strspn(item + len, " \t")] != '\0') {
@@ -147,8 +149,8 @@ static int keys_dev_allow(struct policy_parser *ps, const struct policy_keydef *
 	return rc;
 }
 
-static int keys_dev_allow_block(struct policy_parser *ps,
-				const struct policy_keydef *k, const char *v)
+static int keys_dev_allow_block(struct policy_parser *ps, const struct policy_keydef *k,
+				const char *v)
 {
 	if (strcmp(v, "yes") == 0)
 		ps->pol->devices.allow_block = true;
@@ -159,8 +161,7 @@ static int keys_dev_allow_block(struct policy_parser *ps,
 	return 0;
 }
 
-static int keys_dev_gpus(struct policy_parser *ps, const struct policy_keydef *k,
-			 const char *v)
+static int keys_dev_gpus(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	if (strcmp(v, "none") == 0)
 		ps->pol->devices.gpus = POLICY_GPUS_NONE;

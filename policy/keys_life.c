@@ -17,8 +17,14 @@
 
 int policy_parse_duration(const char *s, uint64_t *seconds)
 {
-	static const struct { char c; uint64_t mul; } units[] = {
-		{ 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+	static const struct {
+		char c;
+		uint64_t mul;
+	} units[] = {
+		{ 's', 1 },
+		{ 'm', 60 },
+		{ 'h', 3600 },
+		{ 'd', 86400 },
 	};
 	char num[24];
 	size_t n = strlen(s), i;
@@ -43,31 +49,40 @@ int policy_parse_duration(const char *s, uint64_t *seconds)
 
 int policy_format_duration(uint64_t seconds, char *out, size_t outsz)
 {
-	static const struct { char c; uint64_t mul; } units[] = {
-		{ 'd', 86400 }, { 'h', 3600 }, { 'm', 60 },
+	static const struct {
+		char c;
+		uint64_t mul;
+	} units[] = {
+		{ 'd', 86400 },
+		{ 'h', 3600 },
+		{ 'm', 60 },
 	};
 	size_t i;
 
 	for (i = 0; i < NSR_ARRAY_SIZE(units); i++)
 		if (seconds >= units[i].mul && seconds % units[i].mul == 0)
-			return snprintf(out, outsz, "%llu%c", (unsigned long long)(seconds / units[i].mul),
-					units[i].c) < (int)outsz ? 0 : -1;
+			return snprintf(out, outsz, "%llu%c",
+					(unsigned long long)(seconds / units[i].mul),
+					units[i].c) < (int)outsz ?
+				       0 :
+				       -1;
 	return snprintf(out, outsz, "%llus", (unsigned long long)seconds) < (int)outsz ? 0 : -1;
 }
 
-static int life_runtime(struct policy_parser *ps, const struct policy_keydef *k,
-			const char *v)
+static int life_runtime(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	struct policy_limits *l = &ps->pol->limits;
 
 	if (policy_parse_duration(v, &l->runtime) < 0)
-		return policy_key_bad(ps, k, "\"%s\" is not a duration from 1s to 366d (N with s, m, h or d)", v);
+		return policy_key_bad(ps, k,
+				      "\"%s\" is not a duration from 1s to 366d (N with s, m, h or d)",
+				      v);
 	l->has_runtime = true;
 	return 0;
 }
 
-static int life_yes_no(struct policy_parser *ps, const struct policy_keydef *k,
-		       const char *v, bool *out)
+static int life_yes_no(struct policy_parser *ps, const struct policy_keydef *k, const char *v,
+		       bool *out)
 {
 	if (strcmp(v, "yes") == 0)
 		*out = true;
@@ -78,8 +93,7 @@ static int life_yes_no(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
-static int life_join(struct policy_parser *ps, const struct policy_keydef *k,
-		     const char *v)
+static int life_join(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	bool yes = false;
 
@@ -89,19 +103,18 @@ static int life_join(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
-static int life_log_keep(struct policy_parser *ps, const struct policy_keydef *k,
-			 const char *v)
+static int life_log_keep(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	return life_yes_no(ps, k, v, &ps->pol->log_keep);
 }
 
-static int life_log_max(struct policy_parser *ps, const struct policy_keydef *k,
-			const char *v)
+static int life_log_max(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	uint64_t size;
 
 	if (policy_parse_size(v, &size) < 0)
-		return policy_key_bad(ps, k, "\"%s\" is not a size (integer with optional K, M or G)", v);
+		return policy_key_bad(ps, k,
+				      "\"%s\" is not a size (integer with optional K, M or G)", v);
 	if (size < POLICY_LOG_MIN || size > POLICY_LOG_MAX)
 		return policy_key_bad(ps, k, "\"%s\" is not from 64K to 16G", v);
 	ps->pol->log_max = size;

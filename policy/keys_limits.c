@@ -12,8 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int limits_pids(struct policy_parser *ps, const struct policy_keydef *k,
-			const char *v)
+static int limits_pids(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	struct policy_limits *l = &ps->pol->limits;
 
@@ -23,8 +22,7 @@ static int limits_pids(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
-static int limits_nofile(struct policy_parser *ps, const struct policy_keydef *k,
-			  const char *v)
+static int limits_nofile(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	struct policy_limits *l = &ps->pol->limits;
 
@@ -34,43 +32,44 @@ static int limits_nofile(struct policy_parser *ps, const struct policy_keydef *k
 	return 0;
 }
 
-static int limits_memory(struct policy_parser *ps, const struct policy_keydef *k,
-			  const char *v)
+static int limits_memory(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	struct policy_limits *l = &ps->pol->limits;
 
 	if (policy_parse_size(v, &l->memory) < 0)
-		return policy_key_bad(ps, k, "\"%s\" is not a size (integer with optional K, M or G)", v);
+		return policy_key_bad(ps, k,
+				      "\"%s\" is not a size (integer with optional K, M or G)", v);
 	if (l->memory < (1ULL << 20))
 		return policy_key_bad(ps, k, "\"%s\" is below the minimum of 1M", v);
 	l->has_memory = true;
 	return 0;
 }
 
-static int limits_swap(struct policy_parser *ps, const struct policy_keydef *k,
-			const char *v)
+static int limits_swap(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	struct policy_limits *l = &ps->pol->limits;
 
 	if (policy_parse_size(v, &l->swap) < 0)
-		return policy_key_bad(ps, k, "\"%s\" is not a size (integer with optional K, M or G)", v);
+		return policy_key_bad(ps, k,
+				      "\"%s\" is not a size (integer with optional K, M or G)", v);
 	l->has_swap = true;
 	return 0;
 }
 
-static int limits_cpu(struct policy_parser *ps, const struct policy_keydef *k,
-		    const char *v)
+static int limits_cpu(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	struct policy_limits *l = &ps->pol->limits;
 
 	if (policy_parse_cpu(v, &l->cpu_milli) < 0)
-		return policy_key_bad(ps, k, "\"%s\" is not a CPU count above 0, at most 1024, with at most 3 decimals", v);
+		return policy_key_bad(
+			ps, k,
+			"\"%s\" is not a CPU count above 0, at most 1024, with at most 3 decimals",
+			v);
 	l->has_cpu = true;
 	return 0;
 }
 
-static int limits_cgroup(struct policy_parser *ps, const struct policy_keydef *k,
-		      const char *v)
+static int limits_cgroup(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	if (strcmp(v, "own") == 0)
 		ps->pol->limits.cgroup_nested = false;

@@ -12,8 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int net_mode(struct policy_parser *ps, const struct policy_keydef *k,
-		     const char *v)
+static int net_mode(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	if (strcmp(v, "none") == 0)
 		ps->pol->net.mode = POLICY_NET_NONE;
@@ -26,34 +25,33 @@ static int net_mode(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
-static int net_bridge(struct policy_parser *ps, const struct policy_keydef *k,
-		       const char *v)
+static int net_bridge(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	size_t n = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			     "0123456789_.-");
 
-	if (v[n] != '\0' || n >= POLICY_IFNAME_MAX || strcmp(v, ".") == 0 ||
-	    strcmp(v, "..") == 0)
-		return policy_key_bad(ps, k, "\"%s\" is not an interface name ([A-Za-z0-9_.-], at most 15)", v);
+	if (v[n] != '\0' || n >= POLICY_IFNAME_MAX || strcmp(v, ".") == 0 || strcmp(v, "..") == 0)
+		return policy_key_bad(ps, k,
+				      "\"%s\" is not an interface name ([A-Za-z0-9_.-], at most 15)",
+				      v);
 	snprintf(ps->pol->net.bridge, sizeof(ps->pol->net.bridge), "%s", v);
 	return 0;
 }
 
-static int net_subnet(struct policy_parser *ps, const struct policy_keydef *k,
-		       const char *v)
+static int net_subnet(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	struct policy_net *n = &ps->pol->net;
 
 	if (policy_parse_cidr(v, &n->subnet, &n->prefix) < 0)
-		return policy_key_bad(ps, k, "\"%s\" is not a subnet a.b.c.d/N with the host bits zero", v);
+		return policy_key_bad(ps, k,
+				      "\"%s\" is not a subnet a.b.c.d/N with the host bits zero", v);
 	if (n->prefix < 8 || n->prefix > 30)
 		return policy_key_bad(ps, k, "prefix /%u is outside /8 to /30", n->prefix);
 	n->has_subnet = true;
 	return 0;
 }
 
-static int net_gateway(struct policy_parser *ps, const struct policy_keydef *k,
-			const char *v)
+static int net_gateway(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	struct policy_net *n = &ps->pol->net;
 
@@ -63,8 +61,7 @@ static int net_gateway(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
-static int net_dns(struct policy_parser *ps, const struct policy_keydef *k,
-		    const char *v)
+static int net_dns(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	struct policy_net *n = &ps->pol->net;
 	char buf[POLICY_STR_MAX];
@@ -75,16 +72,14 @@ static int net_dns(struct policy_parser *ps, const struct policy_keydef *k,
 	len = strlen(buf);
 	if (buf[0] == ',' || buf[len - 1] == ',' || strstr(buf, ",,") != NULL)
 		return policy_key_bad(ps, k, "empty list element");
-	for (item = strtok_r(buf, ",", &save); item != NULL;
-	     item = strtok_r(NULL, ",", &save)) {
+	for (item = strtok_r(buf, ",", &save); item != NULL; item = strtok_r(NULL, ",", &save)) {
 		item += strspn(item, " \t");
 		len = strcspn(item, " \t");
 		if (item[len + strspn(item + len, " \t")] != '\0')
 			return policy_key_bad(ps, k, "bad list element \"%s\"", item);
 		item[len] = '\0';
 		if (n->n_dns >= POLICY_MAX_DNS)
-			return policy_key_bad(ps, k, "too many servers (at most %d)",
-					      POLICY_MAX_DNS);
+			return policy_key_bad(ps, k, "too many servers (at most %d)", POLICY_MAX_DNS);
 		if (policy_parse_ipv4(item, &n->dns[n->n_dns]) < 0)
 			return policy_key_bad(ps, k, "\"%s\" is not an IPv4 address", item);
 		n->n_dns++;
@@ -92,8 +87,7 @@ static int net_dns(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
-static int net_per_user(struct policy_parser *ps,
-			 const struct policy_keydef *k, const char *v)
+static int net_per_user(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	uint64_t u;
 

@@ -40,18 +40,15 @@ int policy_load(const char *policydir, const char *name, struct policy *out,
 	    nsr_fmt(path, sizeof(path), "%s/%s.ini", policydir, name) < 0) {
 		snprintf(diags->file, sizeof(diags->file), "%s", name);
 		policy_diag(diags, 0, "bad policy directory");
-		return nsr_err_set(err, NSR_E_POLICY, 0,
-				   "policy \"%s\" is not available", name);
+		return nsr_err_set(err, NSR_E_POLICY, 0, "policy \"%s\" is not available", name);
 	}
 	snprintf(diags->file, sizeof(diags->file), "%s", path);
 	if (trust_open_file(path, &fd, why, sizeof(why)) < 0) {
 		policy_diag(diags, 0, "cannot be used: %s", why);
-		return nsr_err_set(err, NSR_E_POLICY, 0,
-				   "policy \"%s\" is not available", name);
+		return nsr_err_set(err, NSR_E_POLICY, 0, "policy \"%s\" is not available", name);
 	}
 	if (policy_parse_fd(fd, path, out, diags) < 0)
-		return nsr_err_set(err, NSR_E_POLICY, 0,
-				   "policy \"%s\" is not available", name);
+		return nsr_err_set(err, NSR_E_POLICY, 0, "policy \"%s\" is not available", name);
 	snprintf(out->name, sizeof(out->name), "%s", name);
 	return 0;
 }
@@ -76,8 +73,7 @@ static int load_absolute(const char *rel, char *out, size_t outsz)
 			return -1;
 	}
 	out[0] = '\0';
-	for (comp = strtok_r(buf, "/", &save); comp != NULL;
-	     comp = strtok_r(NULL, "/", &save)) {
+	for (comp = strtok_r(buf, "/", &save); comp != NULL; comp = strtok_r(NULL, "/", &save)) {
 		if (strcmp(comp, ".") == 0)
 			continue;
 		if (strcmp(comp, "..") == 0) {
@@ -115,16 +111,15 @@ static int check_bind_sources(const struct policy *p, struct policy_diags *diags
 			continue;
 		why = policy_bind_source_refused(fd);
 		if (why != NULL) {
-			policy_diag(diags, p->binds[i].line, "mount.bind: source \"%s\" is %s: refused",
-				    src, why);
+			policy_diag(diags, p->binds[i].line,
+				    "mount.bind: source \"%s\" is %s: refused", src, why);
 			rc = -1;
 		}
 	}
 	return rc;
 }
 
-int policy_check_file(const char *path, struct policy *out,
-		      struct policy_diags *diags)
+int policy_check_file(const char *path, struct policy *out, struct policy_diags *diags)
 {
 	nsr_cleanup_fd int fd = -1;
 	char abs[PATH_MAX], why[256] = "";

@@ -25,8 +25,7 @@ bool policy_name_valid(const char *name)
 	for (i = 1; name[i] != '\0'; i++) {
 		if (i >= POLICY_NAME_MAX)
 			return false;
-		if (!names_lower_digit(name[i]) && name[i] != '_' &&
-		    name[i] != '-')
+		if (!names_lower_digit(name[i]) && name[i] != '_' && name[i] != '-')
 			return false;
 	}
 	return true;
@@ -78,8 +77,7 @@ bool policy_path_ok(const char *p, bool allow_vars)
 	if (len == 0 || len >= POLICY_STR_MAX)
 		return false;
 	c = p;
-	if (allow_vars && strncmp(p, "$HOME", 5) == 0 &&
-	    (p[5] == '\0' || p[5] == '/'))
+	if (allow_vars && strncmp(p, "$HOME", 5) == 0 && (p[5] == '\0' || p[5] == '/'))
 		c = p + 5;
 	else if (p[0] != '/')
 		return false;
@@ -120,8 +118,7 @@ bool policy_target_reserved(const char *path)
 	for (i = 0; i < sizeof(res) / sizeof(res[0]); i++) {
 		size_t n = strlen(res[i]);
 
-		if (strncmp(path, res[i], n) == 0 &&
-		    (path[n] == '\0' || path[n] == '/'))
+		if (strncmp(path, res[i], n) == 0 && (path[n] == '\0' || path[n] == '/'))
 			return true;
 	}
 	return false;

@@ -32,8 +32,7 @@ void policy_diag(struct policy_diags *d, unsigned line, const char *fmt, ...)
 }
 
 /* Check one physical line (without its '\n'); 0 when inih may see it. */
-static int parse_check_line(struct policy_parser *ps, const char *l,
-			    size_t len)
+static int parse_check_line(struct policy_parser *ps, const char *l, size_t len)
 {
 	size_t i, ws, sep;
 
@@ -58,8 +57,7 @@ static int parse_check_line(struct policy_parser *ps, const char *l,
 		}
 	}
 	if (len > POLICY_LINE_MAX) {
-		policy_diag(ps->diags, ps->line,
-			    "line too long (%zu bytes, at most %d)", len,
+		policy_diag(ps->diags, ps->line, "line too long (%zu bytes, at most %d)", len,
 			    POLICY_LINE_MAX);
 		return -1;
 	}
@@ -83,8 +81,7 @@ static int parse_check_line(struct policy_parser *ps, const char *l,
 		}
 		rest = 2 + n + strspn(l + 2 + n, " \t");
 		if (rest < len && (l[rest] != ';' || rest == 2 + n)) {
-			policy_diag(ps->diags, ps->line,
-				    "unexpected text after section header");
+			policy_diag(ps->diags, ps->line, "unexpected text after section header");
 			ps->section = SEC_UNKNOWN;
 			return -1;
 		}
@@ -96,9 +93,8 @@ static int parse_check_line(struct policy_parser *ps, const char *l,
 			return -1;
 		}
 		if (ps->section_line[ps->section] != 0) {
-			policy_diag(ps->diags, ps->line,
-				    "repeated section [%s] (first on line %u)", name,
-				    ps->section_line[ps->section]);
+			policy_diag(ps->diags, ps->line, "repeated section [%s] (first on line %u)",
+				    name, ps->section_line[ps->section]);
 			ps->section = SEC_UNKNOWN;
 			return -1;
 		}
@@ -111,8 +107,7 @@ static int parse_check_line(struct policy_parser *ps, const char *l,
 		    (l[sep] == ';' && sep > 0 && (l[sep - 1] == ' ' || l[sep - 1] == '\t')))
 			break;
 	if (sep < len && l[sep] == ':') {
-		policy_diag(ps->diags, ps->line,
-			    "':' is not a separator here: write KEY = VALUE");
+		policy_diag(ps->diags, ps->line, "':' is not a separator here: write KEY = VALUE");
 		return -1;
 	}
 	if (sep >= len || l[sep] != '=') {
@@ -155,8 +150,7 @@ static char *parse_reader(char *str, int num, void *stream)
 	return str;
 }
 
-static int parse_handler(void *user, const char *section, const char *name,
-			 const char *value)
+static int parse_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct policy_parser *ps = user;
 
@@ -196,8 +190,7 @@ static void parse_name_from_display(const char *display, struct policy *out)
 	}
 }
 
-int policy_parse_fd(int fd, const char *display, struct policy *out,
-		    struct policy_diags *diags)
+int policy_parse_fd(int fd, const char *display, struct policy *out, struct policy_diags *diags)
 {
 	nsr_cleanup_free char *buf = malloc(POLICY_FILE_MAX + 2);
 	struct policy_parser ps;
@@ -217,8 +210,7 @@ int policy_parse_fd(int fd, const char *display, struct policy *out,
 		return -1;
 	}
 	if (n > POLICY_FILE_MAX) {
-		policy_diag(diags, 0, "file too large (at most %d bytes)",
-			    POLICY_FILE_MAX);
+		policy_diag(diags, 0, "file too large (at most %d bytes)", POLICY_FILE_MAX);
 		return -1;
 	}
 	buf[n] = '\0';

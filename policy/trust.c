@@ -46,8 +46,7 @@ int trust_check_fd(int fd, bool want_dir, char *why, size_t whysz)
 	if (!want_dir && !S_ISREG(st.st_mode))
 		return trust_fail(why, whysz, "is not a regular file");
 	if (st.st_uid != 0)
-		return trust_fail(why, whysz, "is owned by uid %u, not root",
-				  (unsigned)st.st_uid);
+		return trust_fail(why, whysz, "is owned by uid %u, not root", (unsigned)st.st_uid);
 	if (st.st_mode & S_IWOTH)
 		return trust_fail(why, whysz, "is writable by others");
 	if (st.st_mode & S_IWGRP)
@@ -57,8 +56,7 @@ int trust_check_fd(int fd, bool want_dir, char *why, size_t whysz)
 
 /* Open one component below dfd as O_PATH without following it, and check
  * it as a directory or (for the last one) a file. */
-static int trust_step(int dfd, const char *comp, const char *walked,
-		      bool dir, char *why, size_t whysz)
+static int trust_step(int dfd, const char *comp, const char *walked, bool dir, char *why, size_t whysz)
 {
 	nsr_cleanup_fd int fd = nsr_openat(dfd, comp, O_PATH | O_NOFOLLOW, 0);
 	char r[200];
@@ -72,11 +70,10 @@ static int trust_step(int dfd, const char *comp, const char *walked,
 
 /* The last component of a file path: checked through an O_PATH fd first,
  * so the read-only open below never touches a FIFO or a device node. */
-static int trust_last(int dfd, const char *comp, const char *walked,
-		      int *fd_out, char *why, size_t whysz)
+static int trust_last(int dfd, const char *comp, const char *walked, int *fd_out, char *why,
+		      size_t whysz)
 {
-	nsr_cleanup_fd int path_fd = trust_step(dfd, comp, walked, false, why,
-						whysz);
+	nsr_cleanup_fd int path_fd = trust_step(dfd, comp, walked, false, why, whysz);
 	nsr_cleanup_fd int fd = -1;
 	struct stat a, b;
 	char r[200];
@@ -86,8 +83,8 @@ static int trust_last(int dfd, const char *comp, const char *walked,
 	fd = nsr_openat(dfd, comp, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0);
 	if (fd < 0)
 		return trust_fail(why, whysz, "%s: %s", walked, strerror(errno));
-	if (fstat(fd, &a) < 0 || fstat(path_fd, &b) < 0 ||
-	    a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+	if (fstat(fd, &a) < 0 || fstat(path_fd, &b) < 0 || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino)
 		return trust_fail(why, whysz, "%s changed while being checked", walked);
 	if (trust_check_fd(fd, false, r, sizeof(r)) < 0)
 		return trust_fail(why, whysz, "%s %s", walked, r);
@@ -95,8 +92,8 @@ static int trust_last(int dfd, const char *comp, const char *walked,
 	return 0;
 }
 
-int trust_walk_at(int start_dfd, const char *shown, const char *rel,
-		  bool want_dir, int *fd_out, char *why, size_t whysz)
+int trust_walk_at(int start_dfd, const char *shown, const char *rel, bool want_dir, int *fd_out,
+		  char *why, size_t whysz)
 {
 	nsr_cleanup_fd int cur = -1;
 	char buf[PATH_MAX], walked[PATH_MAX];
@@ -121,10 +118,9 @@ int trust_walk_at(int start_dfd, const char *shown, const char *rel,
 		next = strchr(comp, '/');
 		if (next != NULL)
 			*next++ = '\0';
-		if (*comp == '\0' || strcmp(comp, ".") == 0 ||
-		    strcmp(comp, "..") == 0 || (next != NULL && *next == '\0'))
-			return trust_fail(why, whysz, "%s%s: not a normalised path",
-					  shown, rel);
+		if (*comp == '\0' || strcmp(comp, ".") == 0 || strcmp(comp, "..") == 0 ||
+		    (next != NULL && *next == '\0'))
+			return trust_fail(why, whysz, "%s%s: not a normalised path", shown, rel);
 		if (nsr_fmt(walked + wl, sizeof(walked) - wl, "%s%s",
 			    wl > 0 && walked[wl - 1] != '/' ? "/" : "", comp) < 0)
 			return trust_fail(why, whysz, "path too long");
@@ -144,15 +140,13 @@ int trust_walk_at(int start_dfd, const char *shown, const char *rel,
 }
 
 /* Open "/" and check it, then walk the rest of an absolute path. */
-static int trust_open(const char *path, bool want_dir, int *fd_out,
-		      char *why, size_t whysz)
+static int trust_open(const char *path, bool want_dir, int *fd_out, char *why, size_t whysz)
 {
 	nsr_cleanup_fd int root = -1;
 	char r[200];
 
 	if (path == NULL || path[0] != '/')
-		return trust_fail(why, whysz, "%s: not an absolute path",
-				  path ? path : "(null)");
+		return trust_fail(why, whysz, "%s: not an absolute path", path ? path : "(null)");
 	root = nsr_openat(AT_FDCWD, "/", O_PATH | O_DIRECTORY, 0);
 	if (root < 0)
 		return trust_fail(why, whysz, "/: %s", strerror(errno));

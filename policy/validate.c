@@ -28,23 +28,23 @@ static void validate_rootfs(struct policy_parser *ps)
 	if (ps->pol->rootfs[0] == '\0')
 		return; /* its value was refused already */
 	if (trust_open_dir(ps->pol->rootfs, &fd, why, sizeof(why)) < 0)
-		policy_diag(ps->diags, ps->key_line[K_PATH],
-			    "rootfs.path: not usable: %s", why);
+		policy_diag(ps->diags, ps->key_line[K_PATH], "rootfs.path: not usable: %s", why);
 }
 
 static void validate_limits(struct policy_parser *ps)
 {
 	if (ps->key_line[K_SWAP] != 0 && ps->key_line[K_MEMORY] == 0)
-		policy_diag(ps->diags, ps->key_line[K_SWAP],
-			    "limits.swap: requires limits.memory");
+		policy_diag(ps->diags, ps->key_line[K_SWAP], "limits.swap: requires limits.memory");
 }
 
 static void validate_network(struct policy_parser *ps)
 {
-	static const struct { int key; const char *name; } bridged[] = {
-		{ K_BRIDGE, "bridge" }, { K_SUBNET, "subnet" },
-		{ K_GATEWAY, "gateway" }, { K_DNS, "dns" },
-		{ K_PER_USER, "per_user" },
+	static const struct {
+		int key;
+		const char *name;
+	} bridged[] = {
+		{ K_BRIDGE, "bridge" }, { K_SUBNET, "subnet" },	    { K_GATEWAY, "gateway" },
+		{ K_DNS, "dns" },	{ K_PER_USER, "per_user" },
 	};
 	const struct policy_net *n = &ps->pol->net;
 	size_t i;
@@ -60,8 +60,7 @@ static void validate_network(struct policy_parser *ps)
 	for (i = 0; i < 3; i++)
 		if (ps->key_line[bridged[i].key] == 0)
 			policy_diag(ps->diags, ps->key_line[K_MODE],
-				    "network.mode: bridge mode requires network.%s",
-				    bridged[i].name);
+				    "network.mode: bridge mode requires network.%s", bridged[i].name);
 	if (n->has_subnet && n->has_gateway) {
 		uint32_t mask = ~(uint32_t)0 << (32 - n->prefix);
 
@@ -92,13 +91,17 @@ static void validate_devices(struct policy_parser *ps)
 		if (a->glob || fstatat(AT_FDCWD, a->path, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
 		if (S_ISLNK(st.st_mode)) {
-			policy_diag(ps->diags, a->line, "devices.allow: %s is a symbolic link: "
-				    "name the device node itself", a->path);
+			policy_diag(ps->diags, a->line,
+				    "devices.allow: %s is a symbolic link: "
+				    "name the device node itself",
+				    a->path);
 			continue;
 		}
 		if (S_ISBLK(st.st_mode) && !d->allow_block) {
-			policy_diag(ps->diags, a->line, "devices.allow: %s is a block device: "
-				    "that needs devices.allow_block = yes", a->path);
+			policy_diag(ps->diags, a->line,
+				    "devices.allow: %s is a block device: "
+				    "that needs devices.allow_block = yes",
+				    a->path);
 			continue;
 		}
 		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
@@ -109,9 +112,10 @@ static void validate_devices(struct policy_parser *ps)
 		type = S_ISCHR(st.st_mode) ? 'c' : 'b';
 		why = policy_dev_denied(a->path + 5, type, major(st.st_rdev), minor(st.st_rdev));
 		if (why != NULL)
-			policy_diag(ps->diags, a->line, "devices.allow: %s is %c %u:%u, which "
-				    "can never be allowed (%s)", a->path, type,
-				    major(st.st_rdev), minor(st.st_rdev), why);
+			policy_diag(ps->diags, a->line,
+				    "devices.allow: %s is %c %u:%u, which "
+				    "can never be allowed (%s)",
+				    a->path, type, major(st.st_rdev), minor(st.st_rdev), why);
 	}
 	if (ps->key_line[K_DEV_ALLOW_BLOCK] != 0 && d->allow_block && d->n_allow == 0)
 		policy_diag(ps->diags, ps->key_line[K_DEV_ALLOW_BLOCK],

@@ -13,8 +13,7 @@
 
 /* Leading digits of s as a number: digits counted in *ndig; -1 on
  * overflow past max or on a leading zero in front of more digits. */
-static int values_digits(const char *s, uint64_t max, uint64_t *out,
-			 size_t *ndig)
+static int values_digits(const char *s, uint64_t max, uint64_t *out, size_t *ndig)
 {
 	uint64_t v = 0;
 	size_t i;
@@ -23,8 +22,7 @@ static int values_digits(const char *s, uint64_t max, uint64_t *out,
 		if (i == 1 && s[0] == '0')
 			return -1;
 		if (__builtin_mul_overflow(v, 10, &v) ||
-		    __builtin_add_overflow(v, (uint64_t)(s[i] - '0'), &v) ||
-		    v > max)
+		    __builtin_add_overflow(v, (uint64_t)(s[i] - '0'), &v) || v > max)
 			return -1;
 	}
 	*out = v;
@@ -32,14 +30,12 @@ static int values_digits(const char *s, uint64_t max, uint64_t *out,
 	return 0;
 }
 
-int policy_parse_uint(const char *s, uint64_t min, uint64_t max,
-		      uint64_t *out)
+int policy_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
 	uint64_t v;
 	size_t n;
 
-	if (s == NULL || values_digits(s, max, &v, &n) < 0 || n == 0 ||
-	    s[n] != '\0' || v < min)
+	if (s == NULL || values_digits(s, max, &v, &n) < 0 || n == 0 || s[n] != '\0' || v < min)
 		return -1;
 	*out = v;
 	return 0;
@@ -56,13 +52,16 @@ int policy_parse_size(const char *s, uint64_t *out)
 	switch (s[n]) {
 	case '\0':
 		break;
-	case 'K': case 'k':
+	case 'K':
+	case 'k':
 		mult = 1ULL << 10;
 		break;
-	case 'M': case 'm':
+	case 'M':
+	case 'm':
 		mult = 1ULL << 20;
 		break;
-	case 'G': case 'g':
+	case 'G':
+	case 'g':
 		mult = 1ULL << 30;
 		break;
 	default:

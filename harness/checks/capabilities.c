@@ -25,12 +25,12 @@ static int chk_capabilities(struct hx_ctx *ctx, struct hx_result *res)
 		const char *v = facts_get(f, sets[i]);
 		uint64_t m = 1;
 
-		CHK_EXPECT(res, bad, facts_hex(v, &m) == 0 && m == 0,
-			   "%s is %s, expected empty", sets[i], v ? v : "(missing)");
+		CHK_EXPECT(res, bad, facts_hex(v, &m) == 0 && m == 0, "%s is %s, expected empty",
+			   sets[i], v ? v : "(missing)");
 	}
 	nnp = facts_get(f, "nonewprivs");
-	CHK_EXPECT(res, bad, nnp != NULL && strcmp(nnp, "1") == 0,
-		   "NoNewPrivs is %s, expected 1", nnp ? nnp : "(missing)");
+	CHK_EXPECT(res, bad, nnp != NULL && strcmp(nnp, "1") == 0, "NoNewPrivs is %s, expected 1",
+		   nnp ? nnp : "(missing)");
 	return chk_done(res, bad);
 }
 

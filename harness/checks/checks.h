@@ -14,12 +14,12 @@
 #include "../runner.h"
 #include "util.h"
 
-#define CHK_EXPECT(res, bad, cond, ...) \
-	do { \
-		if (!(cond)) { \
+#define CHK_EXPECT(res, bad, cond, ...)              \
+	do {                                         \
+		if (!(cond)) {                       \
 			hx_fail((res), __VA_ARGS__); \
-			(bad)++; \
-		} \
+			(bad)++;                     \
+		}                                    \
 	} while (0)
 
 /* PASS when nothing failed (and the check did not skip). */
@@ -37,8 +37,8 @@ bool chk_sees_comm(const struct facts *f, const char *comm);
 /* Start a box running the probe (args), wait for its "ready=1" and find
  * the probe's host pid. 0, or -1 with the reason in res (b is then still
  * to be finished and freed by the caller, like after run_start). */
-int chk_box_ready(struct hx_ctx *ctx, const char *const *args, struct run_box *b,
-		  pid_t *pid, struct hx_result *res);
+int chk_box_ready(struct hx_ctx *ctx, const char *const *args, struct run_box *b, pid_t *pid,
+		  struct hx_result *res);
 /* Let the probe go on and wait for its "done=1" (bounded by the box's
  * deadline); then the caller finishes the box. */
 void chk_box_go(struct run_box *b);

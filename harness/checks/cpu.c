@@ -25,8 +25,8 @@
 #define CPU_SLACK_MS 50
 
 /* The quota and period of the cgroup, in µs; quota -1 when unlimited. */
-static int cpu_quota(const char *dir, bool v2, long long *quota, long long *period,
-		     char *shown, size_t sz)
+static int cpu_quota(const char *dir, bool v2, long long *quota, long long *period, char *shown,
+		     size_t sz)
 {
 	char q[64], p[64];
 
@@ -57,17 +57,18 @@ static void cpu_cgroup(const struct hx_ctx *ctx, pid_t pid, struct hx_result *re
 	bool v2 = false;
 
 	if (host_cgroup_dir(pid, "cpu", dir, sizeof(dir), &v2) < 0) {
-		CHK_EXPECT(res, *bad, false, "the box's process %ld is in no cpu cgroup the host "
-			   "has mounted", (long)pid);
+		CHK_EXPECT(res, *bad, false,
+			   "the box's process %ld is in no cpu cgroup the host "
+			   "has mounted",
+			   (long)pid);
 		return;
 	}
 	if (cpu_quota(dir, v2, &quota, &period, shown, sizeof(shown)) < 0) {
-		CHK_EXPECT(res, *bad, false, "cannot read the cpu quota of the box's cgroup %s",
-			   dir);
+		CHK_EXPECT(res, *bad, false, "cannot read the cpu quota of the box's cgroup %s", dir);
 		return;
 	}
-	CHK_EXPECT(res, *bad, quota > 0 && period > 0 &&
-		   llabs(quota * 1000 - milli * period) <= period,
+	CHK_EXPECT(res, *bad,
+		   quota > 0 && period > 0 && llabs(quota * 1000 - milli * period) <= period,
 		   "%s: %s, expected %lld.%03lld CPUs", shown,
 		   quota <= 0 ? "no quota" : "another quota", milli / 1000, milli % 1000);
 }
@@ -92,8 +93,10 @@ static int chk_cpu(struct hx_ctx *ctx, struct hx_result *res)
 	if (e->has_pids && procs + 4 > (long long)e->pids)
 		procs = (long long)e->pids > 5 ? (long long)e->pids - 4 : 1;
 	if (!measure)
-		hx_note(res, "cpu = %u.%03u is not below the host's %ld CPUs: only the quota is "
-			"checked", e->cpu_milli / 1000, e->cpu_milli % 1000, online);
+		hx_note(res,
+			"cpu = %u.%03u is not below the host's %ld CPUs: only the quota is "
+			"checked",
+			e->cpu_milli / 1000, e->cpu_milli % 1000, online);
 	snprintf(nprocs, sizeof(nprocs), "%lld", measure ? procs : 0LL);
 	snprintf(ms, sizeof(ms), "%d", measure ? CPU_BUSY_MS : 0);
 	if (chk_box_ready(ctx, args, &b, &pid, res) < 0) {
@@ -104,16 +107,18 @@ static int chk_cpu(struct hx_ctx *ctx, struct hx_result *res)
 	chk_box_go(&b);
 	run_finish(&b);
 	if (measure && facts_parse(b.out, b.out_len, &f) == 0) {
-		CHK_EXPECT(res, bad, facts_long(facts_get(&f, "cpu_wall_ms"), &wall) == 0 &&
-			   facts_long(facts_get(&f, "cpu_used_ms"), &used) == 0 &&
-			   facts_long(facts_get(&f, "cpu_procs"), &got) == 0 && wall > 0,
+		CHK_EXPECT(res, bad,
+			   facts_long(facts_get(&f, "cpu_wall_ms"), &wall) == 0 &&
+				   facts_long(facts_get(&f, "cpu_used_ms"), &used) == 0 &&
+				   facts_long(facts_get(&f, "cpu_procs"), &got) == 0 && wall > 0,
 			   "the probe did not report its CPU time");
-		CHK_EXPECT(res, bad, used <= (long long)e->cpu_milli * wall *
-			   (100 + CPU_TOLERANCE_PCT) / 100000 + CPU_SLACK_MS,
+		CHK_EXPECT(res, bad,
+			   used <= (long long)e->cpu_milli * wall * (100 + CPU_TOLERANCE_PCT) / 100000 +
+					   CPU_SLACK_MS,
 			   "%ld busy processes got %ld ms of CPU in %ld ms: %.2f CPUs, more than "
-			   "cpu = %u.%03u (+%d%%, +%d ms)", got, used, wall,
-			   wall > 0 ? (double)used / (double)wall : 0.0, e->cpu_milli / 1000,
-			   e->cpu_milli % 1000, CPU_TOLERANCE_PCT, CPU_SLACK_MS);
+			   "cpu = %u.%03u (+%d%%, +%d ms)",
+			   got, used, wall, wall > 0 ? (double)used / (double)wall : 0.0,
+			   e->cpu_milli / 1000, e->cpu_milli % 1000, CPU_TOLERANCE_PCT, CPU_SLACK_MS);
 		if (got < procs)
 			hx_note(res, "only %ld of %lld busy processes started", got, procs);
 		facts_free(&f);

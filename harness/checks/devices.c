@@ -30,7 +30,8 @@
 #define DEVCHK_OTHERS 12
 
 /* The minimal set (rules allow ptmx too; the box has it as a link). */
-static const char *const devchk_minimal[] = { "null", "zero", "full", "random", "urandom", "tty", "ptmx" };
+static const char *const devchk_minimal[] = { "null",	 "zero", "full", "random",
+					      "urandom", "tty",	 "ptmx" };
 
 static bool devchk_in(const struct dev_set *want, const char *rel)
 {
@@ -135,7 +136,7 @@ static int devchk_cgroup_dir(pid_t pid, char *out, size_t sz)
 	}
 	if (v1[0] != '\0' && strcmp(v1, "/") != 0)
 		return devchk_mount(true, mnt, sizeof(mnt)) < 0 ? -1 :
-		       nsr_fmt(out, sz, "%s%s", mnt, v1);
+								  nsr_fmt(out, sz, "%s%s", mnt, v1);
 	if (v2[0] == '\0' || devchk_mount(false, mnt, sizeof(mnt)) < 0)
 		return -1;
 	return nsr_fmt(out, sz, "%s%s", mnt, v2);
@@ -167,8 +168,10 @@ static int devchk_probe_in(const char *dir, char rels[][DEV_REL_MAX], size_t n, 
 			int e;
 
 			snprintf(path, sizeof(path), "/dev/%s", rels[i]);
-			e = faccessat(AT_FDCWD, path, R_OK | W_OK, AT_EACCESS | AT_SYMLINK_NOFOLLOW) == 0 ?
-				    0 : errno;
+			e = faccessat(AT_FDCWD, path, R_OK | W_OK,
+				      AT_EACCESS | AT_SYMLINK_NOFOLLOW) == 0 ?
+				    0 :
+				    errno;
 			if (nsr_write_all(p[1], &e, sizeof(e)) < 0)
 				_exit(3);
 		}
@@ -202,7 +205,8 @@ static size_t devchk_others(const struct dev_set *want, char out[][DEV_REL_MAX],
 			struct stat st;
 
 			if (nsr_fmt(rel, sizeof(rel), "%s%s%s", dirs[k], dirs[k][0] ? "/" : "",
-				    e->d_name) < 0 || devchk_in(want, rel) ||
+				    e->d_name) < 0 ||
+			    devchk_in(want, rel) ||
 			    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
 			    !S_ISCHR(st.st_mode))
 				continue;
@@ -214,8 +218,7 @@ static size_t devchk_others(const struct dev_set *want, char out[][DEV_REL_MAX],
 }
 
 /* (4): from the host, in the box's device cgroup. */
-static void devchk_host_side(const struct dev_set *want, pid_t nsrun, struct hx_result *res,
-			     int *bad)
+static void devchk_host_side(const struct dev_set *want, pid_t nsrun, struct hx_result *res, int *bad)
 {
 	char rels[DEV_MAX_NODES + DEVCHK_OTHERS][DEV_REL_MAX];
 	int errs[DEV_MAX_NODES + DEVCHK_OTHERS];
@@ -252,8 +255,8 @@ static void devchk_host_side(const struct dev_set *want, pid_t nsrun, struct hx_
 		else
 			CHK_EXPECT(res, *bad, errs[i] == EPERM,
 				   "/dev/%s: root in the box's device cgroup %s may use it (%s), "
-				   "the cgroup does not enforce", rels[i], dir,
-				   errs[i] ? strerror(errs[i]) : "allowed");
+				   "the cgroup does not enforce",
+				   rels[i], dir, errs[i] ? strerror(errs[i]) : "allowed");
 	}
 }
 
@@ -305,7 +308,8 @@ static int chk_devices(struct hx_ctx *ctx, struct hx_result *res)
 			int e;
 			size_t j;
 
-			if (sscanf(facts_nth(&f, "dev", i), "%95s %c %u:%u %d", rel, &type, &ma, &mi, &e) != 5)
+			if (sscanf(facts_nth(&f, "dev", i), "%95s %c %u:%u %d", rel, &type, &ma,
+				   &mi, &e) != 5)
 				continue;
 			for (j = 0; j < want.n && strcmp(want.nodes[j].rel, rel) != 0; j++)
 				;
@@ -316,16 +320,20 @@ static int chk_devices(struct hx_ctx *ctx, struct hx_result *res)
 				continue;
 			}
 			seen++;
-			CHK_EXPECT(res, bad, type == want.nodes[j].type && ma == want.nodes[j].major &&
-				   mi == want.nodes[j].minor, "/dev/%s is %c %u:%u in the box, %c %u:%u on the host",
-				   rel, type, ma, mi, want.nodes[j].type, want.nodes[j].major,
+			CHK_EXPECT(res, bad,
+				   type == want.nodes[j].type && ma == want.nodes[j].major &&
+					   mi == want.nodes[j].minor,
+				   "/dev/%s is %c %u:%u in the box, %c %u:%u on the host", rel,
+				   type, ma, mi, want.nodes[j].type, want.nodes[j].major,
 				   want.nodes[j].minor);
 			if (devchk_mode_lets(&want.nodes[j], &ctx->cfg->as))
 				CHK_EXPECT(res, bad, e == 0, "/dev/%s does not open in the box: %s",
 					   rel, strerror(e));
 			else
-				CHK_EXPECT(res, bad, e == EACCES, "/dev/%s: its mode keeps the user out, "
-					   "yet the open gave: %s", rel, e ? strerror(e) : "success");
+				CHK_EXPECT(res, bad, e == EACCES,
+					   "/dev/%s: its mode keeps the user out, "
+					   "yet the open gave: %s",
+					   rel, e ? strerror(e) : "success");
 		}
 		CHK_EXPECT(res, bad, seen == want.n, "%zu of the policy's %zu nodes are in the box",
 			   seen, want.n);
@@ -334,7 +342,8 @@ static int chk_devices(struct hx_ctx *ctx, struct hx_result *res)
 			int e = 0;
 
 			if (sscanf(facts_nth(&f, "bound", i), "%1023s %*c %*u:%*u %d", path, &e) == 2)
-				CHK_EXPECT(res, bad, e != 0, "the device node %s under a bind opens", path);
+				CHK_EXPECT(res, bad, e != 0,
+					   "the device node %s under a bind opens", path);
 		}
 		facts_free(&f);
 	} else {

@@ -52,11 +52,13 @@ static int chk_env(struct hx_ctx *ctx, struct hx_result *res)
 		const char *want = env_expected(ctx, v, len);
 
 		if (want == NULL) {
-			CHK_EXPECT(res, bad, false, "a variable nsrun must not pass is inside: %s", v);
+			CHK_EXPECT(res, bad, false, "a variable nsrun must not pass is inside: %s",
+				   v);
 			continue;
 		}
-		CHK_EXPECT(res, bad, v[len] == '=' && v[len + 1] != '\0' &&
-			   (strcmp(want, "*") == 0 || strcmp(v + len + 1, want) == 0),
+		CHK_EXPECT(res, bad,
+			   v[len] == '=' && v[len + 1] != '\0' &&
+				   (strcmp(want, "*") == 0 || strcmp(v + len + 1, want) == 0),
 			   "%.*s inside is [%s], expected [%s]", (int)len, v,
 			   v[len] == '=' ? v + len + 1 : "", want);
 		for (k = 0; k < i; k++)
@@ -65,7 +67,8 @@ static int chk_env(struct hx_ctx *ctx, struct hx_result *res)
 	}
 	/* What must be there. */
 	for (i = 0; i < NSR_ARRAY_SIZE(must) + e->n_env; i++) {
-		const char *name = i < NSR_ARRAY_SIZE(must) ? must[i] : e->env[i - NSR_ARRAY_SIZE(must)];
+		const char *name = i < NSR_ARRAY_SIZE(must) ? must[i] :
+							      e->env[i - NSR_ARRAY_SIZE(must)];
 		size_t len = strcspn(name, "="), found = 0;
 
 		for (k = 0; k < n; k++)

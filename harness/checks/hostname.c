@@ -23,8 +23,7 @@ static int chk_hostname(struct hx_ctx *ctx, struct hx_result *res)
 	h = facts_get(f, "hostname");
 	bad += chk_ns_differs(f, "uts", res) < 0;
 	CHK_EXPECT(res, bad, h != NULL && strcmp(h, ctx->t->exp.hostname) == 0,
-		   "hostname inside is [%s], expected [%s]", h ? h : "(none)",
-		   ctx->t->exp.hostname);
+		   "hostname inside is [%s], expected [%s]", h ? h : "(none)", ctx->t->exp.hostname);
 	gethostname(host, sizeof(host) - 1);
 	CHK_EXPECT(res, bad, strcmp(host, ctx->cfg->hostname) == 0,
 		   "the host's hostname changed from [%s] to [%s]", ctx->cfg->hostname, host);

@@ -66,12 +66,11 @@ static int chk_identity(struct hx_ctx *ctx, struct hx_result *res)
 	CHK_EXPECT(res, bad, facts_ids_all(uid, u->uid),
 		   "uids inside are [%s], expected all %lu (%s)", uid ? uid : "",
 		   (unsigned long)u->uid, u->name);
-	CHK_EXPECT(res, bad, facts_ids_all(gid, u->gid),
-		   "gids inside are [%s], expected all %lu", gid ? gid : "",
-		   (unsigned long)u->gid);
+	CHK_EXPECT(res, bad, facts_ids_all(gid, u->gid), "gids inside are [%s], expected all %lu",
+		   gid ? gid : "", (unsigned long)u->gid);
 	CHK_EXPECT(res, bad, identity_same_groups(groups ? groups : "", u),
-		   "groups inside are [%s], not the invoker's %zu groups",
-		   groups ? groups : "", u->n_groups);
+		   "groups inside are [%s], not the invoker's %zu groups", groups ? groups : "",
+		   u->n_groups);
 	return chk_done(res, bad);
 }
 

@@ -61,8 +61,8 @@ static void ipc_inside(const struct facts *f, long host_key, struct hx_result *r
 		const char *v = facts_get(f, keys[i]);
 
 		CHK_EXPECT(res, *bad, v != NULL && strcmp(v, "ENOENT") == 0,
-			   "%s: the host's object (key %ld) inside: %s", keys[i] + 9,
-			   host_key, v ? v : "not reported");
+			   "%s: the host's object (key %ld) inside: %s", keys[i] + 9, host_key,
+			   v ? v : "not reported");
 		CHK_EXPECT(res, *bad, !facts_has(f, lists[i], key),
 			   "/proc/sysvipc/%s inside lists the host's key %ld", lists[i] + 4,
 			   host_key);
@@ -77,8 +77,9 @@ static int chk_ipc(struct hx_ctx *ctx, struct hx_result *res)
 	key_t hk = (key_t)(0x6e720000 | (getpid() & 0xffff));
 	key_t bk = hk ^ 0x00010000;
 	char hks[32], bks[32], buf[600];
-	const char *args[] = { HX_PROBE_TARGET "/nsrun-probe", "hold", "--ipc-key", hks,
-			       "--ipc-create", bks, NULL };
+	const char *args[] = {
+		HX_PROBE_TARGET "/nsrun-probe", "hold", "--ipc-key", hks, "--ipc-create", bks, NULL
+	};
 	struct ipc_objs host, leak;
 	struct run_box b;
 	struct facts f;

@@ -84,10 +84,10 @@ static void join_read(pid_t pid, const char *what, char *out, size_t sz)
 
 static void join_compare(pid_t box, pid_t joined, struct hx_result *res, int *bad)
 {
-	static const char *const ns[] = { "ns/pid", "ns/mnt", "ns/net", "ns/uts", "ns/ipc",
-					   "ns/cgroup", "cgroup" };
-	static const char *const st[] = { "Uid", "Gid", "Groups", "CapInh", "CapPrm", "CapEff",
-					  "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp" };
+	static const char *const ns[] = { "ns/pid", "ns/mnt",	 "ns/net", "ns/uts",
+					  "ns/ipc", "ns/cgroup", "cgroup" };
+	static const char *const st[] = { "Uid",    "Gid",    "Groups", "CapInh",     "CapPrm",
+					  "CapEff", "CapBnd", "CapAmb", "NoNewPrivs", "Seccomp" };
 	char a[1024], b[1024], path[64];
 	struct stat ra, rb;
 	size_t i;
@@ -154,7 +154,8 @@ static int chk_join(struct hx_ctx *ctx, struct hx_result *res)
 			p_box = join_probe_of(box.pid);
 			p_joined = join_probe_of(joined.pid);
 			CHK_EXPECT(res, bad, p_box > 0 && p_joined > 0,
-				   "cannot find the probes on the host (%d, %d)", (int)p_box, (int)p_joined);
+				   "cannot find the probes on the host (%d, %d)", (int)p_box,
+				   (int)p_joined);
 			if (p_box > 0 && p_joined > 0)
 				join_compare(p_box, p_joined, res, &bad);
 			run_send(&joined, "go\n");

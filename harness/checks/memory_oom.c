@@ -50,8 +50,10 @@ static int chk_memory_oom(struct hx_ctx *ctx, struct hx_result *res)
 	if (limit_mib < 1)
 		limit_mib = 1;
 	if (oom_available_mib() < 4 * limit_mib)
-		return hx_skip(res, "twice the memory limit (%lld MiB) does not fit easily "
-			       "in the host's available memory", 2 * limit_mib);
+		return hx_skip(res,
+			       "twice the memory limit (%lld MiB) does not fit easily "
+			       "in the host's available memory",
+			       2 * limit_mib);
 	step = limit_mib >= 64 ? limit_mib / 16 : 2;
 	snprintf(max, sizeof(max), "%lld", 2 * limit_mib);
 	snprintf(steps, sizeof(steps), "%lld", step);
@@ -72,16 +74,16 @@ static int chk_memory_oom(struct hx_ctx *ctx, struct hx_result *res)
 			facts_long(facts_nth(&f, "touched_mib", n - 1), &touched);
 		CHK_EXPECT(res, bad, !facts_has(&f, "not_killed", "1"),
 			   "touched %ld MiB, twice the limit, and was not killed", touched);
-		CHK_EXPECT(res, bad, run_exit_code(&b) == 137,
-			   "nsrun exited %d, expected 137", run_exit_code(&b));
+		CHK_EXPECT(res, bad, run_exit_code(&b) == 137, "nsrun exited %d, expected 137",
+			   run_exit_code(&b));
 		CHK_EXPECT(res, bad, strstr(b.err, "killed: memory limit") != NULL,
 			   "nsrun did not report the memory limit kill on stderr");
 		CHK_EXPECT(res, bad, touched <= limit_mib + step,
 			   "touched %ld MiB under a %lld MiB limit", touched, limit_mib);
 		facts_free(&f);
 	}
-	CHK_EXPECT(res, bad, bystander > 0 && kill(bystander, 0) == 0 &&
-		   waitpid(bystander, NULL, WNOHANG) == 0,
+	CHK_EXPECT(res, bad,
+		   bystander > 0 && kill(bystander, 0) == 0 && waitpid(bystander, NULL, WNOHANG) == 0,
 		   "a host bystander process did not survive the box's OOM");
 	if (bystander > 0) {
 		kill(bystander, SIGKILL);

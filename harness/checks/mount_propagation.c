@@ -31,10 +31,10 @@
 #define MPROP_MAX (POLICY_MAX_BINDS + 2)
 
 struct mprop_place {
-	char what[POLICY_STR_MAX + 64];  /* for diagnostics */
-	char path[PATH_MAX];             /* made shared before the start */
-	char at[PATH_MAX];               /* where the host tmpfs goes */
-	char source[64];                 /* its source name */
+	char what[POLICY_STR_MAX + 64]; /* for diagnostics */
+	char path[PATH_MAX];		/* made shared before the start */
+	char at[PATH_MAX];		/* where the host tmpfs goes */
+	char source[64];		/* its source name */
 	bool bound, mounted;
 };
 
@@ -85,8 +85,7 @@ static void mprop_places(const struct hx_ctx *ctx, struct mprop *m, struct hx_re
 	static const char *const dirs[] = { "mnt", "opt", "srv", "media", "tmp", "home" };
 	const struct policy *pol = ctx->t->pol;
 	const struct hx_user *u = &ctx->cfg->as;
-	struct policy_vars v = { .user = u->name, .uid = u->uid, .home = u->home,
-				 .box = ctx->t->box };
+	struct policy_vars v = { .user = u->name, .uid = u->uid, .home = u->home, .box = ctx->t->box };
 	char at[PATH_MAX], what[POLICY_STR_MAX + 64];
 	size_t i;
 
@@ -114,13 +113,15 @@ static void mprop_places(const struct hx_ctx *ctx, struct mprop *m, struct hx_re
 			continue;
 		}
 		if (!S_ISDIR(st.st_mode)) {
-			hx_note(res, "bind source %s is not a directory: nothing can be mounted "
-				"under it", src);
+			hx_note(res,
+				"bind source %s is not a directory: nothing can be mounted "
+				"under it",
+				src);
 			continue;
 		}
 		mprop_under(src, at, sizeof(at));
-		snprintf(what, sizeof(what), "bind source %s (%s, at %s)", src,
-			 b->rw ? "rw" : "ro", b->target);
+		snprintf(what, sizeof(what), "bind source %s (%s, at %s)", src, b->rw ? "rw" : "ro",
+			 b->target);
 		mprop_add(m, what, src, at);
 	}
 	if (ctx->t->exp.writable == POLICY_WRITABLE_PERSISTENT && ctx->cfg->datadir[0] != '\0' &&
@@ -141,7 +142,8 @@ static void mprop_share(struct mprop *m, struct hx_result *res)
 
 		for (k = 0; k < i; k++)
 			dup = dup || strcmp(m->p[k].path, p->path) == 0;
-		if (dup || strcmp(p->path, "/") == 0 || stat(p->path, &st) < 0 || !S_ISDIR(st.st_mode))
+		if (dup || strcmp(p->path, "/") == 0 || stat(p->path, &st) < 0 ||
+		    !S_ISDIR(st.st_mode))
 			continue;
 		if (mount(p->path, p->path, NULL, MS_BIND | MS_REC, NULL) < 0) {
 			hx_note(res, "cannot bind %s onto itself: %s", p->path, strerror(errno));
@@ -154,8 +156,7 @@ static void mprop_share(struct mprop *m, struct hx_result *res)
 }
 
 /* After the start: a tmpfs of the harness's own at each place's `at`. */
-static void mprop_mount(const struct hx_ctx *ctx, struct mprop *m, struct hx_result *res,
-			int *bad)
+static void mprop_mount(const struct hx_ctx *ctx, struct mprop *m, struct hx_result *res, int *bad)
 {
 	size_t i;
 
@@ -166,8 +167,10 @@ static void mprop_mount(const struct hx_ctx *ctx, struct mprop *m, struct hx_res
 		p->mounted = mount(p->source, p->at, "tmpfs",
 				   MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
 				   "size=4k,mode=0755") == 0;
-		CHK_EXPECT(res, *bad, p->mounted, "cannot make the host-side test mount on %s "
-			   "(%s): %s", p->at, p->what, strerror(errno));
+		CHK_EXPECT(res, *bad, p->mounted,
+			   "cannot make the host-side test mount on %s "
+			   "(%s): %s",
+			   p->at, p->what, strerror(errno));
 	}
 }
 
@@ -202,10 +205,12 @@ static void mprop_leaked(const struct mprop *m, const char *before, const char *
 		if (mi_parse(l, len, e) < 0)
 			continue;
 		for (i = 0; i < m->n; i++)
-			ours = ours || (strcmp(m->p[i].path, "/") != 0 && mi_under(e->point, m->p[i].path));
+			ours = ours ||
+			       (strcmp(m->p[i].path, "/") != 0 && mi_under(e->point, m->p[i].path));
 		len = strlen(e->point);
-		ours = ours || (len >= strlen(HX_PROBE_TARGET) &&
-				strcmp(e->point + len - strlen(HX_PROBE_TARGET), HX_PROBE_TARGET) == 0);
+		ours = ours ||
+		       (len >= strlen(HX_PROBE_TARGET) &&
+			strcmp(e->point + len - strlen(HX_PROBE_TARGET), HX_PROBE_TARGET) == 0);
 		CHK_EXPECT(res, *bad, !ours, "a mount of the box appeared on the host: %.*s",
 			   (int)strcspn(l, "\n"), l);
 	}
@@ -232,9 +237,11 @@ static void mprop_inside(const struct mprop *m, const struct facts *f, const cha
 		CHK_EXPECT(res, *bad, !mi_propagates(e, tag, sizeof(tag)),
 			   "a mount inside takes part in propagation (%s): %s", tag, l);
 		for (k = 0; k < m->n; k++)
-			CHK_EXPECT(res, *bad, !m->p[k].mounted || strcmp(e->source, m->p[k].source) != 0,
+			CHK_EXPECT(res, *bad,
+				   !m->p[k].mounted || strcmp(e->source, m->p[k].source) != 0,
 				   "a tmpfs the host mounted on %s (%s) after the start appeared "
-				   "inside: %s", m->p[k].at, m->p[k].what, l);
+				   "inside: %s",
+				   m->p[k].at, m->p[k].what, l);
 	}
 }
 

@@ -65,11 +65,11 @@ static int chk_network(struct hx_ctx *ctx, struct hx_result *res)
 	}
 	for (p = want; *p != '\0'; p += strcspn(p, " "), p += strspn(p, " "))
 		nwant++;
-	CHK_EXPECT(res, bad, matched == n && n == nwant,
-		   "interfaces inside: [%s], expected [%s]", seen, want);
+	CHK_EXPECT(res, bad, matched == n && n == nwant, "interfaces inside: [%s], expected [%s]",
+		   seen, want);
 	if (ctx->t->exp.net == POLICY_NET_HOST) {
-		CHK_EXPECT(res, bad, host_ns("net", host, sizeof(host)) == 0 &&
-			   facts_has(f, "ns_net", host),
+		CHK_EXPECT(res, bad,
+			   host_ns("net", host, sizeof(host)) == 0 && facts_has(f, "ns_net", host),
 			   "mode host, but the box is not in the host's network namespace");
 	} else {
 		bad += chk_ns_differs(f, "net", res) < 0;

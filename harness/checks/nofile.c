@@ -34,11 +34,12 @@ static int chk_nofile(struct hx_ctx *ctx, struct hx_result *res)
 	if (rl.rlim_max != RLIM_INFINITY && (unsigned long long)rl.rlim_max < want)
 		want = (unsigned long long)rl.rlim_max;
 	v = facts_get(f, "nofile");
-	CHK_EXPECT(res, bad, v != NULL && sscanf(v, "%llu %llu", &soft, &hard) == 2 &&
-		   soft == want && hard == want,
+	CHK_EXPECT(res, bad,
+		   v != NULL && sscanf(v, "%llu %llu", &soft, &hard) == 2 && soft == want &&
+			   hard == want,
 		   "RLIMIT_NOFILE inside is [%s] (soft hard), expected %llu %llu "
-		   "(nofile = %llu, the caller's hard limit %llu)", v ? v : "not reported",
-		   want, want, (unsigned long long)e->nofile,
+		   "(nofile = %llu, the caller's hard limit %llu)",
+		   v ? v : "not reported", want, want, (unsigned long long)e->nofile,
 		   (unsigned long long)rl.rlim_max);
 	return chk_done(res, bad);
 }

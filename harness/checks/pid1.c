@@ -72,16 +72,14 @@ static int chk_pid1(struct hx_ctx *ctx, struct hx_result *res)
 	bad += chk_ns_differs(f, "pid", res) < 0;
 	visible = facts_count(f, "proc");
 	/* The probe is the box's init, or a child of it. */
-	CHK_EXPECT(res, bad, facts_long(facts_get(f, "pid"), &pid) == 0 &&
-		   facts_long(facts_get(f, "ppid"), &ppid) == 0 &&
-		   (pid == 1 || ppid == 1),
-		   "the probe is pid %ld, its parent pid %ld: neither is the box's PID 1",
-		   pid, ppid);
+	CHK_EXPECT(res, bad,
+		   facts_long(facts_get(f, "pid"), &pid) == 0 &&
+			   facts_long(facts_get(f, "ppid"), &ppid) == 0 && (pid == 1 || ppid == 1),
+		   "the probe is pid %ld, its parent pid %ld: neither is the box's PID 1", pid, ppid);
 	CHK_EXPECT(res, bad, chk_sees_comm(f, "nsrun-harness") == false,
 		   "the harness (a host process) is visible inside");
 	CHK_EXPECT(res, bad, visible > 0 && visible <= PID1_MAX_VISIBLE,
-		   "%zu processes visible inside (at most %d expected)", visible,
-		   PID1_MAX_VISIBLE);
+		   "%zu processes visible inside (at most %d expected)", visible, PID1_MAX_VISIBLE);
 	{
 		bool has1 = false;
 		size_t i;

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define PIDS_SLACK 8     /* init, probe, nsrun's own helpers in the box */
+#define PIDS_SLACK 8 /* init, probe, nsrun's own helpers in the box */
 #define PIDS_OVER 64
 
 static bool pids_host_can_fork(void)
@@ -66,10 +66,11 @@ static int chk_pids_limit(struct hx_ctx *ctx, struct hx_result *res)
 		facts_long(facts_get(&f, "forked"), &forked);
 		CHK_EXPECT(res, bad, en != NULL && strcmp(en, "EAGAIN") == 0,
 			   "fork inside stopped with %s after %ld children (limit %llu, "
-			   "stopped at %s): the limit is not holding", en ? en : "nothing",
-			   forked, (unsigned long long)e->pids, max);
-		CHK_EXPECT(res, bad, forked >= 0 && (unsigned long long)forked <= e->pids &&
-			   (unsigned long long)forked + PIDS_SLACK >= e->pids,
+			   "stopped at %s): the limit is not holding",
+			   en ? en : "nothing", forked, (unsigned long long)e->pids, max);
+		CHK_EXPECT(res, bad,
+			   forked >= 0 && (unsigned long long)forked <= e->pids &&
+				   (unsigned long long)forked + PIDS_SLACK >= e->pids,
 			   "%ld children forked inside; limit %llu", forked,
 			   (unsigned long long)e->pids);
 		facts_free(&f);

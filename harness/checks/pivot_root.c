@@ -141,7 +141,7 @@ static int pivot_host_root(char *dev, size_t dsz, char *root, size_t rsz)
 		if (mi_parse(l, strcspn(l, "\n"), e) == 0 && strcmp(e->point, "/") == 0) {
 			snprintf(dev, dsz, "%s", e->dev);
 			snprintf(root, rsz, "%s", e->root);
-			found = 0;   /* the last one is the top of / */
+			found = 0; /* the last one is the top of / */
 		}
 	return found;
 }
@@ -163,22 +163,27 @@ static void pivot_mounts(const struct hx_ctx *ctx, const struct facts *ns,
 		const char *l = facts_nth(ns, "ns", i);
 
 		if (mi_parse(l, strlen(l), e) < 0) {
-			CHK_EXPECT(res, *bad, false, "unreadable mountinfo line in the box's "
-				   "namespace: %s", l);
+			CHK_EXPECT(res, *bad, false,
+				   "unreadable mountinfo line in the box's "
+				   "namespace: %s",
+				   l);
 			continue;
 		}
 		/* The host's / is in the namespace: its device and root. */
 		CHK_EXPECT(res, *bad, !(strcmp(e->dev, hdev) == 0 && strcmp(e->root, hroot) == 0),
-			   "the host's / (%s %s) is in the box's mount namespace, at %s: %s",
-			   hdev, hroot, e->point, l);
+			   "the host's / (%s %s) is in the box's mount namespace, at %s: %s", hdev,
+			   hroot, e->point, l);
 		/* nsrun's staging directory, as a mount point or a source. */
-		CHK_EXPECT(res, *bad, state[0] == '\0' ||
-			   (!mi_under(e->point, state) && !mi_under(e->root, state)),
-			   "nsrun's state directory %s is in the box's mount namespace: %s",
-			   state, l);
+		CHK_EXPECT(res, *bad,
+			   state[0] == '\0' ||
+				   (!mi_under(e->point, state) && !mi_under(e->root, state)),
+			   "nsrun's state directory %s is in the box's mount namespace: %s", state,
+			   l);
 		if (!pivot_probe_sees(probe, e->id) && outside++ < 8)
-			CHK_EXPECT(res, *bad, false, "a mount outside the box's root is in its "
-				   "namespace: %s", l);
+			CHK_EXPECT(res, *bad, false,
+				   "a mount outside the box's root is in its "
+				   "namespace: %s",
+				   l);
 	}
 	if (outside > 8)
 		hx_note(res, "... and %zu more mounts outside the box's root", outside - 8);
@@ -208,13 +213,15 @@ static int chk_pivot_root(struct hx_ctx *ctx, struct hx_result *res)
 			   "could not look into the box's mount namespace: %s",
 			   error ? error : "the look did not finish");
 		if (error == NULL) {
-			CHK_EXPECT(res, bad, ns_root != NULL && box_root != NULL &&
-				   strcmp(ns_root, box_root) == 0,
+			CHK_EXPECT(res, bad,
+				   ns_root != NULL && box_root != NULL &&
+					   strcmp(ns_root, box_root) == 0,
 				   "the root of the box's mount namespace (dev:ino %s) is not the "
 				   "box's root (%s)%s: the box did not pivot_root into it",
 				   ns_root ? ns_root : "?", box_root ? box_root : "?",
-				   ns_root && host_root && strcmp(ns_root, host_root) == 0
-				   ? "; it is the host's /" : "");
+				   ns_root && host_root && strcmp(ns_root, host_root) == 0 ?
+					   "; it is the host's /" :
+					   "");
 			pivot_mounts(ctx, &ns, &probe, res, &bad);
 		}
 	}

@@ -18,29 +18,14 @@
 #include "util.h"
 
 const struct hx_check *const hx_checks[] = {
-	&hx_check_pid1,
-	&hx_check_hostname,
-	&hx_check_mount_propagation,
-	&hx_check_ipc,
-	&hx_check_pids_limit,
-	&hx_check_memory_oom,
-	&hx_check_capabilities,
-	&hx_check_identity,
-	&hx_check_rootfs,
-	&hx_check_pivot_root,
-	&hx_check_network,
-	&hx_check_fds,
-	&hx_check_cgroupns,
-	&hx_check_sys_readonly,
-	&hx_check_cgroupfs,
-	&hx_check_setuid,
-	&hx_check_signal_host,
-	&hx_check_cpu,
-	&hx_check_nofile,
-	&hx_check_swap,
-	&hx_check_env,
-	&hx_check_join,
-	&hx_check_devices,
+	&hx_check_pid1,		&hx_check_hostname,	&hx_check_mount_propagation,
+	&hx_check_ipc,		&hx_check_pids_limit,	&hx_check_memory_oom,
+	&hx_check_capabilities, &hx_check_identity,	&hx_check_rootfs,
+	&hx_check_pivot_root,	&hx_check_network,	&hx_check_fds,
+	&hx_check_cgroupns,	&hx_check_sys_readonly, &hx_check_cgroupfs,
+	&hx_check_setuid,	&hx_check_signal_host,	&hx_check_cpu,
+	&hx_check_nofile,	&hx_check_swap,		&hx_check_env,
+	&hx_check_join,		&hx_check_devices,
 };
 const size_t hx_n_checks = NSR_ARRAY_SIZE(hx_checks);
 _Static_assert(NSR_ARRAY_SIZE(hx_checks) <= HX_MAX_CHECKS, "a check mask is 64 bits");
@@ -76,8 +61,8 @@ bool chk_sees_comm(const struct facts *f, const char *comm)
 	return false;
 }
 
-int chk_box_ready(struct hx_ctx *ctx, const char *const *args, struct run_box *b,
-		  pid_t *pid, struct hx_result *res)
+int chk_box_ready(struct hx_ctx *ctx, const char *const *args, struct run_box *b, pid_t *pid,
+		  struct hx_result *res)
 {
 	struct nsr_err err = { 0 };
 	char buf[600];

@@ -23,8 +23,10 @@ static bool rootfs_mount_top(const struct hx_ctx *ctx, const char *name)
 {
 	const struct policy *p = ctx->t->pol;
 	struct policy_vars v = {
-		.user = ctx->cfg->as.name, .uid = ctx->cfg->as.uid,
-		.home = ctx->cfg->as.home, .box = ctx->t->box,
+		.user = ctx->cfg->as.name,
+		.uid = ctx->cfg->as.uid,
+		.home = ctx->cfg->as.home,
+		.box = ctx->t->box,
 	};
 	size_t i, n = strlen(name);
 
@@ -37,8 +39,7 @@ static bool rootfs_mount_top(const struct hx_ctx *ctx, const char *name)
 	    (ctx->cfg->as.home[1 + n] == '/' || ctx->cfg->as.home[1 + n] == '\0'))
 		return true;
 	for (i = 0; i < p->n_binds + p->n_tmpfs; i++) {
-		const char *t = i < p->n_binds ? p->binds[i].target
-					       : p->tmpfs[i - p->n_binds].target;
+		const char *t = i < p->n_binds ? p->binds[i].target : p->tmpfs[i - p->n_binds].target;
 		char out[POLICY_STR_MAX];
 		struct nsr_err err = { 0 };
 
@@ -49,8 +50,8 @@ static bool rootfs_mount_top(const struct hx_ctx *ctx, const char *name)
 	return false;
 }
 
-static void rootfs_compare(const struct hx_ctx *ctx, const struct facts *f,
-			   struct hx_result *res, int *bad)
+static void rootfs_compare(const struct hx_ctx *ctx, const struct facts *f, struct hx_result *res,
+			   int *bad)
 {
 	DIR *d = opendir(ctx->t->exp.rootfs);
 	struct dirent *e;
@@ -72,14 +73,14 @@ static void rootfs_compare(const struct hx_ctx *ctx, const struct facts *f,
 
 		snprintf(path, sizeof(path), "%s/%s", ctx->t->exp.rootfs, n);
 		CHK_EXPECT(res, *bad, access(path, F_OK) == 0 || rootfs_mount_top(ctx, n),
-			   "/%s inside is not in the rootfs %s: / is not the policy's rootfs",
-			   n, ctx->t->exp.rootfs);
+			   "/%s inside is not in the rootfs %s: / is not the policy's rootfs", n,
+			   ctx->t->exp.rootfs);
 	}
 }
 
 /* The writes of the first box, checked on both sides. */
-static int rootfs_writes(const struct hx_ctx *ctx, const struct facts *f,
-			 const char *name, struct hx_result *res, int *bad)
+static int rootfs_writes(const struct hx_ctx *ctx, const struct facts *f, const char *name,
+			 struct hx_result *res, int *bad)
 {
 	const char *ro = facts_get(f, "root_ro");
 	size_t i, ok = 0;
@@ -90,14 +91,15 @@ static int rootfs_writes(const struct hx_ctx *ctx, const struct facts *f,
 		char dir[PATH_MAX], host[PATH_MAX];
 
 		/* "DIR RESULT"; DIR may hold spaces, RESULT does not. */
-		if (sp == NULL || strcmp(sp + 1, "ok") != 0 ||
-		    (size_t)(sp - w) >= sizeof(dir) || w[0] != '/')
+		if (sp == NULL || strcmp(sp + 1, "ok") != 0 || (size_t)(sp - w) >= sizeof(dir) ||
+		    w[0] != '/')
 			continue;
 		memcpy(dir, w, (size_t)(sp - w));
 		dir[sp - w] = '\0';
 		ok++;
 		if (nsr_fmt(host, sizeof(host), "%s%s/%s", ctx->t->exp.rootfs,
-			    strcmp(dir, "/") ? dir : "", name) == 0 && access(host, F_OK) == 0) {
+			    strcmp(dir, "/") ? dir : "", name) == 0 &&
+		    access(host, F_OK) == 0) {
 			CHK_EXPECT(res, *bad, false, "a write inside reached the host's image: %s",
 				   host);
 			unlink(host);
@@ -111,8 +113,10 @@ static int rootfs_writes(const struct hx_ctx *ctx, const struct facts *f,
 		CHK_EXPECT(res, *bad, ro != NULL && strcmp(ro, "0") == 0,
 			   "writable = %s, but / inside is read-only",
 			   ctx->t->exp.writable == POLICY_WRITABLE_TMPFS ? "tmpfs" : "persistent");
-		CHK_EXPECT(res, *bad, ok > 0, "no write on the rootfs succeeded (%zu tried; the "
-			   "user's home is %s)", facts_count(f, "write"), ctx->cfg->as.home);
+		CHK_EXPECT(res, *bad, ok > 0,
+			   "no write on the rootfs succeeded (%zu tried; the "
+			   "user's home is %s)",
+			   facts_count(f, "write"), ctx->cfg->as.home);
 		for (i = 0; ok == 0 && i < facts_count(f, "write"); i++)
 			hx_note(res, "  %s", facts_nth(f, "write", i));
 	}
@@ -123,10 +127,18 @@ static int chk_rootfs(struct hx_ctx *ctx, struct hx_result *res)
 {
 	char name[64], buf[600];
 	const char *home = ctx->cfg->as.home;
-	const char *args1[] = { HX_PROBE_TARGET "/nsrun-probe", "facts", "--marker",
-				ctx->cfg->marker, "--home", home, "--write", name, NULL };
-	const char *args2[] = { HX_PROBE_TARGET "/nsrun-probe", "facts", "--home", home,
-				"--seek", name, NULL };
+	const char *args1[] = { HX_PROBE_TARGET "/nsrun-probe",
+				"facts",
+				"--marker",
+				ctx->cfg->marker,
+				"--home",
+				home,
+				"--write",
+				name,
+				NULL };
+	const char *args2[] = {
+		HX_PROBE_TARGET "/nsrun-probe", "facts", "--home", home, "--seek", name, NULL
+	};
 	struct run_box b;
 	struct facts f;
 	struct nsr_err err = { 0 };
@@ -163,14 +175,17 @@ static int chk_rootfs(struct hx_ctx *ctx, struct hx_result *res)
 		bool seen = strlen(s) > 2 && strcmp(s + strlen(s) - 2, " 1") == 0;
 
 		if (ctx->t->exp.writable == POLICY_WRITABLE_TMPFS)
-			CHK_EXPECT(res, bad, !seen, "writable = tmpfs, but the next box "
-				   "still has the file written in %s", s);
+			CHK_EXPECT(res, bad, !seen,
+				   "writable = tmpfs, but the next box "
+				   "still has the file written in %s",
+				   s);
 		written -= seen;
 	}
 	if (ctx->t->exp.writable == POLICY_WRITABLE_PERSISTENT) {
 		CHK_EXPECT(res, bad, written <= 0,
 			   "writable = persistent, but the next box lost %d written files "
-			   "(where it looked, 0 = not found):", written);
+			   "(where it looked, 0 = not found):",
+			   written);
 		for (i = 0; written > 0 && i < facts_count(&f, "seen"); i++)
 			hx_note(res, "  %s", facts_nth(&f, "seen", i));
 	}

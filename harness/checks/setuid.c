@@ -44,8 +44,8 @@ static int chk_setuid(struct hx_ctx *ctx, struct hx_result *res)
 		CHK_EXPECT(res, bad, uid != NULL && base_uid != NULL && strcmp(uid, base_uid) == 0,
 			   "uids after exec of a set-uid root binary: [%s], before: [%s]",
 			   uid ? uid : "", base_uid ? base_uid : "");
-		CHK_EXPECT(res, bad, facts_hex(eff, &e) == 0 && e == 0 &&
-			   facts_hex(prm, &p) == 0 && p == 0,
+		CHK_EXPECT(res, bad,
+			   facts_hex(eff, &e) == 0 && e == 0 && facts_hex(prm, &p) == 0 && p == 0,
 			   "capabilities after exec of a set-uid root binary: eff %s prm %s",
 			   eff ? eff : "?", prm ? prm : "?");
 	}

@@ -39,8 +39,8 @@ static int swap_parse(const char *v, uint64_t *out)
 	return *end == '\0' ? 0 : -1;
 }
 
-static void swap_cgroup(const struct hx_ctx *ctx, const char *dir, bool v2,
-			struct hx_result *res, int *bad)
+static void swap_cgroup(const struct hx_ctx *ctx, const char *dir, bool v2, struct hx_result *res,
+			int *bad)
 {
 	const struct hx_expect *e = &ctx->t->exp;
 	const char *file = v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes";
@@ -66,14 +66,15 @@ static void swap_cgroup(const struct hx_ctx *ctx, const char *dir, bool v2,
 	/* memsw is only a swap limit on top of the memory limit: that must be
 	 * the policy's (the kernel rounds it down to pages). */
 	page = (uint64_t)sysconf(_SC_PAGESIZE);
-	CHK_EXPECT(res, *bad, chk_read_line(dir, "memory.limit_in_bytes", mem, sizeof(mem)) == 0 &&
-		   swap_parse(mem, &m) == 0 && e->has_memory && m == e->memory / page * page,
+	CHK_EXPECT(res, *bad,
+		   chk_read_line(dir, "memory.limit_in_bytes", mem, sizeof(mem)) == 0 &&
+			   swap_parse(mem, &m) == 0 && e->has_memory && m == e->memory / page * page,
 		   "%s/memory.limit_in_bytes is %s, expected the policy's memory %" PRIu64, dir,
 		   mem, e->memory);
 	want = (e->memory + e->swap) / page * page;
 	CHK_EXPECT(res, *bad, swap_parse(v, &got) == 0 && got == want,
-		   "%s/%s is %s, expected %" PRIu64 " (memory %" PRIu64 " + swap %" PRIu64
-		   ")%s", dir, file, v, want, e->memory, e->swap,
+		   "%s/%s is %s, expected %" PRIu64 " (memory %" PRIu64 " + swap %" PRIu64 ")%s",
+		   dir, file, v, want, e->memory, e->swap,
 		   got > want ? ": the box can swap more than the policy allows" : "");
 }
 
@@ -93,8 +94,10 @@ static int chk_swap(struct hx_ctx *ctx, struct hx_result *res)
 		return -1;
 	}
 	if (host_cgroup_dir(pid, "memory", dir, sizeof(dir), &v2) < 0)
-		CHK_EXPECT(res, bad, false, "the box's process %ld is in no memory cgroup the "
-			   "host has mounted", (long)pid);
+		CHK_EXPECT(res, bad, false,
+			   "the box's process %ld is in no memory cgroup the "
+			   "host has mounted",
+			   (long)pid);
 	else
 		swap_cgroup(ctx, dir, v2, res, &bad);
 	chk_box_go(&b);

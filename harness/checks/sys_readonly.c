@@ -18,9 +18,10 @@ static int chk_sys_readonly(struct hx_ctx *ctx, struct hx_result *res)
 	if (f == NULL)
 		return -1;
 	v = facts_get(f, "sys_ro");
-	CHK_EXPECT(res, bad, v != NULL && strcmp(v, "1") == 0,
-		   "/sys inside is %s", v == NULL ? "not reported" :
-		   v[0] == '!' ? v + 1 : "writable");
+	CHK_EXPECT(res, bad, v != NULL && strcmp(v, "1") == 0, "/sys inside is %s",
+		   v == NULL   ? "not reported" :
+		   v[0] == '!' ? v + 1 :
+				 "writable");
 	return chk_done(res, bad);
 }
 

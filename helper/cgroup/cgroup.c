@@ -54,8 +54,7 @@ int cg_swap_check(struct cg_box *cg, struct nsr_err *err)
 
 	if (nsr_read_file(AT_FDCWD, "/proc/meminfo", meminfo, sizeof(meminfo)) < 0 ||
 	    cg_parse_swap_total(meminfo, &kb) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno,
-				   "swap limit: cannot read SwapTotal");
+		return nsr_err_set(err, NSR_E_SETUP, errno, "swap limit: cannot read SwapTotal");
 	if (kb != 0)
 		return nsr_err_set(err, NSR_E_SETUP, 0,
 				   "swap limit cannot be enforced: the kernel "
@@ -70,9 +69,8 @@ bool cg_swap_unenforced(const struct cg_box *cg)
 	return cg != NULL && cg->swap_unenforced;
 }
 
-static int cg_create_in(enum cg_mode mode, uid_t uid, const char *box,
-			const struct cg_limits *lim, const char *origin,
-			struct cg_box **out, struct nsr_err *err)
+static int cg_create_in(enum cg_mode mode, uid_t uid, const char *box, const struct cg_limits *lim,
+			const char *origin, struct cg_box **out, struct nsr_err *err)
 {
 	struct cg_origin o;
 	struct cg_box *cg;
@@ -136,9 +134,8 @@ int cg_create(enum cg_mode mode, uid_t uid, const char *box, const struct cg_lim
 	return cg_create_in(mode, uid, box, lim, NULL, out, err);
 }
 
-int cg_create_nested(enum cg_mode mode, uid_t uid, const char *box,
-		     const struct cg_limits *lim, const char *origin,
-		     struct cg_box **out, struct nsr_err *err)
+int cg_create_nested(enum cg_mode mode, uid_t uid, const char *box, const struct cg_limits *lim,
+		     const char *origin, struct cg_box **out, struct nsr_err *err)
 {
 	*out = NULL;
 	if (origin == NULL)
@@ -198,8 +195,7 @@ int cg_destroy(struct cg_box **cgp, struct nsr_err *err)
 		if (cg->v1_parent_dfd[c] < 0)
 			continue;
 		cg_close(&cg->v1_dfd[c]);
-		if (cg_fs_rmdir(cg->v1_parent_dfd[c], cg->leaf,
-				r < 0 ? &e2 : err) < 0)
+		if (cg_fs_rmdir(cg->v1_parent_dfd[c], cg->leaf, r < 0 ? &e2 : err) < 0)
 			r = -1;
 	}
 	cg_box_close(cg);
@@ -207,8 +203,8 @@ int cg_destroy(struct cg_box **cgp, struct nsr_err *err)
 	return r;
 }
 
-int cg_attach(enum cg_mode mode, const int *parents, const char *leaf,
-	      struct cg_box **out, struct nsr_err *err)
+int cg_attach(enum cg_mode mode, const int *parents, const char *leaf, struct cg_box **out,
+	      struct nsr_err *err)
 {
 	int n = mode == CG_MODE_V1 ? CG_V1_N : 1;
 	struct cg_box *cg = cg_box_new(mode);

@@ -25,18 +25,18 @@ enum cg_mode {
  * + an empty cgroup2 mount) are V1; a v2 mount counts only when it offers
  * the controllers (pids, memory, cpu). */
 enum cg_mode cg_detect(void);
-const char *cg_mode_name(enum cg_mode mode);   /* "v1", "v2", "none" */
+const char *cg_mode_name(enum cg_mode mode); /* "v1", "v2", "none" */
 
 /* What a box is limited to: the cgroup side of the policy's [limits],
  * filled by the caller (the cgroup code knows no policy). */
 struct cg_limits {
 	bool has_pids, has_memory, has_swap, has_cpu;
 	uint64_t pids;
-	uint64_t memory;               /* bytes */
-	uint64_t swap;                 /* bytes of swap on top of memory */
-	uint32_t cpu_milli;            /* 1500 = 1.5 CPUs */
-	bool has_devices;              /* device rules (below) */
-	const struct cg_dev_rule *devs;   /* the nodes beyond the minimal set */
+	uint64_t memory;		/* bytes */
+	uint64_t swap;			/* bytes of swap on top of memory */
+	uint32_t cpu_milli;		/* 1500 = 1.5 CPUs */
+	bool has_devices;		/* device rules (below) */
+	const struct cg_dev_rule *devs; /* the nodes beyond the minimal set */
 	size_t n_devs;
 };
 
@@ -73,9 +73,8 @@ int cg_create(enum cg_mode mode, uid_t uid, const char *box, const struct cg_lim
  * `origin` is the text of the caller's /proc/self/cgroup as read once at
  * start (caller.c), never re-read here: the supervisor may have left the
  * caller's cgroups since. The parent's controllers are used as they are. */
-int cg_create_nested(enum cg_mode mode, uid_t uid, const char *box,
-		     const struct cg_limits *lim, const char *origin,
-		     struct cg_box **out, struct nsr_err *err);
+int cg_create_nested(enum cg_mode mode, uid_t uid, const char *box, const struct cg_limits *lim,
+		     const char *origin, struct cg_box **out, struct nsr_err *err);
 /* The policy asks for swap, the host cannot enforce it but has no swap
  * (the start goes on; the front end says so). */
 bool cg_swap_unenforced(const struct cg_box *cg);

@@ -14,11 +14,8 @@
 #include <string.h>
 
 static const char *const cg_v1_names[CG_V1_N] = {
-	[CG_V1_PIDS] = "pids",
-	[CG_V1_MEMORY] = "memory",
-	[CG_V1_CPU] = "cpu",
-	[CG_V1_FREEZER] = "freezer",
-	[CG_V1_DEVICES] = "devices",
+	[CG_V1_PIDS] = "pids",	     [CG_V1_MEMORY] = "memory",	  [CG_V1_CPU] = "cpu",
+	[CG_V1_FREEZER] = "freezer", [CG_V1_DEVICES] = "devices",
 };
 
 const char *cg_mode_name(enum cg_mode mode)
@@ -56,11 +53,10 @@ static bool cg_unescape(const char *s, size_t len, char *out, size_t outsz)
 
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
-		if (c == '\\' && i + 3 < len && s[i + 1] >= '0' &&
-		    s[i + 1] <= '3' && s[i + 2] >= '0' && s[i + 2] <= '7' &&
-		    s[i + 3] >= '0' && s[i + 3] <= '7') {
-			c = (char)(((s[i + 1] - '0') << 6) |
-				   ((s[i + 2] - '0') << 3) | (s[i + 3] - '0'));
+		if (c == '\\' && i + 3 < len && s[i + 1] >= '0' && s[i + 1] <= '3' &&
+		    s[i + 2] >= '0' && s[i + 2] <= '7' && s[i + 3] >= '0' && s[i + 3] <= '7') {
+			c = (char)(((s[i + 1] - '0') << 6) | ((s[i + 2] - '0') << 3) |
+				   (s[i + 3] - '0'));
 			i += 3;
 		}
 		if (o + 1 >= outsz)
@@ -122,8 +118,7 @@ int cg_parse_mounts(const char *mountinfo, struct cg_mounts *m)
 			if (l.fstype_len == 7 && memcmp(l.fstype, "cgroup2", 7) == 0) {
 				if (m->v2[0] == '\0')
 					cg_unescape(l.mnt, l.mnt_len, m->v2, sizeof(m->v2));
-			} else if (l.fstype_len == 6 &&
-				   memcmp(l.fstype, "cgroup", 6) == 0) {
+			} else if (l.fstype_len == 6 && memcmp(l.fstype, "cgroup", 6) == 0) {
 				/* A controller is a word of the super options;
 				 * prefer a mount of the hierarchy's root. */
 				for (int c = 0; c < CG_V1_N; c++) {
@@ -131,8 +126,7 @@ int cg_parse_mounts(const char *mountinfo, struct cg_mounts *m)
 						continue;
 					if (m->v1[c][0] != '\0' && (v1_root[c] || !at_root))
 						continue;
-					if (cg_unescape(l.mnt, l.mnt_len, m->v1[c],
-							sizeof(m->v1[c])))
+					if (cg_unescape(l.mnt, l.mnt_len, m->v1[c], sizeof(m->v1[c])))
 						v1_root[c] = at_root;
 					else
 						m->v1[c][0] = '\0';
@@ -144,8 +138,7 @@ int cg_parse_mounts(const char *mountinfo, struct cg_mounts *m)
 	return 0;
 }
 
-enum cg_mode cg_detect_from_mountinfo(const char *mountinfo,
-				      const char *v2_controllers)
+enum cg_mode cg_detect_from_mountinfo(const char *mountinfo, const char *v2_controllers)
 {
 	struct cg_mounts m;
 	const char *ctl = v2_controllers ? v2_controllers : "";
@@ -164,8 +157,7 @@ enum cg_mode cg_detect_from_mountinfo(const char *mountinfo,
 /* The whole of /proc/self/mountinfo, malloc'd. */
 static char *cg_read_mountinfo(void)
 {
-	nsr_cleanup_fd int fd = nsr_openat(AT_FDCWD, "/proc/self/mountinfo",
-					   O_RDONLY, 0);
+	nsr_cleanup_fd int fd = nsr_openat(AT_FDCWD, "/proc/self/mountinfo", O_RDONLY, 0);
 	nsr_cleanup_free char *buf = NULL;
 	size_t cap = 0, len = 0;
 
@@ -201,8 +193,7 @@ int cg_read_mounts(struct cg_mounts *m, struct nsr_err *err)
 	nsr_cleanup_free char *mi = cg_read_mountinfo();
 
 	if (mi == NULL)
-		return nsr_err_set(err, NSR_E_SETUP, errno,
-				   "read /proc/self/mountinfo");
+		return nsr_err_set(err, NSR_E_SETUP, errno, "read /proc/self/mountinfo");
 	return cg_parse_mounts(mi, m);
 }
 
@@ -218,8 +209,7 @@ enum cg_mode cg_detect(void)
 	cg_parse_mounts(mi, &m);
 	if (m.v2[0] != '\0') {
 		dfd = cg_fs_open_mount(m.v2, true, NULL);
-		if (dfd < 0 || nsr_read_file(dfd, "cgroup.controllers", ctl,
-					  sizeof(ctl)) < 0)
+		if (dfd < 0 || nsr_read_file(dfd, "cgroup.controllers", ctl, sizeof(ctl)) < 0)
 			ctl[0] = '\0';
 	}
 	return cg_detect_from_mountinfo(mi, ctl);

@@ -21,12 +21,11 @@
 /* The minimal set: the six nodes nsrun makes (mknod too), the box's own
  * devpts (ptmx and the Unix98 pty slaves, majors 136..143). */
 static const struct cg_dev_rule cg_dev_minimal[] = {
-	{ 'c', 1, 3, CG_DEV_RWM }, { 'c', 1, 5, CG_DEV_RWM }, { 'c', 1, 7, CG_DEV_RWM },
-	{ 'c', 1, 8, CG_DEV_RWM }, { 'c', 1, 9, CG_DEV_RWM }, { 'c', 5, 0, CG_DEV_RWM },
-	{ 'c', 5, 2, CG_DEV_RW },
-	{ 'c', 136, -1, CG_DEV_RW }, { 'c', 137, -1, CG_DEV_RW }, { 'c', 138, -1, CG_DEV_RW },
-	{ 'c', 139, -1, CG_DEV_RW }, { 'c', 140, -1, CG_DEV_RW }, { 'c', 141, -1, CG_DEV_RW },
-	{ 'c', 142, -1, CG_DEV_RW }, { 'c', 143, -1, CG_DEV_RW },
+	{ 'c', 1, 3, CG_DEV_RWM },   { 'c', 1, 5, CG_DEV_RWM },	  { 'c', 1, 7, CG_DEV_RWM },
+	{ 'c', 1, 8, CG_DEV_RWM },   { 'c', 1, 9, CG_DEV_RWM },	  { 'c', 5, 0, CG_DEV_RWM },
+	{ 'c', 5, 2, CG_DEV_RW },    { 'c', 136, -1, CG_DEV_RW }, { 'c', 137, -1, CG_DEV_RW },
+	{ 'c', 138, -1, CG_DEV_RW }, { 'c', 139, -1, CG_DEV_RW }, { 'c', 140, -1, CG_DEV_RW },
+	{ 'c', 141, -1, CG_DEV_RW }, { 'c', 142, -1, CG_DEV_RW }, { 'c', 143, -1, CG_DEV_RW },
 };
 
 size_t cg_dev_minimal_rules(const struct cg_dev_rule **out)
@@ -39,9 +38,9 @@ static bool cg_dev_rule_ok(const struct cg_dev_rule *r)
 {
 	/* Linux numbers: 12-bit majors, 20-bit minors; -1 is "any". The
 	 * program compares them as signed 32-bit immediates. */
-	return (r->type == 'c' || r->type == 'b') && r->major >= -1 &&
-	       r->major < (1 << 12) && r->minor >= -1 && r->minor < (1 << 20) &&
-	       r->access != 0 && (r->access & ~CG_DEV_RWM) == 0;
+	return (r->type == 'c' || r->type == 'b') && r->major >= -1 && r->major < (1 << 12) &&
+	       r->minor >= -1 && r->minor < (1 << 20) && r->access != 0 &&
+	       (r->access & ~CG_DEV_RWM) == 0;
 }
 
 int cg_dev_format_v1(const struct cg_dev_rule *r, char *out, size_t sz)
@@ -55,8 +54,7 @@ int cg_dev_format_v1(const struct cg_dev_rule *r, char *out, size_t sz)
 	if (r->minor >= 0)
 		snprintf(min, sizeof(min), "%d", r->minor);
 	return nsr_fmt(out, sz, "%c %s:%s %s%s%s", r->type, maj, min,
-		       (r->access & CG_DEV_READ) ? "r" : "",
-		       (r->access & CG_DEV_WRITE) ? "w" : "",
+		       (r->access & CG_DEV_READ) ? "r" : "", (r->access & CG_DEV_WRITE) ? "w" : "",
 		       (r->access & CG_DEV_MKNOD) ? "m" : "");
 }
 
@@ -66,24 +64,23 @@ int cg_dev_format_v1(const struct cg_dev_rule *r, char *out, size_t sz)
 /* r1 = ctx. Prologue: r2 = type, r3 = access, r4 = major, r5 = minor.
  * Per rule: each test that fails jumps to the next rule; all passing:
  * r0 = 1, exit. After the last rule: r0 = 0, exit. */
-ssize_t cg_dev_bpf_build(const struct cg_dev_rule *rules, size_t n,
-			 struct bpf_insn *out, size_t max)
+ssize_t cg_dev_bpf_build(const struct cg_dev_rule *rules, size_t n, struct bpf_insn *out, size_t max)
 {
 	size_t pc = 0, i;
 
-#define EMIT(insn) \
-	do { \
-		if (pc >= max) \
-			return -1; \
+#define EMIT(insn)                  \
+	do {                        \
+		if (pc >= max)      \
+			return -1;  \
 		out[pc++] = (insn); \
 	} while (0)
 
-	EMIT(CG_INSN(BPF_LDX | BPF_MEM | BPF_W, 2, 1, 0, 0));    /* r2 = access_type */
-	EMIT(CG_INSN(BPF_ALU64 | BPF_MOV | BPF_X, 3, 2, 0, 0));  /* r3 = r2 */
+	EMIT(CG_INSN(BPF_LDX | BPF_MEM | BPF_W, 2, 1, 0, 0));	/* r2 = access_type */
+	EMIT(CG_INSN(BPF_ALU64 | BPF_MOV | BPF_X, 3, 2, 0, 0)); /* r3 = r2 */
 	EMIT(CG_INSN(BPF_ALU64 | BPF_AND | BPF_K, 2, 0, 0, 0xffff));
 	EMIT(CG_INSN(BPF_ALU64 | BPF_RSH | BPF_K, 3, 0, 0, 16));
-	EMIT(CG_INSN(BPF_LDX | BPF_MEM | BPF_W, 4, 1, 4, 0));    /* r4 = major */
-	EMIT(CG_INSN(BPF_LDX | BPF_MEM | BPF_W, 5, 1, 8, 0));    /* r5 = minor */
+	EMIT(CG_INSN(BPF_LDX | BPF_MEM | BPF_W, 4, 1, 4, 0)); /* r4 = major */
+	EMIT(CG_INSN(BPF_LDX | BPF_MEM | BPF_W, 5, 1, 8, 0)); /* r5 = minor */
 	for (i = 0; i < n; i++) {
 		const struct cg_dev_rule *r = &rules[i];
 		int type, acc = 0;
@@ -140,8 +137,8 @@ static int cg_dev_effective(int dfd)
 	return (int)a.query.prog_cnt;
 }
 
-int cg_dev_bpf_attach(int leaf_dfd, int parent_dfd, const struct cg_dev_rule *rules,
-		      size_t n, struct nsr_err *err)
+int cg_dev_bpf_attach(int leaf_dfd, int parent_dfd, const struct cg_dev_rule *rules, size_t n,
+		      struct nsr_err *err)
 {
 	static const char license[] = "GPL";
 	struct bpf_insn insns[CG_DEV_MAX_INSNS];
@@ -151,7 +148,8 @@ int cg_dev_bpf_attach(int leaf_dfd, int parent_dfd, const struct cg_dev_rule *ru
 	int above, now;
 
 	if (cnt < 0)
-		return nsr_err_set(err, NSR_E_SETUP, EINVAL, "device rules: cannot build the program");
+		return nsr_err_set(err, NSR_E_SETUP, EINVAL,
+				   "device rules: cannot build the program");
 	memset(&a, 0, sizeof(a));
 	a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 	a.insns = (uint64_t)(uintptr_t)insns;
@@ -159,17 +157,20 @@ int cg_dev_bpf_attach(int leaf_dfd, int parent_dfd, const struct cg_dev_rule *ru
 	a.license = (uint64_t)(uintptr_t)license;
 	prog = (int)cg_bpf(BPF_PROG_LOAD, &a);
 	if (prog < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "device rules: cannot load the BPF program");
+		return nsr_err_set(err, NSR_E_SETUP, errno,
+				   "device rules: cannot load the BPF program");
 	above = cg_dev_effective(parent_dfd);
 	if (above < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "device rules: cannot query the parent's programs");
+		return nsr_err_set(err, NSR_E_SETUP, errno,
+				   "device rules: cannot query the parent's programs");
 	memset(&a, 0, sizeof(a));
 	a.target_fd = (uint32_t)leaf_dfd;
 	a.attach_bpf_fd = (uint32_t)prog;
 	a.attach_type = BPF_CGROUP_DEVICE;
 	a.attach_flags = BPF_F_ALLOW_MULTI;
 	if (cg_bpf(BPF_PROG_ATTACH, &a) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "device rules: cannot attach the BPF program");
+		return nsr_err_set(err, NSR_E_SETUP, errno,
+				   "device rules: cannot attach the BPF program");
 	/* Ours must add to what is above, never replace it: a program
 	 * attached above with BPF_F_ALLOW_OVERRIDE would stop running for
 	 * the leaf. Then the box could open what its scheduler forbids. */
@@ -182,8 +183,7 @@ int cg_dev_bpf_attach(int leaf_dfd, int parent_dfd, const struct cg_dev_rule *ru
 	return 0;
 }
 
-int cg_dev_v1_write(int leaf_dfd, const struct cg_dev_rule *rules, size_t n,
-		    struct nsr_err *err)
+int cg_dev_v1_write(int leaf_dfd, const struct cg_dev_rule *rules, size_t n, struct nsr_err *err)
 {
 	char line[64];
 	size_t i;

@@ -41,15 +41,13 @@ int cg_fs_open_mount(const char *path, bool v2, struct nsr_err *err)
 	 * a symlink, and statfs proves it is cgroupfs before any write. */
 	fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
 	if (fd < 0 && errno == ENOSYS)
-		fd = nsr_openat(AT_FDCWD, path,
-				O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+		fd = nsr_openat(AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
 	if (fd < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "open %s", path);
 	if (fstatfs(fd, &sfs) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "statfs %s", path);
 	if (sfs.f_type != (v2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC))
-		return nsr_err_set(err, NSR_E_SETUP, 0,
-				   "%s is not a cgroup%s file system", path,
+		return nsr_err_set(err, NSR_E_SETUP, 0, "%s is not a cgroup%s file system", path,
 				   v2 ? "2" : "");
 	return nsr_steal_fd(&fd);
 }
@@ -58,8 +56,7 @@ bool cg_fs_exists(int dfd, const char *file)
 {
 	struct stat st;
 
-	return fstatat(dfd, file, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	       S_ISREG(st.st_mode);
+	return fstatat(dfd, file, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
 }
 
 /* Signal the process the kernel listed as pid in the leaf at dfd, and only
@@ -124,7 +121,7 @@ static int cg_fs_walk_procs(int dfd, int sig)
 				continue;
 			}
 			if (i == got && got > 0)
-				break;   /* a number may go on in the next read */
+				break; /* a number may go on in the next read */
 			if (in_num && pid > 0) {
 				/* The kernel listed this pid in our leaf;
 				 * it may have exited (and its pid been
@@ -162,16 +159,14 @@ int cg_fs_wait_empty(int dfd, int ms, struct nsr_err *err)
 
 	while (waited <= ms) {
 		if (cg_fs_kill_procs(dfd, &left) < 0)
-			return nsr_err_set(err, NSR_E_SETUP, errno,
-					   "read cgroup.procs");
+			return nsr_err_set(err, NSR_E_SETUP, errno, "read cgroup.procs");
 		if (left == 0)
 			return 0;
 		cg_fs_sleep_ms(waited < 50 ? 1 : 10);
 		waited += waited < 50 ? 1 : 10;
 	}
 	return nsr_err_set(err, NSR_E_SETUP, EBUSY,
-			   "%d process(es) still in the cgroup after %d ms",
-			   left, ms);
+			   "%d process(es) still in the cgroup after %d ms", left, ms);
 }
 
 int cg_fs_rmdir(int parent_dfd, const char *leaf, struct nsr_err *err)
@@ -183,8 +178,7 @@ int cg_fs_rmdir(int parent_dfd, const char *leaf, struct nsr_err *err)
 		if (errno == ENOENT)
 			return 0;
 		if (errno != EBUSY || waited >= CG_RMDIR_WAIT_MS)
-			return nsr_err_set(err, NSR_E_SETUP, errno,
-					   "rmdir cgroup %s", leaf);
+			return nsr_err_set(err, NSR_E_SETUP, errno, "rmdir cgroup %s", leaf);
 		cg_fs_sleep_ms(5);
 		waited += 5;
 	}

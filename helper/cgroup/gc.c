@@ -44,8 +44,7 @@ static bool cg_gc_empty(int parent, const char *leaf)
  * - lock held (a box of that name runs now): keep, unless the creator is
  *   gone and the leaf empty: the leftover of an earlier run of that box.
  * Lock files are never created here. */
-static int cg_gc_orphan(int lock_dfd, int parent, const char *leaf,
-			int *lock_fd)
+static int cg_gc_orphan(int lock_dfd, int parent, const char *leaf, int *lock_fd)
 {
 	nsr_cleanup_fd int fd = -1;
 	char box[NSR_BOX_NAME_MAX + 1], name[128];
@@ -86,8 +85,7 @@ static int cg_gc_list(int parent, char (*names)[128], int max)
 	while (n < max && (de = readdir(d)) != NULL) {
 		char box[NSR_BOX_NAME_MAX + 1];
 		uid_t uid;
-		if (de->d_type != DT_DIR ||
-		    cg_leaf_parse(de->d_name, &uid, box, sizeof(box)) < 0 ||
+		if (de->d_type != DT_DIR || cg_leaf_parse(de->d_name, &uid, box, sizeof(box)) < 0 ||
 		    nsr_fmt(names[n], sizeof(names[n]), "%s", de->d_name) < 0)
 			continue;
 		n++;
@@ -100,10 +98,9 @@ int cg_gc(enum cg_mode mode, const char *lock_dir, struct nsr_err *err)
 	return cg_gc_match(mode, lock_dir, NULL, err);
 }
 
-int cg_gc_match(enum cg_mode mode, const char *lock_dir, const char *prefix,
-		struct nsr_err *err)
+int cg_gc_match(enum cg_mode mode, const char *lock_dir, const char *prefix, struct nsr_err *err)
 {
-	nsr_cleanup_free char (*names)[128] = NULL;
+	nsr_cleanup_free char(*names)[128] = NULL;
 	nsr_cleanup_fd int lock_dfd = -1;
 	int parents[CG_V1_N];
 	int removed = 0, failed = 0;
@@ -116,11 +113,9 @@ int cg_gc_match(enum cg_mode mode, const char *lock_dir, const char *prefix,
 		return nsr_err_set(err, NSR_E_SETUP, EINVAL, "gc: no lock dir");
 	if (cg_open_parents(mode, parents, err) < 0)
 		return -1;
-	lock_dfd = nsr_openat(AT_FDCWD, lock_dir,
-			      O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+	lock_dfd = nsr_openat(AT_FDCWD, lock_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
 	if (lock_dfd < 0 && errno != ENOENT)
-		failed = nsr_err_set(err, NSR_E_SETUP, errno, "gc: open %s",
-				     lock_dir);
+		failed = nsr_err_set(err, NSR_E_SETUP, errno, "gc: open %s", lock_dir);
 	names = calloc(CG_GC_MAX, sizeof(*names));
 	for (int p = 0; names != NULL && failed == 0 && p < CG_V1_N; p++) {
 		int n = parents[p] < 0 ? 0 : cg_gc_list(parents[p], names, CG_GC_MAX);

@@ -18,10 +18,10 @@
 #include <string.h>
 
 enum cg_handoff_way {
-	CG_HANDOFF_NONE = 0,      /* no cgroup */
-	CG_HANDOFF_CLONE_INTO,    /* born in the leaf */
-	CG_HANDOFF_SELF,          /* the child moves itself through tasks_fd[] */
-	CG_HANDOFF_PARENT,        /* the supervisor moves the child by pid */
+	CG_HANDOFF_NONE = 0,   /* no cgroup */
+	CG_HANDOFF_CLONE_INTO, /* born in the leaf */
+	CG_HANDOFF_SELF,       /* the child moves itself through tasks_fd[] */
+	CG_HANDOFF_PARENT,     /* the supervisor moves the child by pid */
 };
 
 struct cg_handoff {

@@ -23,12 +23,12 @@
 
 #include "util.h"
 
-#define LEAVE_MAX 24          /* hierarchies */
+#define LEAVE_MAX 24 /* hierarchies */
 #define LEAVE_PATH 1024
 
 struct hier {
-	char ctrl[128];           /* "freezer", "cpu,cpuacct", "name=systemd", "" (v2) */
-	char path[LEAVE_PATH];    /* cgroup path in it, "/..." */
+	char ctrl[128];	       /* "freezer", "cpu,cpuacct", "name=systemd", "" (v2) */
+	char path[LEAVE_PATH]; /* cgroup path in it, "/..." */
 };
 
 static struct hier caller_h[LEAVE_MAX];
@@ -50,7 +50,8 @@ static size_t read_cgroups(struct hier *h, size_t max)
 		if (c2 == NULL)
 			continue;
 		len = strcspn(c2 + 1, "\n");
-		if ((size_t)(c2 - c1 - 1) >= sizeof(h[n].ctrl) || len >= sizeof(h[n].path) || c2[1] != '/')
+		if ((size_t)(c2 - c1 - 1) >= sizeof(h[n].ctrl) || len >= sizeof(h[n].path) ||
+		    c2[1] != '/')
 			continue;
 		memcpy(h[n].ctrl, c1 + 1, (size_t)(c2 - c1 - 1));
 		h[n].ctrl[c2 - c1 - 1] = '\0';
@@ -100,11 +101,11 @@ static bool mount_of(const char *ctrl, char *mnt, size_t sz)
 		const char *sep = strstr(line, " - ");
 
 		if (sep == NULL || sscanf(line, "%*s %*s %*s %1023s %1023s", root, mp) != 2 ||
-		    sscanf(sep + 3, "%31s %255s %1023s", type, src, opts) != 3 || strcmp(root, "/") != 0 ||
-		    strchr(mp, '\\') != NULL)
+		    sscanf(sep + 3, "%31s %255s %1023s", type, src, opts) != 3 ||
+		    strcmp(root, "/") != 0 || strchr(mp, '\\') != NULL)
 			continue;
-		if (ctrl[0] == '\0' ? strcmp(type, "cgroup2") == 0
-				    : strcmp(type, "cgroup") == 0 && opts_match(ctrl, opts))
+		if (ctrl[0] == '\0' ? strcmp(type, "cgroup2") == 0 :
+				      strcmp(type, "cgroup") == 0 && opts_match(ctrl, opts))
 			found = nsr_fmt(mnt, sz, "%s", mp) == 0;
 	}
 	fclose(f);

@@ -17,15 +17,15 @@
 #define CG_CPU_PERIOD_US "100000"
 
 enum cg_value {
-	CG_VAL_NONE = 0,   /* no file on this version */
+	CG_VAL_NONE = 0, /* no file on this version */
 	CG_VAL_PIDS,
 	CG_VAL_MEMORY,
-	CG_VAL_ZERO,       /* memory.oom_control: 0 = the OOM killer acts in the leaf */
-	CG_VAL_SWAP,       /* swap alone (v2) */
-	CG_VAL_MEMSW,      /* memory + swap (v1 memsw; needs a memory limit) */
-	CG_VAL_PERIOD,     /* cfs_period_us */
-	CG_VAL_QUOTA,      /* cfs_quota_us */
-	CG_VAL_CPU_MAX,    /* "quota period" */
+	CG_VAL_ZERO,	/* memory.oom_control: 0 = the OOM killer acts in the leaf */
+	CG_VAL_SWAP,	/* swap alone (v2) */
+	CG_VAL_MEMSW,	/* memory + swap (v1 memsw; needs a memory limit) */
+	CG_VAL_PERIOD,	/* cfs_period_us */
+	CG_VAL_QUOTA,	/* cfs_quota_us */
+	CG_VAL_CPU_MAX, /* "quota period" */
 };
 
 /* Written in this order: memory before memsw (memsw >= memory), period
@@ -39,9 +39,11 @@ static const struct cg_limit_row {
 	enum cg_value v2_value;
 } cg_limit_table[] = {
 	{ CG_LIMIT_PIDS, CG_V1_PIDS, "pids.max", CG_VAL_PIDS, "pids.max", CG_VAL_PIDS },
-	{ CG_LIMIT_MEMORY, CG_V1_MEMORY, "memory.limit_in_bytes", CG_VAL_MEMORY, "memory.max", CG_VAL_MEMORY },
+	{ CG_LIMIT_MEMORY, CG_V1_MEMORY, "memory.limit_in_bytes", CG_VAL_MEMORY, "memory.max",
+	  CG_VAL_MEMORY },
 	{ CG_LIMIT_MEMORY, CG_V1_MEMORY, "memory.oom_control", CG_VAL_ZERO, NULL, CG_VAL_NONE },
-	{ CG_LIMIT_SWAP, CG_V1_MEMORY, "memory.memsw.limit_in_bytes", CG_VAL_MEMSW, "memory.swap.max", CG_VAL_SWAP },
+	{ CG_LIMIT_SWAP, CG_V1_MEMORY, "memory.memsw.limit_in_bytes", CG_VAL_MEMSW,
+	  "memory.swap.max", CG_VAL_SWAP },
 	{ CG_LIMIT_CPU, CG_V1_CPU, "cpu.cfs_period_us", CG_VAL_PERIOD, NULL, CG_VAL_NONE },
 	{ CG_LIMIT_CPU, CG_V1_CPU, "cpu.cfs_quota_us", CG_VAL_QUOTA, "cpu.max", CG_VAL_CPU_MAX },
 };

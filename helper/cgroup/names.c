@@ -14,7 +14,7 @@
 #include <string.h>
 
 #define CG_SUFFIX_MAX 24
-#define CG_CPU_PERIOD 100000u   /* µs: cfs_period_us and cpu.max's period */
+#define CG_CPU_PERIOD 100000u /* µs: cfs_period_us and cpu.max's period */
 
 static bool cg_suffix_valid(const char *s, size_t len)
 {
@@ -26,8 +26,7 @@ static bool cg_suffix_valid(const char *s, size_t len)
 	return true;
 }
 
-int cg_leaf_name(uid_t uid, const char *box, const char *suffix, char *out,
-		 size_t outsz)
+int cg_leaf_name(uid_t uid, const char *box, const char *suffix, char *out, size_t outsz)
 {
 	if (uid == (uid_t)-1 || !nsr_box_name_valid(box) || suffix == NULL ||
 	    !cg_suffix_valid(suffix, strlen(suffix))) {
@@ -55,7 +54,7 @@ int cg_leaf_parse(const char *leaf, uid_t *uid, char *box, size_t boxsz)
 			return -1;
 		u = u * 10 + (uint64_t)(leaf[i] - '0');
 	}
-	if (u >= UINT32_MAX)   /* (uid_t)-1 is never a user */
+	if (u >= UINT32_MAX) /* (uid_t)-1 is never a user */
 		return -1;
 	if (!cg_suffix_valid(dash2 + 1, strlen(dash2 + 1)))
 		return -1;
@@ -87,8 +86,7 @@ int cg_leaf_owner_pid(const char *leaf, pid_t *pid)
 		return -1;
 	for (size_t i = 0; i < len; i++) {
 		char c = s[i];
-		int d = c >= '0' && c <= '9' ? c - '0' :
-			c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 		if (d < 0)
 			return -1;
 		if (i < len - 8)

@@ -22,8 +22,8 @@
 #include <sys/stat.h>
 
 static const char *const cg_origin_ctrl[CG_V1_N] = {
-	[CG_V1_PIDS] = "pids", [CG_V1_MEMORY] = "memory",
-	[CG_V1_CPU] = "cpu", [CG_V1_FREEZER] = "freezer", [CG_V1_DEVICES] = "devices",
+	[CG_V1_PIDS] = "pids",	     [CG_V1_MEMORY] = "memory",	  [CG_V1_CPU] = "cpu",
+	[CG_V1_FREEZER] = "freezer", [CG_V1_DEVICES] = "devices",
 };
 
 static bool cg_origin_path_ok(const char *p, size_t len)
@@ -35,8 +35,7 @@ static bool cg_origin_path_ok(const char *p, size_t len)
 		if (c <= 0x20 || c >= 0x7f)
 			return false;
 		if (c == '/' && i + 1 < len &&
-		    (p[i + 1] == '/' ||
-		     (p[i + 1] == '.' && (i + 2 == len || p[i + 2] == '/')) ||
+		    (p[i + 1] == '/' || (p[i + 1] == '.' && (i + 2 == len || p[i + 2] == '/')) ||
 		     (p[i + 1] == '.' && p[i + 2] == '.' && (i + 3 == len || p[i + 3] == '/'))))
 			return false;
 	}
@@ -92,7 +91,7 @@ int cg_parse_origin(const char *text, struct cg_origin *o)
 				if (!cg_origin_has(c1 + 1, clen, cg_origin_ctrl[c]))
 					continue;
 				if (o->v1[c][0] != '\0')
-					goto bad;   /* twice: a forged line */
+					goto bad; /* twice: a forged line */
 				memcpy(o->v1[c], path, plen);
 				o->v1[c][plen] = '\0';
 			}
@@ -128,7 +127,9 @@ int cg_origin_open(int mnt_dfd, const char *path, struct nsr_err *err)
 	if (fstatat(dfd, "cgroup.procs", &st, AT_SYMLINK_NOFOLLOW) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "the caller's cgroup %s", path);
 	if (st.st_uid != 0 || (st.st_mode & 022))
-		return nsr_err_set(err, NSR_E_SETUP, 0, "the caller's cgroup %s is "
-				   "delegated (cgroup.procs not root's): cannot nest in it", path);
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "the caller's cgroup %s is "
+				   "delegated (cgroup.procs not root's): cannot nest in it",
+				   path);
 	return nsr_steal_fd(&dfd);
 }

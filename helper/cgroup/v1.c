@@ -20,8 +20,7 @@ static const char *const cg_v1_label[CG_V1_N] = {
 };
 
 /* Make the leaf in hierarchy c (mount m->v1[c]), parent first. */
-static int cg_v1_make(struct cg_box *cg, const struct cg_mounts *m, int c,
-		      struct nsr_err *err)
+static int cg_v1_make(struct cg_box *cg, const struct cg_mounts *m, int c, struct nsr_err *err)
 {
 	nsr_cleanup_fd int mnt = -1;
 	nsr_cleanup_fd int parent = -1;
@@ -47,22 +46,20 @@ static int cg_v1_make(struct cg_box *cg, const struct cg_mounts *m, int c,
 	/* Always 1 on current kernels; on old ones it must be set while the
 	 * parent has no children, so that limits nest as in v2. */
 	if (made && c == CG_V1_MEMORY &&
-	    nsr_read_file(parent, "memory.use_hierarchy", v, sizeof(v)) > 0 &&
-	    v[0] == '0')
+	    nsr_read_file(parent, "memory.use_hierarchy", v, sizeof(v)) > 0 && v[0] == '0')
 		nsr_write_file(parent, "memory.use_hierarchy", "1", NULL);
 	leaf = nsr_root_dir(parent, cg->leaf, 0755, NSR_DIR_CREATE, &made, err);
 	if (leaf < 0)
 		return -1;
 	if (!made)
-		return nsr_err_set(err, NSR_E_SETUP, EEXIST, "%s leaf exists",
-				   cg_v1_label[c]);
+		return nsr_err_set(err, NSR_E_SETUP, EEXIST, "%s leaf exists", cg_v1_label[c]);
 	cg->v1_dfd[c] = nsr_steal_fd(&leaf);
 	cg->v1_parent_dfd[c] = nsr_steal_fd(&parent);
 	return 0;
 }
 
-int cg_v1_create(struct cg_box *cg, const struct cg_mounts *m,
-		 const struct cg_limits *lim, struct nsr_err *err)
+int cg_v1_create(struct cg_box *cg, const struct cg_mounts *m, const struct cg_limits *lim,
+		 struct nsr_err *err)
 {
 	bool need[CG_V1_N] = { false };
 
@@ -80,7 +77,8 @@ int cg_v1_create(struct cg_box *cg, const struct cg_mounts *m,
 			if (need[c])
 				return nsr_err_set(err, NSR_E_SETUP, 0,
 						   "the %s cgroup controller is not "
-						   "mounted", cg_v1_label[c]);
+						   "mounted",
+						   cg_v1_label[c]);
 			continue;
 		}
 		if (use && cg_v1_make(cg, m, c, err) < 0)
@@ -108,8 +106,7 @@ static int cg_v1_make_nested(struct cg_box *cg, const struct cg_mounts *m,
 	}
 	if (o->v1[c][0] == '\0')
 		return nsr_err_set(err, NSR_E_SETUP, 0,
-				   "cgroup = nested: the caller is in no %s cgroup",
-				   cg_v1_label[c]);
+				   "cgroup = nested: the caller is in no %s cgroup", cg_v1_label[c]);
 	mnt = cg_fs_open_mount(m->v1[c], false, err);
 	if (mnt < 0)
 		return -1;
@@ -120,16 +117,14 @@ static int cg_v1_make_nested(struct cg_box *cg, const struct cg_mounts *m,
 	if (leaf < 0)
 		return -1;
 	if (!made)
-		return nsr_err_set(err, NSR_E_SETUP, EEXIST, "%s leaf exists",
-				   cg_v1_label[c]);
+		return nsr_err_set(err, NSR_E_SETUP, EEXIST, "%s leaf exists", cg_v1_label[c]);
 	cg->v1_dfd[c] = nsr_steal_fd(&leaf);
 	cg->v1_parent_dfd[c] = nsr_steal_fd(&parent);
 	return 0;
 }
 
-int cg_v1_create_nested(struct cg_box *cg, const struct cg_mounts *m,
-			const struct cg_origin *o, const struct cg_limits *lim,
-			struct nsr_err *err)
+int cg_v1_create_nested(struct cg_box *cg, const struct cg_mounts *m, const struct cg_origin *o,
+			const struct cg_limits *lim, struct nsr_err *err)
 {
 	bool need[CG_V1_N] = {
 		[CG_V1_PIDS] = lim->has_pids,
@@ -149,7 +144,8 @@ int cg_v1_create_nested(struct cg_box *cg, const struct cg_mounts *m,
 			if (need[c])
 				return nsr_err_set(err, NSR_E_SETUP, 0,
 						   "the %s cgroup controller is not "
-						   "mounted", cg_v1_label[c]);
+						   "mounted",
+						   cg_v1_label[c]);
 			continue;
 		}
 		if (use && cg_v1_make_nested(cg, m, o, c, err) < 0)
@@ -166,8 +162,7 @@ int cg_v1_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err)
 	/* The pid is our own child, stopped before exec: moving it into
 	 * our leaf gives it nothing but limits. */
 	for (int c = 0; c < CG_V1_N; c++)
-		if (cg->v1_dfd[c] >= 0 &&
-		    nsr_write_file(cg->v1_dfd[c], "cgroup.procs", v, err) < 0)
+		if (cg->v1_dfd[c] >= 0 && nsr_write_file(cg->v1_dfd[c], "cgroup.procs", v, err) < 0)
 			return nsr_err_prefix(err, "%s", cg_v1_label[c]);
 	return 0;
 }
@@ -181,9 +176,8 @@ static int cg_v1_freeze_kill(int fz, struct nsr_err *err)
 
 	if (nsr_write_file(fz, "freezer.state", "FROZEN", err) < 0)
 		return -1;
-	while (waited < CG_FREEZE_WAIT_MS &&
-	       (nsr_read_file(fz, "freezer.state", st, sizeof(st)) < 0 ||
-		strncmp(st, "FROZEN", 6) != 0)) {
+	while (waited < CG_FREEZE_WAIT_MS && (nsr_read_file(fz, "freezer.state", st, sizeof(st)) < 0 ||
+					      strncmp(st, "FROZEN", 6) != 0)) {
 		cg_fs_sleep_ms(1);
 		waited++;
 	}
@@ -207,15 +201,13 @@ int cg_v1_kill(struct cg_box *cg, struct nsr_err *err)
 	 * (pid namespace). An empty leaf cannot fill up again by itself. */
 	if (cg_v1_empty(cg))
 		return 0;
-	if (cg->v1_dfd[CG_V1_FREEZER] >= 0 &&
-	    cg_v1_freeze_kill(cg->v1_dfd[CG_V1_FREEZER], err) < 0)
+	if (cg->v1_dfd[CG_V1_FREEZER] >= 0 && cg_v1_freeze_kill(cg->v1_dfd[CG_V1_FREEZER], err) < 0)
 		r = -1;
 	/* Then every leaf until empty (this also covers hosts without a
 	 * freezer: a fork bomb loses to repeated SIGKILL under pids.max). */
 	for (int c = 0; c < CG_V1_N; c++)
 		if (cg->v1_dfd[c] >= 0 &&
-		    cg_fs_wait_empty(cg->v1_dfd[c], CG_KILL_WAIT_MS,
-				     r < 0 ? NULL : err) < 0)
+		    cg_fs_wait_empty(cg->v1_dfd[c], CG_KILL_WAIT_MS, r < 0 ? NULL : err) < 0)
 			r = -1;
 	return r;
 }
@@ -227,14 +219,12 @@ int cg_v1_oom_kills(const struct cg_box *cg, uint64_t *count)
 	*count = 0;
 	if (cg->v1_dfd[CG_V1_MEMORY] < 0)
 		return 0;
-	if (nsr_read_file(cg->v1_dfd[CG_V1_MEMORY], "memory.oom_control", buf,
-		       sizeof(buf)) < 0)
+	if (nsr_read_file(cg->v1_dfd[CG_V1_MEMORY], "memory.oom_control", buf, sizeof(buf)) < 0)
 		return -1;
 	return cg_parse_v1_oom_kill(buf, count);
 }
 
-int cg_v1_open_parents(const struct cg_mounts *m, int dfds[CG_V1_N],
-		       struct nsr_err *err)
+int cg_v1_open_parents(const struct cg_mounts *m, int dfds[CG_V1_N], struct nsr_err *err)
 {
 	for (int c = 0; c < CG_V1_N; c++) {
 		nsr_cleanup_fd int mnt = -1;

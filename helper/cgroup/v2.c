@@ -24,8 +24,7 @@ static bool cg_v2_word(const char *list, const char *word)
 	size_t wl = strlen(word);
 
 	for (const char *p = list; (p = strstr(p, word)) != NULL; p += wl)
-		if ((p == list || p[-1] == ' ') &&
-		    (p[wl] == '\0' || p[wl] == ' ' || p[wl] == '\n'))
+		if ((p == list || p[-1] == ' ') && (p[wl] == '\0' || p[wl] == ' ' || p[wl] == '\n'))
 			return true;
 	return false;
 }
@@ -37,11 +36,9 @@ static int cg_v2_enable(int dfd, const char *what, struct nsr_err *err)
 
 	if (nsr_read_file(dfd, "cgroup.controllers", have, sizeof(have)) < 0 ||
 	    nsr_read_file(dfd, "cgroup.subtree_control", on, sizeof(on)) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno,
-				   "read controllers of %s", what);
+		return nsr_err_set(err, NSR_E_SETUP, errno, "read controllers of %s", what);
 	for (size_t i = 0; i < NSR_ARRAY_SIZE(cg_v2_ctrls); i++) {
-		if (!cg_v2_word(have, cg_v2_ctrls[i]) ||
-		    cg_v2_word(on, cg_v2_ctrls[i]))
+		if (!cg_v2_word(have, cg_v2_ctrls[i]) || cg_v2_word(on, cg_v2_ctrls[i]))
 			continue;
 		strcat(req, req[0] ? " +" : "+");
 		strcat(req, cg_v2_ctrls[i]);
@@ -55,8 +52,8 @@ static bool cg_v2_systemd(void)
 {
 	struct stat st;
 
-	return fstatat(AT_FDCWD, "/run/systemd/system", &st,
-		       AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode);
+	return fstatat(AT_FDCWD, "/run/systemd/system", &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	       S_ISDIR(st.st_mode);
 }
 
 /* The directory that holds "nsrun": the delegated unit's cgroup on a
@@ -73,7 +70,8 @@ static int cg_v2_base(const struct cg_mounts *m, struct nsr_err *err)
 		return nsr_steal_fd(&mnt);
 	slice = nsr_root_dir(mnt, CG_SD_SLICE, 0755, 0, NULL, err);
 	if (slice < 0)
-		return nsr_err_prefix(err, "systemd host without the delegated "
+		return nsr_err_prefix(err,
+				      "systemd host without the delegated "
 				      "%s/%s (install contrib/systemd)",
 				      CG_SD_SLICE, CG_SD_UNIT);
 	return nsr_root_dir(slice, CG_SD_UNIT, 0755, 0, NULL, err);
@@ -87,14 +85,14 @@ int cg_v2_open_parent(const struct cg_mounts *m, int *dfd, struct nsr_err *err)
 	return 0;
 }
 
-int cg_v2_create(struct cg_box *cg, const struct cg_mounts *m,
-		 const struct cg_limits *lim, struct nsr_err *err)
+int cg_v2_create(struct cg_box *cg, const struct cg_mounts *m, const struct cg_limits *lim,
+		 struct nsr_err *err)
 {
 	nsr_cleanup_fd int base = -1;
 	nsr_cleanup_fd int parent = -1;
 	nsr_cleanup_fd int leaf = -1;
 	bool need[3] = { lim->has_pids, lim->has_memory || lim->has_swap,
-			 lim->has_cpu };   /* cg_v2_ctrls[] */
+			 lim->has_cpu }; /* cg_v2_ctrls[] */
 	char have[512];
 	bool made = false;
 
@@ -116,8 +114,7 @@ int cg_v2_create(struct cg_box *cg, const struct cg_mounts *m,
 	for (size_t i = 0; i < NSR_ARRAY_SIZE(cg_v2_ctrls); i++)
 		if (need[i] && !cg_v2_word(have, cg_v2_ctrls[i]))
 			return nsr_err_set(err, NSR_E_SETUP, 0,
-					   "the %s controller is not available",
-					   cg_v2_ctrls[i]);
+					   "the %s controller is not available", cg_v2_ctrls[i]);
 	return 0;
 }
 
@@ -160,15 +157,13 @@ int cg_v2_oom_kills(const struct cg_box *cg, uint64_t *count)
 	return cg_parse_v2_oom_kill(buf, count);
 }
 
-int cg_v2_create_nested(struct cg_box *cg, const struct cg_mounts *m,
-			const struct cg_origin *o, const struct cg_limits *lim,
-			struct nsr_err *err)
+int cg_v2_create_nested(struct cg_box *cg, const struct cg_mounts *m, const struct cg_origin *o,
+			const struct cg_limits *lim, struct nsr_err *err)
 {
 	nsr_cleanup_fd int mnt = -1;
 	nsr_cleanup_fd int parent = -1;
 	nsr_cleanup_fd int leaf = -1;
-	bool need[3] = { lim->has_pids, lim->has_memory || lim->has_swap,
-			 lim->has_cpu };
+	bool need[3] = { lim->has_pids, lim->has_memory || lim->has_swap, lim->has_cpu };
 	char have[512];
 	bool made = false;
 
@@ -197,6 +192,7 @@ int cg_v2_create_nested(struct cg_box *cg, const struct cg_mounts *m,
 			return nsr_err_set(err, NSR_E_SETUP, 0,
 					   "cgroup = nested: the caller's cgroup %s does not "
 					   "enable %s for its children (cgroup.subtree_control); "
-					   "see doc/cgroups.md", o->v2, cg_v2_ctrls[i]);
+					   "see doc/cgroups.md",
+					   o->v2, cg_v2_ctrls[i]);
 	return 0;
 }

@@ -17,16 +17,16 @@
 #include "policy.h"
 
 #define DEV_MAX_NODES 48
-#define DEV_REL_MAX 96       /* below /dev, NUL included */
+#define DEV_REL_MAX 96 /* below /dev, NUL included */
 #define DEV_MAX_WARN 4
 
 /* One node for the box: made in its /dev with these numbers, mode and
  * owner, and allowed (rwm) by its device cgroup. */
 struct dev_node {
-	char rel[DEV_REL_MAX];   /* "fuse", "net/tun", "dri/renderD128" */
-	char type;               /* 'c' or 'b' */
+	char rel[DEV_REL_MAX]; /* "fuse", "net/tun", "dri/renderD128" */
+	char type;	       /* 'c' or 'b' */
 	uint32_t major, minor;
-	mode_t mode;             /* permission bits only */
+	mode_t mode; /* permission bits only */
 	uid_t uid;
 	gid_t gid;
 };
@@ -52,7 +52,7 @@ typedef bool (*dev_mounted_fn)(uint32_t major, uint32_t minor, void *arg);
 bool dev_block_mounted(uint32_t major, uint32_t minor, void *arg);
 
 struct dev_host {
-	int dev_dfd;             /* the host's /dev (dev_open_root) */
+	int dev_dfd; /* the host's /dev (dev_open_root) */
 	dev_probe_fn probe;
 	dev_mounted_fn mounted;
 	void *arg;
@@ -65,8 +65,8 @@ int dev_open_root(const char *path, int *fd, struct nsr_err *err);
 /* Select the nodes. Nothing selected and no [devices]: out->n == 0.
  * Refusals (a missing required node, a denied match, a block device
  * without allow_block, gpus = all without a GPU) are one line in err. */
-int dev_select(const struct dev_host *host, const struct policy_devices *pd,
-	       struct dev_set *out, struct nsr_err *err);
+int dev_select(const struct dev_host *host, const struct policy_devices *pd, struct dev_set *out,
+	       struct nsr_err *err);
 
 /* Whether a policy has [devices] (even an empty one: device rules). */
 bool dev_wanted(const struct policy_devices *pd);

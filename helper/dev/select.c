@@ -52,7 +52,7 @@ static bool dev_in_mountinfo(uint32_t major, uint32_t minor)
 	char *line, *save = NULL;
 
 	if (buf == NULL)
-		return true;   /* cannot tell: treat as mounted */
+		return true; /* cannot tell: treat as mounted */
 	n = nsr_read_file(AT_FDCWD, "/proc/self/mountinfo", buf, 1 << 20);
 	if (n < 0)
 		return true;
@@ -140,7 +140,11 @@ static int dev_open_dir(int root, const char *dir, const char *shown, struct nsr
 	return nsr_steal_fd(&cur);
 }
 
-enum dev_verdict { DEV_SKIP = 0, DEV_TAKE, DEV_FAIL };
+enum dev_verdict {
+	DEV_SKIP = 0,
+	DEV_TAKE,
+	DEV_FAIL
+};
 
 /* Judge one directory entry. literal: named by the policy itself (then a
  * non-device or a block device without allow_block is an error, where a
@@ -164,13 +168,15 @@ static enum dev_verdict dev_judge(const struct dev_host *h, const struct policy_
 		return DEV_FAIL;
 	}
 	if (!literal && policy_dev_minimal(rel))
-		return DEV_SKIP;   /* every box has it already */
+		return DEV_SKIP; /* every box has it already */
 	type = S_ISCHR(st.st_mode) ? 'c' : 'b';
 	if (type == 'b' && !pd->allow_block) {
 		if (!literal)
 			return DEV_SKIP;
-		nsr_err_set(err, NSR_E_SETUP, 0, "%s: /dev/%s is a block device "
-			    "(the policy does not set allow_block = yes)", shown, rel);
+		nsr_err_set(err, NSR_E_SETUP, 0,
+			    "%s: /dev/%s is a block device "
+			    "(the policy does not set allow_block = yes)",
+			    shown, rel);
 		return DEV_FAIL;
 	}
 	why = policy_dev_denied(rel, type, major(st.st_rdev), minor(st.st_rdev));
@@ -180,8 +186,10 @@ static enum dev_verdict dev_judge(const struct dev_host *h, const struct policy_
 		return DEV_FAIL;
 	}
 	if (type == 'b' && h->mounted(major(st.st_rdev), minor(st.st_rdev), h->arg)) {
-		nsr_err_set(err, NSR_E_SETUP, 0, "%s: /dev/%s (b %u:%u) holds a file system "
-			    "mounted on this host", shown, rel, major(st.st_rdev), minor(st.st_rdev));
+		nsr_err_set(err, NSR_E_SETUP, 0,
+			    "%s: /dev/%s (b %u:%u) holds a file system "
+			    "mounted on this host",
+			    shown, rel, major(st.st_rdev), minor(st.st_rdev));
 		return DEV_FAIL;
 	}
 	memset(node, 0, sizeof(*node));
@@ -202,7 +210,7 @@ static int dev_add(struct dev_set *out, const struct dev_node *node, const char 
 
 	for (i = 0; i < out->n; i++)
 		if (strcmp(out->nodes[i].rel, node->rel) == 0)
-			return 0;   /* named twice (a glob and a literal) */
+			return 0; /* named twice (a glob and a literal) */
 	if (out->n >= DEV_MAX_NODES)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "%s: more than %d device nodes", shown,
 				   DEV_MAX_NODES);
@@ -214,8 +222,9 @@ static int dev_add(struct dev_set *out, const struct dev_node *node, const char 
  * *found: how many nodes it gave. filter (may be NULL) is asked about
  * each match by its rel; false skips it. */
 static int dev_match(const struct dev_host *h, const struct policy_devices *pd, const char *pat,
-		     bool glob, const char *shown, bool (*filter)(const struct dev_host *, const char *),
-		     struct dev_set *out, size_t *found, struct nsr_err *err)
+		     bool glob, const char *shown,
+		     bool (*filter)(const struct dev_host *, const char *), struct dev_set *out,
+		     size_t *found, struct nsr_err *err)
 {
 	const char *slash = strrchr(pat, '/');
 	const char *last = slash != NULL ? slash + 1 : pat;
@@ -236,8 +245,9 @@ static int dev_match(const struct dev_host *h, const struct policy_devices *pd, 
 		struct stat st;
 
 		if (fstatat(dfd, last, &st, AT_SYMLINK_NOFOLLOW) < 0)
-			return errno == ENOENT ? 0 : nsr_err_set(err, NSR_E_SETUP, errno,
-								 "%s: cannot stat /dev/%s", shown, pat);
+			return errno == ENOENT ? 0 :
+						 nsr_err_set(err, NSR_E_SETUP, errno,
+							     "%s: cannot stat /dev/%s", shown, pat);
 		if (filter != NULL && !filter(h, pat))
 			return 0;
 		switch (dev_judge(h, pd, dfd, last, pat, shown, true, &node, err)) {
@@ -254,7 +264,8 @@ static int dev_match(const struct dev_host *h, const struct policy_devices *pd, 
 		nsr_cleanup_fd int rd = nsr_openat(dfd, ".", O_RDONLY | O_DIRECTORY, 0);
 
 		if (rd < 0 || (d = fdopendir(rd)) == NULL)
-			return nsr_err_set(err, NSR_E_SETUP, errno, "%s: cannot list /dev/%s", shown, dir);
+			return nsr_err_set(err, NSR_E_SETUP, errno, "%s: cannot list /dev/%s",
+					   shown, dir);
 		rd = -1;
 	}
 	while (rc == 0 && (e = readdir(d)) != NULL) {
@@ -301,13 +312,16 @@ static bool dev_gpu_allowed(const struct dev_host *h, const char *rel)
 	return h->probe(h->dev_dfd, rel, h->arg);
 }
 
-static int dev_gpus(const struct dev_host *h, const struct policy_devices *pd,
-		    struct dev_set *out, struct nsr_err *err)
+static int dev_gpus(const struct dev_host *h, const struct policy_devices *pd, struct dev_set *out,
+		    struct nsr_err *err)
 {
 	/* The GPUs themselves, then what a GPU needs beside it. */
 	static const char *const gpu_pats[] = { "nvidia[0-9]*", "dri/renderD*" };
 	static const char *const ctl_pats[] = {
-		"nvidiactl", "nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset",
+		"nvidiactl",
+		"nvidia-uvm",
+		"nvidia-uvm-tools",
+		"nvidia-modeset",
 		"nvidia-caps/nvidia-cap*",
 	};
 	const char *shown = pd->gpus == POLICY_GPUS_ALL ? "gpus = all" : "gpus = scheduler";
@@ -317,8 +331,8 @@ static int dev_gpus(const struct dev_host *h, const struct policy_devices *pd,
 	for (i = 0; i < NSR_ARRAY_SIZE(gpu_pats); i++) {
 		size_t k, start = out->n;
 
-		if (dev_match(h, pd, gpu_pats[i], true, shown, sched ? dev_gpu_allowed : NULL,
-			      out, &found, err) < 0)
+		if (dev_match(h, pd, gpu_pats[i], true, shown, sched ? dev_gpu_allowed : NULL, out,
+			      &found, err) < 0)
 			return -1;
 		/* nvidia[0-9]* also matches "nvidia0x": keep digits only. */
 		for (k = start; k < out->n;) {
@@ -333,7 +347,8 @@ static int dev_gpus(const struct dev_host *h, const struct policy_devices *pd,
 	if (gpus == 0) {
 		out->n = before;
 		if (!sched)
-			return nsr_err_set(err, NSR_E_SETUP, 0, "gpus = all: this host has no GPU "
+			return nsr_err_set(err, NSR_E_SETUP, 0,
+					   "gpus = all: this host has no GPU "
 					   "(no /dev/nvidia[0-9]*, no /dev/dri/renderD*)");
 		dev_warn(out, shown, "the caller's cgroup allows no GPU; the box gets none");
 		return 0;
@@ -345,8 +360,8 @@ static int dev_gpus(const struct dev_host *h, const struct policy_devices *pd,
 	return 0;
 }
 
-int dev_select(const struct dev_host *h, const struct policy_devices *pd,
-	       struct dev_set *out, struct nsr_err *err)
+int dev_select(const struct dev_host *h, const struct policy_devices *pd, struct dev_set *out,
+	       struct nsr_err *err)
 {
 	size_t i, found;
 

@@ -20,8 +20,7 @@ struct buf {
 	int bad;
 };
 
-__attribute__((format(printf, 2, 3)))
-static void put(struct buf *b, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void put(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -98,7 +97,7 @@ static int pw_drop(const char *line, size_t n, void *vctx)
 	char name[256], id[32];
 
 	if (field(line, n, 0, name, sizeof(name)) < 0 || field(line, n, 2, id, sizeof(id)) < 0)
-		return 1;   /* malformed: not copied */
+		return 1; /* malformed: not copied */
 	return strcmp(name, c->user) == 0 || strtoul(id, NULL, 10) == c->uid;
 }
 
@@ -118,8 +117,8 @@ static long finish(struct buf *b)
 	return b->bad ? -1 : (long)b->len;
 }
 
-long etc_passwd(const char *image, const char *user, uid_t uid, gid_t gid,
-		const char *home, const char *shell, char *out, size_t outsz)
+long etc_passwd(const char *image, const char *user, uid_t uid, gid_t gid, const char *home,
+		const char *shell, char *out, size_t outsz)
 {
 	struct buf b = { out, 0, outsz, outsz == 0 };
 	struct pw_ctx c = { user, uid };
@@ -152,8 +151,8 @@ static int gr_drop(const char *line, size_t n, void *vctx)
 	return 0;
 }
 
-long etc_group(const char *image, const char *user, const struct etc_group_entry *g,
-	       size_t ng, char *out, size_t outsz)
+long etc_group(const char *image, const char *user, const struct etc_group_entry *g, size_t ng,
+	       char *out, size_t outsz)
 {
 	struct buf b = { out, 0, outsz, outsz == 0 };
 	struct gr_ctx c = { g, ng };
@@ -186,7 +185,8 @@ long etc_hosts(const char *hostname, uint32_t addr, char *out, size_t outsz)
 		uint32_t n = htonl(addr);
 		inet_ntop(AF_INET, &n, a, sizeof(a));
 	}
-	put(&b, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n%s\t%s\n", a, hostname);
+	put(&b, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n%s\t%s\n", a,
+	    hostname);
 	return finish(&b);
 }
 

@@ -14,10 +14,10 @@ struct etc_group_entry {
 };
 
 /* Each returns the length written (NUL-terminated), or -1 if out is too small. */
-long etc_passwd(const char *image, const char *user, uid_t uid, gid_t gid,
-		const char *home, const char *shell, char *out, size_t outsz);
-long etc_group(const char *image, const char *user, const struct etc_group_entry *g,
-	       size_t ng, char *out, size_t outsz);
+long etc_passwd(const char *image, const char *user, uid_t uid, gid_t gid, const char *home,
+		const char *shell, char *out, size_t outsz);
+long etc_group(const char *image, const char *user, const struct etc_group_entry *g, size_t ng,
+	       char *out, size_t outsz);
 long etc_hosts(const char *hostname, uint32_t addr_host_order, char *out, size_t outsz);
 long etc_resolv(const uint32_t *dns, size_t n, char *out, size_t outsz);
 

@@ -53,8 +53,7 @@ static int read_image(int root_fd, const char *path, char *buf, size_t sz)
 	return 0;
 }
 
-static int gen_write(int stage_fd, const char *name, const char *text, long len,
-		     struct nsr_err *err)
+static int gen_write(int stage_fd, const char *name, const char *text, long len, struct nsr_err *err)
 {
 	char path[64];
 	nsr_cleanup_fd int fd = -1;
@@ -96,7 +95,8 @@ int mnt_gen_etc(const struct mnt_input *in, int root_fd, int stage_fd, struct ns
 		return nsr_err_set(err, NSR_E_SETUP, ENOMEM, "generating /etc files");
 	if (read_image(root_fd, "/etc/passwd", img, ETC_MAX) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read the image's /etc/passwd");
-	n = etc_passwd(img, p->id.user, p->id.uid, p->id.gid, p->id.home, login_shell(p, root_fd), out, ETC_MAX + 4096);
+	n = etc_passwd(img, p->id.user, p->id.uid, p->id.gid, p->id.home, login_shell(p, root_fd),
+		       out, ETC_MAX + 4096);
 	if (gen_write(stage_fd, "passwd", out, n, err) < 0)
 		return -1;
 	if (read_image(root_fd, "/etc/group", img, ETC_MAX) < 0)
@@ -145,7 +145,8 @@ static int new_fs_at(int root_fd, const char *type, const char *const *opts, uns
 /* /proc/sys and friends read-only over the fresh /proc (as bubblewrap). */
 static int proc_masks(int root_fd, struct nsr_err *err)
 {
-	static const char *const ro[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus" };
+	static const char *const ro[] = { "/proc/sys", "/proc/sysrq-trigger", "/proc/irq",
+					  "/proc/bus" };
 	size_t i;
 
 	for (i = 0; i < NSR_ARRAY_SIZE(ro); i++) {
@@ -157,7 +158,8 @@ static int proc_masks(int root_fd, struct nsr_err *err)
 		if (t < 0)
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s", ro[i]);
 		if (mnt_clone(t, "", false, &tree, ro[i], err) < 0 ||
-		    mnt_setattr(tree, MOUNT_ATTR_RDONLY | NOSUID_NODEV | MOUNT_ATTR_NOEXEC, 0, false, ro[i], err) < 0 ||
+		    mnt_setattr(tree, MOUNT_ATTR_RDONLY | NOSUID_NODEV | MOUNT_ATTR_NOEXEC, 0,
+				false, ro[i], err) < 0 ||
 		    mnt_attach(tree, t, ro[i], err) < 0)
 			return -1;
 	}
@@ -175,7 +177,8 @@ static int dev_bind(int dev, const char *name, struct nsr_err *err)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create /dev/%s", name);
 	snprintf(host, sizeof(host), "/dev/%s", name);
 	if (mnt_clone(AT_FDCWD, host, false, &tree, host, err) < 0 ||
-	    mnt_setattr(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, MOUNT_ATTR_NODEV, false, host, err) < 0)
+	    mnt_setattr(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, MOUNT_ATTR_NODEV, false, host,
+			err) < 0)
 		return -1;
 	t = nsr_openat(dev, name, O_PATH | O_NOFOLLOW, 0);
 	if (t < 0 || mnt_attach(tree, t, host, err) < 0)
@@ -225,7 +228,8 @@ static int dev_policy_node(int dev, const struct dev_node *n, struct nsr_err *er
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create /dev/%s", n->rel);
 	if (fchownat(dev, n->rel, n->uid, n->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
 	    fchmodat(dev, n->rel, n->mode, 0) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot set the owner of /dev/%s", n->rel);
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot set the owner of /dev/%s",
+				   n->rel);
 	return 0;
 }
 
@@ -241,25 +245,30 @@ static int dev_setup(const struct nsr_plan *p, int root_fd, const struct mnt_tmp
 		const char *name;
 		unsigned int major, minor;
 	} nodes[] = {
-		{ "null", 1, 3 }, { "zero", 1, 5 }, { "full", 1, 7 },
+		{ "null", 1, 3 },   { "zero", 1, 5 },	 { "full", 1, 7 },
 		{ "random", 1, 8 }, { "urandom", 1, 9 }, { "tty", 5, 0 },
 	};
 	static const char *const links[][2] = {
-		{ "fd", "/proc/self/fd" }, { "stdin", "/proc/self/fd/0" },
-		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" }, { "ptmx", "pts/ptmx" },
+		{ "fd", "/proc/self/fd" },	 { "stdin", "/proc/self/fd/0" },
+		{ "stdout", "/proc/self/fd/1" }, { "stderr", "/proc/self/fd/2" },
+		{ "ptmx", "pts/ptmx" },
 	};
 	char inodes[16];
 	const char *const dev_opts[] = { "mode", "0755", "size", "64k", "nr_inodes", inodes, NULL };
-	static const char *const pts_opts[] = { "newinstance", NULL, "mode", "0620", "ptmxmode", "0666", NULL };
-	const char *const shm_opts[] = { "mode", "1777", "size", sz->size, "nr_inodes", sz->inodes, NULL };
+	static const char *const pts_opts[] = { "newinstance", NULL,   "mode", "0620",
+						"ptmxmode",    "0666", NULL };
+	const char *const shm_opts[] = { "mode",      "1777",	  "size", sz->size,
+					 "nr_inodes", sz->inodes, NULL };
 	nsr_cleanup_fd int dev = -1;
 	size_t i;
 
 	/* Room for the fixed entries, each policy node and its directories. */
 	snprintf(inodes, sizeof(inodes), "%zu", (size_t)64 + 3 * p->n_devs);
-	if (new_fs_at(root_fd, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev", err) < 0)
+	if (new_fs_at(root_fd, "tmpfs", dev_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev",
+		      err) < 0)
 		return -1;
-	dev = mnt_open_in(root_fd, "/dev", O_PATH | O_DIRECTORY, MNT_RESOLVE_IN | RESOLVE_NO_SYMLINKS);
+	dev = mnt_open_in(root_fd, "/dev", O_PATH | O_DIRECTORY,
+			  MNT_RESOLVE_IN | RESOLVE_NO_SYMLINKS);
 	if (dev < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open /dev in the box");
 	for (i = 0; i < NSR_ARRAY_SIZE(nodes); i++)
@@ -267,15 +276,18 @@ static int dev_setup(const struct nsr_plan *p, int root_fd, const struct mnt_tmp
 			return -1;
 	for (i = 0; i < NSR_ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][1], dev, links[i][0]) < 0)
-			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create /dev/%s", links[i][0]);
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create /dev/%s",
+					   links[i][0]);
 	if (mkdirat(dev, "pts", 0755) < 0 || mkdirat(dev, "shm", 01777) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot populate /dev");
 	for (i = 0; i < p->n_devs; i++)
 		if (dev_policy_node(dev, &p->devs[i], err) < 0)
 			return -1;
 	/* A private devpts instance: the box sees its own ptys only. */
-	if (new_fs_at(root_fd, "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, "/dev/pts", err) < 0 ||
-	    new_fs_at(root_fd, "tmpfs", shm_opts, NOSUID_NODEV | MOUNT_ATTR_NOEXEC, "/dev/shm", err) < 0)
+	if (new_fs_at(root_fd, "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC,
+		      "/dev/pts", err) < 0 ||
+	    new_fs_at(root_fd, "tmpfs", shm_opts, NOSUID_NODEV | MOUNT_ATTR_NOEXEC, "/dev/shm",
+		      err) < 0)
 		return -1;
 	return mnt_setattr(dev, MOUNT_ATTR_RDONLY, 0, false, "/dev", err);
 }
@@ -285,7 +297,8 @@ int mnt_kernel_fs(const struct nsr_plan *p, int root_fd, struct nsr_err *err)
 	struct mnt_tmpfs_size sz = { "", "" };
 
 	mnt_tmpfs_size(p->limits.has_memory ? p->limits.memory : 0, &sz);
-	const char *const tmp_opts[] = { "mode", "1777", "size", sz.size, "nr_inodes", sz.inodes, NULL };
+	const char *const tmp_opts[] = { "mode",      "1777",	 "size", sz.size,
+					 "nr_inodes", sz.inodes, NULL };
 
 	/* proc of the box's own pid namespace (we are its PID 1). */
 	if (new_fs_at(root_fd, "proc", NULL, NOSUID_NODEV | MOUNT_ATTR_NOEXEC, "/proc", err) < 0 ||
@@ -347,7 +360,8 @@ static int open_sources(const struct mnt_input *in, struct bind_sources *s, stru
 			const char *why = policy_bind_source_refused(s->fd[i]);
 			if (why != NULL)
 				nsr_err_step(&fe, nsr_err_set(nsr_err_slot(&fe), NSR_E_POLICY, 0,
-							      "cannot bind %s: it is %s", m->source, why));
+							      "cannot bind %s: it is %s", m->source,
+							      why));
 		}
 	}
 	nsr_err_step(&fe, caps_user_fs_end(in->parent_fd, nsr_err_slot(&fe)));
@@ -375,8 +389,11 @@ int mnt_policy_mounts(const struct mnt_input *in, int root_fd, struct nsr_err *e
 			struct mnt_tmpfs_size sz = { "", "" };
 			/* The policy's size= when it gave one, else the box's
 			 * memory limit (internal.h); inodes from that size. */
-			mnt_tmpfs_size(m->size ? m->size : p->limits.has_memory ? p->limits.memory : 0, &sz);
-			const char *opts[] = { "mode", "0755", "uid", uid, "gid", gid,
+			mnt_tmpfs_size(m->size		    ? m->size :
+				       p->limits.has_memory ? p->limits.memory :
+							      0,
+				       &sz);
+			const char *opts[] = { "mode", "0755",	"uid",	     uid,	"gid", gid,
 					       "size", sz.size, "nr_inodes", sz.inodes, NULL };
 			snprintf(uid, sizeof(uid), "%u", (unsigned)p->id.uid);
 			snprintf(gid, sizeof(gid), "%u", (unsigned)p->id.gid);
@@ -389,7 +406,8 @@ int mnt_policy_mounts(const struct mnt_input *in, int root_fd, struct nsr_err *e
 		/* Recursive clone of what the user opened; never clear a
 		 * read-only flag the host has on a submount. */
 		if (mnt_clone(src.fd[i], "", true, &tree, m->source, err) < 0 ||
-		    mnt_setattr(tree, NOSUID_NODEV | (m->rw ? 0 : MOUNT_ATTR_RDONLY), 0, true, m->source, err) < 0 ||
+		    mnt_setattr(tree, NOSUID_NODEV | (m->rw ? 0 : MOUNT_ATTR_RDONLY), 0, true,
+				m->source, err) < 0 ||
 		    attach_at(root_fd, tree, m->target, S_ISDIR(st.st_mode), err) < 0)
 			return -1;
 	}
@@ -407,7 +425,8 @@ int mnt_bind_etc(const struct mnt_input *in, int root_fd, int stage_fd, struct n
 		snprintf(src, sizeof(src), "gen/%s", names[i]);
 		snprintf(dst, sizeof(dst), "/etc/%s", names[i]);
 		if (mnt_clone(stage_fd, src, false, &tree, dst, err) < 0 ||
-		    mnt_setattr(tree, MOUNT_ATTR_RDONLY | NOSUID_NODEV | MOUNT_ATTR_NOEXEC, 0, false, dst, err) < 0 ||
+		    mnt_setattr(tree, MOUNT_ATTR_RDONLY | NOSUID_NODEV | MOUNT_ATTR_NOEXEC, 0,
+				false, dst, err) < 0 ||
 		    attach_at(root_fd, tree, dst, false, err) < 0)
 			return -1;
 	}

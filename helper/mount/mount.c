@@ -42,8 +42,9 @@ static bool exists_in(int image_fd, const char *path)
 static bool image_has_all(int image_fd, const struct mnt_input *in)
 {
 	const struct nsr_plan *p = in->plan;
-	static const char *const fixed[] = { "/proc", "/sys", "/dev", "/etc/passwd", "/etc/group",
-					     "/etc/hostname", "/etc/hosts" };
+	static const char *const fixed[] = { "/proc",	    "/sys",	  "/dev",
+					     "/etc/passwd", "/etc/group", "/etc/hostname",
+					     "/etc/hosts" };
 	size_t i;
 
 	for (i = 0; i < NSR_ARRAY_SIZE(fixed); i++)
@@ -114,10 +115,12 @@ static int mount_root(const struct mnt_input *in, int image_fd, int stage, const
 		return nsr_err_set(err, NSR_E_SETUP, ENAMETOOLONG, "staging path");
 	}
 	if (nsr_fmt(root, sizeof(root), "%s/root", stage_path) < 0 ||
-	    nsr_fmt(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", p->rootfs, upper, work) < 0)
+	    nsr_fmt(opts, sizeof(opts), "lowerdir=%s,upperdir=%s,workdir=%s", p->rootfs, upper,
+		    work) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, ENAMETOOLONG, "overlay options");
 	if (!overlay_safe(p->rootfs) || !overlay_safe(upper))
-		return nsr_err_set(err, NSR_E_SETUP, 0, "rootfs path has a character overlayfs cannot take (, : \\)");
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "rootfs path has a character overlayfs cannot take (, : \\)");
 	/* All three paths are in root-owned trees no user can change (the
 	 * image passed the trust walk; upper/work are nsrun's own dirs). */
 	if (mount("overlay", root, "overlay", MS_NOSUID | MS_NODEV, opts) < 0)
@@ -141,8 +144,8 @@ static int user_home(const struct nsr_plan *p, int root_fd, struct nsr_err *err)
 	    strcmp(home, "/nonexistent") == 0 || strncmp(home, "/nonexistent/", 13) == 0)
 		return 0;
 	snprintf(parent, sizeof(parent), "%.*s", (int)(slash - home), home);
-	nsr_cleanup_fd int pfd = mnt_open_in(root_fd, parent[0] ? parent : "/", O_PATH | O_DIRECTORY,
-					     MNT_RESOLVE_IN);
+	nsr_cleanup_fd int pfd = mnt_open_in(root_fd, parent[0] ? parent : "/",
+					     O_PATH | O_DIRECTORY, MNT_RESOLVE_IN);
 	if (pfd < 0)
 		return 0;
 	if (mnt_ensure(root_fd, home, true, &fd, err) < 0)
@@ -180,15 +183,18 @@ int mnt_setup(const struct mnt_input *in, struct nsr_err *err)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot make mounts private");
 
 	if (trust_open_dir(p->rootfs, &image, why, sizeof(why)) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, 0, "rootfs %s is not trusted: %s", p->rootfs, why);
+		return nsr_err_set(err, NSR_E_SETUP, 0, "rootfs %s is not trusted: %s", p->rootfs,
+				   why);
 	overlay = p->writable != POLICY_WRITABLE_NO || !image_has_all(image, in);
 
 	/* The staging tmpfs holds a tmpfs overlay's upper: sized like every
 	 * box tmpfs (internal.h). */
 	struct mnt_tmpfs_size sz = { "", "" };
 	mnt_tmpfs_size(p->limits.has_memory ? p->limits.memory : 0, &sz);
-	const char *const stage_opts[] = { "mode", "0700", "size", sz.size, "nr_inodes", sz.inodes, NULL };
-	if (nsr_state_dir(in->statedir, ".mnt", 0755, NSR_DIR_CREATE | NSR_DIR_PATH, &stage_dir, err) < 0 ||
+	const char *const stage_opts[] = { "mode",	"0700",	   "size", sz.size,
+					   "nr_inodes", sz.inodes, NULL };
+	if (nsr_state_dir(in->statedir, ".mnt", 0755, NSR_DIR_CREATE | NSR_DIR_PATH, &stage_dir,
+			  err) < 0 ||
 	    mnt_fs_new("tmpfs", stage_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, &stage, err) < 0 ||
 	    mnt_attach(stage, stage_dir, "staging area", err) < 0)
 		return -1;
@@ -204,10 +210,8 @@ int mnt_setup(const struct mnt_input *in, struct nsr_err *err)
 	if (root < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open the new root");
 
-	if (mnt_gen_etc(in, root, stage, err) < 0 ||
-	    mnt_kernel_fs(p, root, err) < 0 ||
-	    mnt_policy_mounts(in, root, err) < 0 ||
-	    mnt_bind_etc(in, root, stage, err) < 0)
+	if (mnt_gen_etc(in, root, stage, err) < 0 || mnt_kernel_fs(p, root, err) < 0 ||
+	    mnt_policy_mounts(in, root, err) < 0 || mnt_bind_etc(in, root, stage, err) < 0)
 		return -1;
 	if (p->writable != POLICY_WRITABLE_NO && user_home(p, root, err) < 0)
 		return -1;

@@ -12,9 +12,9 @@ struct mnt_input {
 	const struct nsr_plan *plan;
 	const char *statedir;
 	const char *datadir;
-	uint32_t box_addr;             /* bridge mode address (host order), or 0 */
-	int parent_fd;                 /* the supervisor's pipe, for caps_user_fs_* */
-	char *shell;                   /* out, POLICY_STR_MAX: the user's shell in the box */
+	uint32_t box_addr; /* bridge mode address (host order), or 0 */
+	int parent_fd;	   /* the supervisor's pipe, for caps_user_fs_* */
+	char *shell;	   /* out, POLICY_STR_MAX: the user's shell in the box */
 };
 
 /* Everything from "mounts private" to "old root detached". */

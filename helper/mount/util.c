@@ -49,8 +49,8 @@ int mnt_fs_new(const char *type, const char *const *opts, unsigned attrs, int *o
 	if (fs < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create %s", type);
 	for (; opts && opts[0]; opts += 2) {
-		int r = opts[1] ? fsconfig(fs, FSCONFIG_SET_STRING, opts[0], opts[1], 0)
-				: fsconfig(fs, FSCONFIG_SET_FLAG, opts[0], NULL, 0);
+		int r = opts[1] ? fsconfig(fs, FSCONFIG_SET_STRING, opts[0], opts[1], 0) :
+				  fsconfig(fs, FSCONFIG_SET_FLAG, opts[0], NULL, 0);
 		if (r < 0)
 			return nsr_err_set(err, NSR_E_SETUP, errno, "%s option %s", type, opts[0]);
 	}
@@ -115,7 +115,8 @@ static int mnt_create_one(int root_fd, const char *prefix, bool dir, struct nsr_
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s in the box", prefix);
 	if (dir) {
 		if (mkdirat(pfd, slash + 1, 0755) < 0 && errno != EEXIST)
-			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create %s in the box", prefix);
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot create %s in the box",
+					   prefix);
 		return 0;
 	}
 	int f = nsr_openat(pfd, slash + 1, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, 0644);
@@ -150,7 +151,8 @@ int mnt_ensure(int root_fd, const char *path, bool want_dir, int *out, struct ns
 			fd = mnt_open_in(root_fd, prefix, O_PATH, MNT_RESOLVE_IN);
 		}
 		if (fd < 0)
-			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s in the box", prefix);
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s in the box",
+					   prefix);
 		if (last) {
 			*out = fd;
 			return 0;

@@ -16,15 +16,15 @@
 
 /* ---- pure builders: return the message length, or 0 if it does not fit ---- */
 size_t nlmsg_link_up(void *buf, size_t bufsz, uint32_t seq, int ifindex);
-size_t nlmsg_veth_create(void *buf, size_t bufsz, uint32_t seq,
-			 const char *host_if, const char *peer_if, int peer_netns_fd);
+size_t nlmsg_veth_create(void *buf, size_t bufsz, uint32_t seq, const char *host_if,
+			 const char *peer_if, int peer_netns_fd);
 /* The same, for the host end already up and enslaved to master_ifindex:
  * one request instead of four (the kernel applies IFLA_MASTER and IFF_UP
  * while it creates the link, and unregisters it if either fails). */
 size_t nlmsg_veth_create_bridged(void *buf, size_t bufsz, uint32_t seq, const char *host_if,
 				 const char *peer_if, int peer_netns_fd, int master_ifindex);
-size_t nlmsg_addr_add(void *buf, size_t bufsz, uint32_t seq, int ifindex,
-		      uint32_t addr_host_order, unsigned prefix);
+size_t nlmsg_addr_add(void *buf, size_t bufsz, uint32_t seq, int ifindex, uint32_t addr_host_order,
+		      unsigned prefix);
 size_t nlmsg_route_default(void *buf, size_t bufsz, uint32_t seq, int ifindex,
 			   uint32_t gw_host_order);
 size_t nlmsg_link_get(void *buf, size_t bufsz, uint32_t seq, const char *ifname);

@@ -20,7 +20,7 @@
 #include "rootdir.h"
 #include "util.h"
 
-#define IPAM_LINE_MAX 128     /* "255.255.255.255 UID PID START BOX" fits */
+#define IPAM_LINE_MAX 128 /* "255.255.255.255 UID PID START BOX" fits */
 
 /* Strict decimal: digits only, no sign, no leading zero, at most max. */
 static bool ipam_dec(const char *s, uint64_t max, uint64_t *out)
@@ -38,8 +38,7 @@ static bool ipam_dec(const char *s, uint64_t max, uint64_t *out)
 	return true;
 }
 
-static int ipam_parse_line(char *line, size_t lineno, struct ipam_lease *l,
-			   struct nsr_err *err)
+static int ipam_parse_line(char *line, size_t lineno, struct ipam_lease *l, struct nsr_err *err)
 {
 	static const char *const names[] = { "address", "uid", "pid", "start time", "box" };
 	char *f[5];
@@ -54,7 +53,8 @@ static int ipam_parse_line(char *line, size_t lineno, struct ipam_lease *l,
 		if (sp != NULL)
 			*sp = '\0';
 		if (*p == '\0')
-			return nsr_err_set(err, NSR_E_SETUP, 0, "line %zu: empty %s", lineno, names[n]);
+			return nsr_err_set(err, NSR_E_SETUP, 0, "line %zu: empty %s", lineno,
+					   names[n]);
 		f[n++] = p;
 		if (sp == NULL)
 			break;
@@ -91,13 +91,15 @@ int ipam_parse(const char *text, size_t len, struct ipam_table *t, struct nsr_er
 
 		lineno++;
 		if (nl == NULL)
-			return nsr_err_set(err, NSR_E_SETUP, 0, "line %zu: no newline at end", lineno);
+			return nsr_err_set(err, NSR_E_SETUP, 0, "line %zu: no newline at end",
+					   lineno);
 		if (ll > IPAM_LINE_MAX)
 			return nsr_err_set(err, NSR_E_SETUP, 0, "line %zu: too long", lineno);
 		if (memchr(text + pos, '\0', ll) != NULL)
 			return nsr_err_set(err, NSR_E_SETUP, 0, "line %zu: NUL byte", lineno);
 		if (t->n == IPAM_MAX_LEASES)
-			return nsr_err_set(err, NSR_E_SETUP, 0, "more than %d leases", IPAM_MAX_LEASES);
+			return nsr_err_set(err, NSR_E_SETUP, 0, "more than %d leases",
+					   IPAM_MAX_LEASES);
 		memcpy(line, text + pos, ll);
 		line[ll] = '\0';
 		if (ipam_parse_line(line, lineno, &t->leases[t->n], err) < 0)
@@ -126,8 +128,8 @@ int ipam_format(const struct ipam_table *t, char *out, size_t outsz)
 		int w;
 
 		inet_ntop(AF_INET, &be, a, sizeof(a));
-		w = snprintf(out + pos, outsz - pos, "%s %u %d %" PRIu64 " %s\n",
-			     a, (unsigned)l->uid, (int)l->pid, l->starttime, l->box);
+		w = snprintf(out + pos, outsz - pos, "%s %u %d %" PRIu64 " %s\n", a,
+			     (unsigned)l->uid, (int)l->pid, l->starttime, l->box);
 		if (w < 0 || (size_t)w >= outsz - pos)
 			return -1;
 		pos += (size_t)w;
@@ -146,9 +148,8 @@ static bool ipam_taken(const struct ipam_table *t, uint32_t a)
 /* Leases outside subnet (a policy changed, or another policy shares the
  * bridge) are kept while their holder lives and count for per_user: they
  * cannot collide with this subnet, and the file is still one nsrun wrote. */
-int ipam_pick(struct ipam_table *t, uint32_t subnet, unsigned prefix, uint32_t gateway,
-	      uid_t uid, unsigned per_user, ipam_alive_fn alive, void *ctx,
-	      uint32_t *addr, struct nsr_err *err)
+int ipam_pick(struct ipam_table *t, uint32_t subnet, unsigned prefix, uint32_t gateway, uid_t uid,
+	      unsigned per_user, ipam_alive_fn alive, void *ctx, uint32_t *addr, struct nsr_err *err)
 {
 	char net[INET_ADDRSTRLEN];
 	uint32_t be = htonl(subnet), host_bits, a;
@@ -160,19 +161,19 @@ int ipam_pick(struct ipam_table *t, uint32_t subnet, unsigned prefix, uint32_t g
 		return nsr_err_set(err, NSR_E_SETUP, 0, "subnet %s/%u is too small", net, prefix);
 	host_bits = UINT32_MAX >> prefix;
 	if ((subnet & host_bits) != 0)
-		return nsr_err_set(err, NSR_E_SETUP, 0, "%s/%u is not a network address",
-				   net, prefix);
+		return nsr_err_set(err, NSR_E_SETUP, 0, "%s/%u is not a network address", net,
+				   prefix);
 	for (size_t i = 0; i < t->n; i++) {
 		if (!alive(&t->leases[i], ctx))
-			continue;       /* reclaimed: its holder is gone */
+			continue; /* reclaimed: its holder is gone */
 		if (t->leases[i].uid == uid)
 			mine++;
 		t->leases[kept++] = t->leases[i];
 	}
 	t->n = kept;
-	if (per_user != 0 && mine >= per_user)       /* 0: no limit */
-		return nsr_err_set(err, NSR_E_BUSY, 0,
-				   "per-user limit of %u bridged boxes reached", per_user);
+	if (per_user != 0 && mine >= per_user) /* 0: no limit */
+		return nsr_err_set(err, NSR_E_BUSY, 0, "per-user limit of %u bridged boxes reached",
+				   per_user);
 	for (a = subnet + 1; t->n < IPAM_MAX_LEASES && a < (subnet | host_bits); a++) {
 		if (a != gateway && !ipam_taken(t, a)) {
 			*addr = a;
@@ -188,7 +189,8 @@ int ipam_stat_starttime(const char *stat_text, uint64_t *starttime)
 	 * with field 3 (state); starttime is field 22. The kernel wrote it. */
 	const char *p = strrchr(stat_text, ')');
 
-	if (p == NULL || sscanf(p + 1, " %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u"
+	if (p == NULL || sscanf(p + 1,
+				" %*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u"
 				" %*u %*u %*d %*d %*d %*d %*d %*d %" SCNu64,
 				starttime) != 1)
 		return -1;
@@ -214,7 +216,7 @@ bool ipam_holder_alive(const struct ipam_lease *l, void *ctx)
 	uint64_t st;
 
 	if (ipam_self_starttime(l->pid, &st) < 0)
-		return !(errno == ENOENT || errno == ESRCH);  /* unsure: keep it */
+		return !(errno == ENOENT || errno == ESRCH); /* unsure: keep it */
 	return st == l->starttime;
 }
 
@@ -252,8 +254,10 @@ static int ipam_flock(int fd)
 static int ipam_lock(int ldfd, const char *bridge, bool create, int *fd_out)
 {
 	for (int tries = 0; tries < 1000; tries++) {
-		nsr_cleanup_fd int fd = nsr_openat(ldfd, bridge, O_RDWR | O_NOFOLLOW |
-						   O_NOCTTY | (create ? O_CREAT : 0), 0600);
+		nsr_cleanup_fd int fd = nsr_openat(ldfd, bridge,
+						   O_RDWR | O_NOFOLLOW | O_NOCTTY |
+							   (create ? O_CREAT : 0),
+						   0600);
 		struct stat st, cur;
 
 		*fd_out = -1;
@@ -276,8 +280,8 @@ static int ipam_lock(int ldfd, const char *bridge, bool create, int *fd_out)
 }
 
 /* Open state_dir/leases/<bridge>, lock it and parse it into *t. */
-static int ipam_load(const char *state_dir, const char *bridge, bool create,
-		     int *ldfd, int *fd, struct ipam_table *t, struct nsr_err *err)
+static int ipam_load(const char *state_dir, const char *bridge, bool create, int *ldfd, int *fd,
+		     struct ipam_table *t, struct nsr_err *err)
 {
 	nsr_cleanup_free char *text = malloc(IPAM_FILE_MAX + 1);
 	struct nsr_err ignored;
@@ -288,8 +292,8 @@ static int ipam_load(const char *state_dir, const char *bridge, bool create,
 		return nsr_err_set(err, NSR_E_SETUP, errno, "out of memory");
 	if (!ipam_bridge_ok(bridge))
 		return nsr_err_set(err, NSR_E_SETUP, EINVAL, "bad bridge name");
-	if (nsr_state_dir(state_dir, "leases", 0700, create ? NSR_DIR_CREATE : 0, ldfd,
-			  &ignored) < 0) {
+	if (nsr_state_dir(state_dir, "leases", 0700, create ? NSR_DIR_CREATE : 0, ldfd, &ignored) <
+	    0) {
 		if (!create && errno == ENOENT)
 			return 0;
 		if (err != NULL)
@@ -297,19 +301,21 @@ static int ipam_load(const char *state_dir, const char *bridge, bool create,
 		return nsr_err_prefix(err, "leases");
 	}
 	if (ipam_lock(*ldfd, bridge, create, fd) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot lock %s/leases/%s",
-				   state_dir, bridge);
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot lock %s/leases/%s", state_dir,
+				   bridge);
 	if (*fd < 0)
 		return 0;
 	n = nsr_read_full(*fd, text, IPAM_FILE_MAX + 1);
 	if (n < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read %s/leases/%s",
-				   state_dir, bridge);
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read %s/leases/%s", state_dir,
+				   bridge);
 	if (n > IPAM_FILE_MAX)
 		nsr_err_set(err, NSR_E_SETUP, 0, "too large");
 	if (n > IPAM_FILE_MAX || ipam_parse(text, (size_t)n, t, err) < 0)
-		return nsr_err_prefix(err, "lease file %s/leases/%s is corrupt "
-				      "(delete it when no bridged box runs)", state_dir, bridge);
+		return nsr_err_prefix(err,
+				      "lease file %s/leases/%s is corrupt "
+				      "(delete it when no bridged box runs)",
+				      state_dir, bridge);
 	return 0;
 }
 
@@ -344,9 +350,9 @@ static int ipam_store(int ldfd, const char *bridge, const struct ipam_table *t)
 	return 0;
 }
 
-int ipam_acquire(const char *state_dir, const char *bridge, uint32_t subnet,
-		 unsigned prefix, uint32_t gateway, uid_t uid, unsigned per_user,
-		 const char *box, uint32_t *addr, struct nsr_err *err)
+int ipam_acquire(const char *state_dir, const char *bridge, uint32_t subnet, unsigned prefix,
+		 uint32_t gateway, uid_t uid, unsigned per_user, const char *box, uint32_t *addr,
+		 struct nsr_err *err)
 {
 	nsr_cleanup_free struct ipam_table *t = calloc(1, sizeof(*t));
 	nsr_cleanup_fd int ldfd = -1;
@@ -362,23 +368,21 @@ int ipam_acquire(const char *state_dir, const char *bridge, uint32_t subnet,
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read own start time");
 	if (ipam_load(state_dir, bridge, true, &ldfd, &fd, t, err) < 0)
 		return -1;
-	if (ipam_pick(t, subnet, prefix, gateway, uid, per_user, ipam_holder_alive,
-		      NULL, addr, err) < 0) {
-		ipam_store(ldfd, bridge, t);   /* keep reclaims; no empty file */
+	if (ipam_pick(t, subnet, prefix, gateway, uid, per_user, ipam_holder_alive, NULL, addr,
+		      err) < 0) {
+		ipam_store(ldfd, bridge, t); /* keep reclaims; no empty file */
 		return -1;
 	}
 	l = &t->leases[t->n++];
-	*l = (struct ipam_lease){ .addr = *addr, .uid = uid, .pid = getpid(),
-				  .starttime = start };
+	*l = (struct ipam_lease){ .addr = *addr, .uid = uid, .pid = getpid(), .starttime = start };
 	memcpy(l->box, box, strlen(box) + 1);
 	if (ipam_store(ldfd, bridge, t) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot write %s/leases/%s",
-				   state_dir, bridge);
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot write %s/leases/%s", state_dir,
+				   bridge);
 	return 0;
 }
 
-int ipam_release(const char *state_dir, const char *bridge, uint32_t addr,
-		 struct nsr_err *err)
+int ipam_release(const char *state_dir, const char *bridge, uint32_t addr, struct nsr_err *err)
 {
 	nsr_cleanup_free struct ipam_table *t = calloc(1, sizeof(*t));
 	nsr_cleanup_fd int ldfd = -1;
@@ -390,13 +394,13 @@ int ipam_release(const char *state_dir, const char *bridge, uint32_t addr,
 	if (ipam_load(state_dir, bridge, false, &ldfd, &fd, t, err) < 0)
 		return -1;
 	if (fd < 0)
-		return 0;       /* no file: nothing held */
+		return 0; /* no file: nothing held */
 	for (size_t i = 0; i < t->n; i++)
 		if (t->leases[i].addr != addr || t->leases[i].pid != getpid())
 			t->leases[kept++] = t->leases[i];
 	t->n = kept;
 	if (ipam_store(ldfd, bridge, t) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot write %s/leases/%s",
-				   state_dir, bridge);
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot write %s/leases/%s", state_dir,
+				   bridge);
 	return 0;
 }

@@ -19,10 +19,10 @@
 #define IPAM_MAX_LEASES 1024
 
 struct ipam_lease {
-	uint32_t addr;                 /* host byte order */
+	uint32_t addr; /* host byte order */
 	uid_t uid;
 	pid_t pid;
-	uint64_t starttime;            /* /proc/PID/stat field 22 */
+	uint64_t starttime; /* /proc/PID/stat field 22 */
 	char box[64];
 };
 
@@ -38,20 +38,18 @@ int ipam_format(const struct ipam_table *t, char *out, size_t outsz);
 /* Pure: choose the lowest free host address of subnet/prefix, never the
  * network, broadcast or gateway address. is_alive decides reclaim. */
 typedef bool (*ipam_alive_fn)(const struct ipam_lease *l, void *ctx);
-int ipam_pick(struct ipam_table *t, uint32_t subnet, unsigned prefix, uint32_t gateway,
-	      uid_t uid, unsigned per_user, ipam_alive_fn alive, void *ctx,
-	      uint32_t *addr, struct nsr_err *err);
+int ipam_pick(struct ipam_table *t, uint32_t subnet, unsigned prefix, uint32_t gateway, uid_t uid,
+	      unsigned per_user, ipam_alive_fn alive, void *ctx, uint32_t *addr, struct nsr_err *err);
 
 /* Live: lease an address in state_dir/leases/<bridge> for (uid, box, self).
  * per_user 0 means no limit (the policy's per_user is 1..1024 when set). A
  * corrupt file is refused, never reset: the admin deletes it once no
  * bridged box runs on that bridge. */
-int ipam_acquire(const char *state_dir, const char *bridge, uint32_t subnet,
-		 unsigned prefix, uint32_t gateway, uid_t uid, unsigned per_user,
-		 const char *box, uint32_t *addr, struct nsr_err *err);
-/* Release the lease held by this process for addr. */
-int ipam_release(const char *state_dir, const char *bridge, uint32_t addr,
+int ipam_acquire(const char *state_dir, const char *bridge, uint32_t subnet, unsigned prefix,
+		 uint32_t gateway, uid_t uid, unsigned per_user, const char *box, uint32_t *addr,
 		 struct nsr_err *err);
+/* Release the lease held by this process for addr. */
+int ipam_release(const char *state_dir, const char *bridge, uint32_t addr, struct nsr_err *err);
 
 /* Holder liveness from /proc (pid exists with the same start time). */
 bool ipam_holder_alive(const struct ipam_lease *l, void *ctx);

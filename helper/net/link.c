@@ -55,8 +55,7 @@ int net_allow_ping(gid_t gid)
 	return rc;
 }
 
-int net_veth_to_bridge(const char *host_if, int netns_fd, const char *bridge,
-		       struct nsr_err *err)
+int net_veth_to_bridge(const char *host_if, int netns_fd, const char *bridge, struct nsr_err *err)
 {
 	net_cleanup_sock struct net_sock s = { 0 };
 	struct net_link_reply br;
@@ -76,7 +75,8 @@ int net_veth_to_bridge(const char *host_if, int netns_fd, const char *bridge,
 	 * if any part fails, so there is nothing to clean up here. */
 	if (net_do(&s, nlmsg_veth_create_bridged(NET_REQ(s), host_if, NET_BOX_IF, netns_fd,
 						 br.ifindex)) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot attach veth to bridge %s", bridge);
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot attach veth to bridge %s",
+				   bridge);
 	return 0;
 }
 

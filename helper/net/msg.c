@@ -24,8 +24,8 @@ static bool net_ifname_ok(const char *name)
 
 /* Header (REQUEST|ACK|flags, seq) and a zeroed family header of `extra`
  * bytes; NULL when bufsz cannot hold them. */
-static struct nlmsghdr *net_hdr(void *buf, size_t bufsz, uint16_t type,
-				uint16_t flags, uint32_t seq, size_t extra)
+static struct nlmsghdr *net_hdr(void *buf, size_t bufsz, uint16_t type, uint16_t flags,
+				uint32_t seq, size_t extra)
 {
 	struct nlmsghdr *nlh;
 
@@ -39,11 +39,10 @@ static struct nlmsghdr *net_hdr(void *buf, size_t bufsz, uint16_t type,
 	return nlh;
 }
 
-static struct nlmsghdr *net_link_hdr(void *buf, size_t bufsz, uint16_t type,
-				     uint16_t flags, uint32_t seq, int ifindex)
+static struct nlmsghdr *net_link_hdr(void *buf, size_t bufsz, uint16_t type, uint16_t flags,
+				     uint32_t seq, int ifindex)
 {
-	struct nlmsghdr *nlh = net_hdr(buf, bufsz, type, flags, seq,
-				       sizeof(struct ifinfomsg));
+	struct nlmsghdr *nlh = net_hdr(buf, bufsz, type, flags, seq, sizeof(struct ifinfomsg));
 	struct ifinfomsg *ifm;
 
 	if (nlh == NULL || ifindex < 0)
@@ -55,8 +54,8 @@ static struct nlmsghdr *net_link_hdr(void *buf, size_t bufsz, uint16_t type,
 }
 
 /* A link message that carries one IFLA_IFNAME (get, delete). */
-static size_t net_link_named(void *buf, size_t bufsz, uint16_t type, uint32_t seq,
-			     int ifindex, const char *name)
+static size_t net_link_named(void *buf, size_t bufsz, uint16_t type, uint32_t seq, int ifindex,
+			     const char *name)
 {
 	struct nlmsghdr *nlh = net_link_hdr(buf, bufsz, type, 0, seq, ifindex);
 
@@ -79,21 +78,19 @@ size_t nlmsg_link_up(void *buf, size_t bufsz, uint32_t seq, int ifindex)
 	return nlh->nlmsg_len;
 }
 
-size_t nlmsg_veth_create(void *buf, size_t bufsz, uint32_t seq,
-			 const char *host_if, const char *peer_if, int peer_netns_fd)
+size_t nlmsg_veth_create(void *buf, size_t bufsz, uint32_t seq, const char *host_if,
+			 const char *peer_if, int peer_netns_fd)
 {
-	struct nlmsghdr *nlh = net_link_hdr(buf, bufsz, RTM_NEWLINK,
-					    NLM_F_CREATE | NLM_F_EXCL, seq, 0);
+	struct nlmsghdr *nlh = net_link_hdr(buf, bufsz, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, seq,
+					    0);
 	struct nlattr *linkinfo, *data, *peer;
 	struct ifinfomsg *peer_ifm;
 
 	if (nlh == NULL || !net_ifname_ok(host_if) || !net_ifname_ok(peer_if) ||
-	    peer_netns_fd < 0 ||
-	    !mnl_attr_put_strz_check(nlh, bufsz, IFLA_IFNAME, host_if))
+	    peer_netns_fd < 0 || !mnl_attr_put_strz_check(nlh, bufsz, IFLA_IFNAME, host_if))
 		return 0;
 	linkinfo = mnl_attr_nest_start_check(nlh, bufsz, IFLA_LINKINFO);
-	if (linkinfo == NULL ||
-	    !mnl_attr_put_strz_check(nlh, bufsz, IFLA_INFO_KIND, "veth"))
+	if (linkinfo == NULL || !mnl_attr_put_strz_check(nlh, bufsz, IFLA_INFO_KIND, "veth"))
 		return 0;
 	data = mnl_attr_nest_start_check(nlh, bufsz, IFLA_INFO_DATA);
 	peer = data != NULL ? mnl_attr_nest_start_check(nlh, bufsz, VETH_INFO_PEER) : NULL;
@@ -137,11 +134,11 @@ size_t nlmsg_link_del(void *buf, size_t bufsz, uint32_t seq, const char *ifname)
 	return net_link_named(buf, bufsz, RTM_DELLINK, seq, 0, ifname);
 }
 
-size_t nlmsg_addr_add(void *buf, size_t bufsz, uint32_t seq, int ifindex,
-		      uint32_t addr_host_order, unsigned prefix)
+size_t nlmsg_addr_add(void *buf, size_t bufsz, uint32_t seq, int ifindex, uint32_t addr_host_order,
+		      unsigned prefix)
 {
-	struct nlmsghdr *nlh = net_hdr(buf, bufsz, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL,
-				       seq, sizeof(struct ifaddrmsg));
+	struct nlmsghdr *nlh = net_hdr(buf, bufsz, RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, seq,
+				       sizeof(struct ifaddrmsg));
 	uint32_t addr = htonl(addr_host_order);
 	struct ifaddrmsg *ifa;
 
@@ -157,16 +154,15 @@ size_t nlmsg_addr_add(void *buf, size_t bufsz, uint32_t seq, int ifindex,
 		return 0;
 	/* /31 and /32 have no broadcast address (RFC 3021). */
 	if (prefix < 31 && !mnl_attr_put_u32_check(nlh, bufsz, IFA_BROADCAST,
-				htonl(addr_host_order | (UINT32_MAX >> prefix))))
+						   htonl(addr_host_order | (UINT32_MAX >> prefix))))
 		return 0;
 	return nlh->nlmsg_len;
 }
 
-size_t nlmsg_route_default(void *buf, size_t bufsz, uint32_t seq, int ifindex,
-			   uint32_t gw_host_order)
+size_t nlmsg_route_default(void *buf, size_t bufsz, uint32_t seq, int ifindex, uint32_t gw_host_order)
 {
-	struct nlmsghdr *nlh = net_hdr(buf, bufsz, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL,
-				       seq, sizeof(struct rtmsg));
+	struct nlmsghdr *nlh = net_hdr(buf, bufsz, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, seq,
+				       sizeof(struct rtmsg));
 	struct rtmsg *rtm;
 
 	if (nlh == NULL || ifindex <= 0)

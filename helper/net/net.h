@@ -31,8 +31,7 @@ int net_allow_ping(gid_t gid);
 /* Supervisor: create host_if <-> NET_BOX_IF with the box's end born in the
  * netns of netns_fd, host_if up and on bridge, in one request. On failure
  * nothing is left (the kernel undoes the whole link). */
-int net_veth_to_bridge(const char *host_if, int netns_fd, const char *bridge,
-		       struct nsr_err *err);
+int net_veth_to_bridge(const char *host_if, int netns_fd, const char *bridge, struct nsr_err *err);
 /* Delete a link by name in the current netns (cleanup; ENODEV is success). */
 int net_link_del(const char *ifname, struct nsr_err *err);
 /* Box side: lo up; NET_BOX_IF: address, up, default route via gw. */

@@ -46,7 +46,7 @@ static int net_talk(struct net_sock *s, size_t len, mnl_cb_t cb, void *data)
 	ssize_t n;
 	int r;
 
-	if (len == 0) {         /* the builder refused: bad name or too long */
+	if (len == 0) { /* the builder refused: bad name or too long */
 		errno = EINVAL;
 		return -1;
 	}
@@ -55,7 +55,7 @@ static int net_talk(struct net_sock *s, size_t len, mnl_cb_t cb, void *data)
 	for (;;) {
 		n = mnl_socket_recvfrom(s->nl, rbuf, sizeof(rbuf));
 		if (n < 0 && errno == EINTR)
-			continue;       /* the supervisor forwards signals */
+			continue; /* the supervisor forwards signals */
 		if (n < 0)
 			return -1;
 		/* Checks seq and portid; an NLMSG_ERROR sets errno. */
@@ -78,8 +78,7 @@ static int net_linkinfo_cb(const struct nlattr *attr, void *data)
 
 static int net_link_attr_cb(const struct nlattr *attr, void *data)
 {
-	if (mnl_attr_get_type(attr) == IFLA_LINKINFO &&
-	    mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
+	if (mnl_attr_get_type(attr) == IFLA_LINKINFO && mnl_attr_validate(attr, MNL_TYPE_NESTED) == 0)
 		return mnl_attr_parse_nested(attr, net_linkinfo_cb, data);
 	return MNL_CB_OK;
 }
@@ -89,8 +88,7 @@ static int net_link_cb(const struct nlmsghdr *nlh, void *data)
 	struct net_link_reply *rep = data;
 	const struct ifinfomsg *ifm;
 
-	if (nlh->nlmsg_type != RTM_NEWLINK ||
-	    mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifm))
+	if (nlh->nlmsg_type != RTM_NEWLINK || mnl_nlmsg_get_payload_len(nlh) < sizeof(*ifm))
 		return MNL_CB_OK;
 	ifm = mnl_nlmsg_get_payload(nlh);
 	rep->ifindex = ifm->ifi_index;
@@ -100,8 +98,8 @@ static int net_link_cb(const struct nlmsghdr *nlh, void *data)
 int net_get(struct net_sock *s, const char *ifname, struct net_link_reply *rep)
 {
 	*rep = (struct net_link_reply){ 0 };
-	if (net_talk(s, nlmsg_link_get(s->req, sizeof(s->req), ++s->seq, ifname),
-		     net_link_cb, rep) < 0)
+	if (net_talk(s, nlmsg_link_get(s->req, sizeof(s->req), ++s->seq, ifname), net_link_cb, rep) <
+	    0)
 		return -1;
 	if (rep->ifindex <= 0) {
 		errno = ENODEV;

@@ -41,7 +41,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (a.mode == ARGS_MODE_START) {
 			if (!policy_name_valid(a.req.policy) || !policy_box_valid(a.req.box))
 				abort();
-			if (a.req.argv != NULL && (a.req.argc <= 0 || a.req.argv < argv || a.req.argv + a.req.argc != argv + argc))
+			if (a.req.argv != NULL && (a.req.argc <= 0 || a.req.argv < argv ||
+						   a.req.argv + a.req.argc != argv + argc))
 				abort();
 		}
 		if (a.mode == ARGS_MODE_CHECK && (a.n_files <= 0 || a.files == NULL))

@@ -12,7 +12,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define SUBNET 0x0a580000u      /* 10.88.0.0/24 */
+#define SUBNET 0x0a580000u /* 10.88.0.0/24 */
 #define GATEWAY 0x0a580001u
 
 static bool fuzz_alive(const struct ipam_lease *l, void *ctx)

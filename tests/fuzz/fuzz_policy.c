@@ -31,7 +31,10 @@ static void fuzz_check(bool ok)
 static void fuzz_invariants(void)
 {
 	static const struct policy_vars v = {
-		.user = "alice", .uid = 1000, .home = "/home/alice", .box = "b1",
+		.user = "alice",
+		.uid = 1000,
+		.home = "/home/alice",
+		.box = "b1",
 	};
 	char out[POLICY_STR_MAX];
 	struct nsr_err err;
@@ -48,12 +51,10 @@ static void fuzz_invariants(void)
 	fuzz_check(!pol.limits.has_cpu ||
 		   (pol.limits.cpu_milli > 0 && pol.limits.cpu_milli <= 1024000));
 	if (pol.net.mode == POLICY_NET_BRIDGE)
-		fuzz_check(pol.net.bridge[0] != '\0' && pol.net.has_subnet &&
-			   pol.net.has_gateway && pol.net.prefix >= 8 &&
-			   pol.net.prefix <= 30);
+		fuzz_check(pol.net.bridge[0] != '\0' && pol.net.has_subnet && pol.net.has_gateway &&
+			   pol.net.prefix >= 8 && pol.net.prefix <= 30);
 	else
-		fuzz_check(pol.net.bridge[0] == '\0' && !pol.net.has_subnet &&
-			   pol.net.n_dns == 0);
+		fuzz_check(pol.net.bridge[0] == '\0' && !pol.net.has_subnet && pol.net.n_dns == 0);
 	for (i = 0; i < pol.n_binds; i++) {
 		fuzz_check(policy_path_ok(pol.binds[i].source, true));
 		fuzz_check(policy_path_ok(pol.binds[i].target, true));

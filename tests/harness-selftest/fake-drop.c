@@ -95,8 +95,8 @@ int main(int argc, char **argv)
 	if (pid < 0)
 		fake_die("fork");
 	if (pid == 0) {
-		fake_drop((uid_t)atol(argv[2]), (gid_t)atol(argv[3]), argv[4],
-			  atoi(argv[5]), atoi(argv[6]));
+		fake_drop((uid_t)atol(argv[2]), (gid_t)atol(argv[3]), argv[4], atoi(argv[5]),
+			  atoi(argv[6]));
 		execve(argv[8], argv + 8, envp);
 		perror(argv[8]);
 		_exit(127);

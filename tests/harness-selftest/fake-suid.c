@@ -20,7 +20,8 @@
 
 int main(int argc, char **argv)
 {
-	static char e_uid[32], e_gid[32], e_groups[4096], e_path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
+	static char e_uid[32], e_gid[32], e_groups[4096],
+		e_path[] = "PATH=/usr/sbin:/usr/bin:/sbin:/bin";
 	char bash[] = "/bin/bash", script[] = FAKE_NSRUN_SCRIPT;
 	char *envp[] = { e_path, e_uid, e_gid, e_groups, NULL };
 	char *args[FAKE_MAX_ARGS + 3];

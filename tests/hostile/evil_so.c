@@ -8,8 +8,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-__attribute__((constructor))
-static void evil(void)
+__attribute__((constructor)) static void evil(void)
 {
 	int fd = open(EVIL_MARKER, O_WRONLY | O_CREAT | O_APPEND, 0644);
 
@@ -20,7 +19,28 @@ static void evil(void)
 }
 
 /* LD_AUDIT entry point and a gconv module entry, in case either is used. */
-unsigned int la_version(unsigned int v) { evil(); return v; }
-int gconv_init(void *step) { (void)step; evil(); return 0; }
-int gconv(void *a, void *b, const unsigned char **c, const unsigned char *d, unsigned char **e, size_t *f, int g, int h)
-{ (void)a; (void)b; (void)c; (void)d; (void)e; (void)f; (void)g; (void)h; evil(); return 0; }
+unsigned int la_version(unsigned int v)
+{
+	evil();
+	return v;
+}
+int gconv_init(void *step)
+{
+	(void)step;
+	evil();
+	return 0;
+}
+int gconv(void *a, void *b, const unsigned char **c, const unsigned char *d, unsigned char **e,
+	  size_t *f, int g, int h)
+{
+	(void)a;
+	(void)b;
+	(void)c;
+	(void)d;
+	(void)e;
+	(void)f;
+	(void)g;
+	(void)h;
+	evil();
+	return 0;
+}

@@ -97,8 +97,8 @@ static long ioctl_x32(int fd, unsigned long req, const char *p)
  * child killed by a signal the ABI itself raises (no int 0x80 on this
  * host, say) is reported as a refusal; any other death is reported as
  * such and counts as not refused, so a test never mistakes it for one. */
-static int abi_variant(const char *what, long (*fn)(int, unsigned long, const char *),
-		       int fd, unsigned long req, const char *p)
+static int abi_variant(const char *what, long (*fn)(int, unsigned long, const char *), int fd,
+		       unsigned long req, const char *p)
 {
 	int st;
 	pid_t pid;
@@ -144,8 +144,9 @@ static int tiocsti(void)
 		snprintf(what, sizeof(what), "tiocsti-fd%d", i);
 		got += report(what, ioctl(fds[i], TIOCSTI, &cmd[0]));
 		snprintf(what, sizeof(what), "tiocsti-highbits-fd%d", i);
-		got += report(what, syscall(SYS_ioctl, fds[i], (unsigned long)TIOCSTI | (1UL << 32), &cmd[1]));
-		char sub[2] = { 3, 0 };   /* TIOCL_PASTESEL */
+		got += report(what, syscall(SYS_ioctl, fds[i], (unsigned long)TIOCSTI | (1UL << 32),
+					    &cmd[1]));
+		char sub[2] = { 3, 0 }; /* TIOCL_PASTESEL */
 		snprintf(what, sizeof(what), "tioclinux-fd%d", i);
 		got += report(what, ioctl(fds[i], TIOCLINUX, sub));
 		snprintf(what, sizeof(what), "tiocsti-i386-fd%d", i);
@@ -195,7 +196,8 @@ static int fds(void)
 		t[n < 0 ? 0 : n] = '\0';
 		struct stat st;
 		if (stat(p, &st) == 0 && S_ISCHR(st.st_mode))
-			printf("fd %s -> %s char %u:%u\n", de->d_name, t, major(st.st_rdev), minor(st.st_rdev));
+			printf("fd %s -> %s char %u:%u\n", de->d_name, t, major(st.st_rdev),
+			       minor(st.st_rdev));
 		else
 			printf("fd %s -> %s\n", de->d_name, t);
 	}
@@ -227,7 +229,8 @@ static int eatmem(long mb)
 	long i;
 
 	for (i = 0; i < mb; i++) {
-		char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			       -1, 0);
 		if (p == MAP_FAILED) {
 			printf("eatmem: stopped at %ld MiB (%s)\n", i, strerrorname_np(errno));
 			return 1;

@@ -49,8 +49,10 @@ int main(int argc, char **argv)
 	char box[64];
 
 	if (rounds < 1 || rounds > BENCH_MAX || gap < 0 || mode == CG_MODE_NONE) {
-		fprintf(stderr, "usage: cg-bench-enter [ROUNDS<=%d [GAP_MS]] "
-			"(root, cgroup v1 or v2)\n", BENCH_MAX);
+		fprintf(stderr,
+			"usage: cg-bench-enter [ROUNDS<=%d [GAP_MS]] "
+			"(root, cgroup v1 or v2)\n",
+			BENCH_MAX);
 		return 2;
 	}
 	snprintf(box, sizeof(box), "cgbench%d", (int)getpid());
@@ -85,8 +87,8 @@ int main(int argc, char **argv)
 		t_create[i] = t1 - t0;
 		t_enter[i] = t2 - t1;
 		t_destroy[i] = t3 - t2;
-		printf("round %3d  create %8.1f  enter %8.1f  destroy %8.1f us\n",
-		       i, t_create[i], t_enter[i], t_destroy[i]);
+		printf("round %3d  create %8.1f  enter %8.1f  destroy %8.1f us\n", i, t_create[i],
+		       t_enter[i], t_destroy[i]);
 	}
 	bench_stats("create", t_create, rounds);
 	bench_stats("enter", t_enter, rounds);

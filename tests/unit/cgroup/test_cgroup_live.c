@@ -29,7 +29,7 @@
 static pid_t t_runner;
 static enum cg_mode t_mode;
 static char t_lockdir[64];
-static struct cg_handoff *t_handoff;   /* t_spawn's child enters through it */
+static struct cg_handoff *t_handoff; /* t_spawn's child enters through it */
 
 static void t_box(const char *tag, char *out, size_t sz)
 {
@@ -45,8 +45,8 @@ static void t_path(const char *leaf, int c, const char *file, char *out, size_t 
 	ck_assert_int_eq(cg_read_mounts(&m, NULL), 0);
 	base = t_mode == CG_MODE_V1 ? m.v1[c] : m.v2;
 	if (t_mode == CG_MODE_V2 && access("/run/systemd/system", F_OK) == 0)
-		snprintf(out, sz, "%s/nsrun.slice/nsrun-cgroup.service/nsrun/%s/%s",
-			 base, leaf, file);
+		snprintf(out, sz, "%s/nsrun.slice/nsrun-cgroup.service/nsrun/%s/%s", base, leaf,
+			 file);
 	else
 		snprintf(out, sz, "%s/nsrun/%s/%s", base, leaf, file);
 }
@@ -122,18 +122,23 @@ static void t_forker(void)
 static void t_hog(void)
 {
 	size_t sz = 128u << 20;
-	char *p = mmap(NULL, sz, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	char *p = mmap(NULL, sz, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		_exit(4);
 	for (size_t i = 0; i < sz; i += 4096)
 		p[i] = 1;
-	_exit(5);   /* not reached under a 16M limit */
+	_exit(5); /* not reached under a 16M limit */
 }
 
 static const struct cg_limits t_lim = {
-	.has_pids = true, .has_memory = true, .has_swap = true, .has_cpu = true,
-	.pids = 64, .memory = 64u << 20, .swap = 0, .cpu_milli = 500,
+	.has_pids = true,
+	.has_memory = true,
+	.has_swap = true,
+	.has_cpu = true,
+	.pids = 64,
+	.memory = 64u << 20,
+	.swap = 0,
+	.cpu_milli = 500,
 };
 
 START_TEST(live_limits_enter_kill_destroy)
@@ -148,8 +153,8 @@ START_TEST(live_limits_enter_kill_destroy)
 	char path[CG_PATH_MAX * 2];
 
 	t_box("a", box, sizeof(box));
-	ck_assert_msg(cg_create(t_mode, T_UID, box, &t_lim, &cg, &err) == 0,
-		      "cg_create: %s", err.msg);
+	ck_assert_msg(cg_create(t_mode, T_UID, box, &t_lim, &cg, &err) == 0, "cg_create: %s",
+		      err.msg);
 	snprintf(leaf, sizeof(leaf), "%s", cg->leaf);
 	ck_assert_msg(strncmp(leaf, "4242-", 5) == 0, "leaf %s", leaf);
 	ck_assert(cg->has_memory_limit);
@@ -212,7 +217,7 @@ START_TEST(live_limits_enter_kill_destroy)
 	ck_assert_msg(cg_destroy(&cg, &err) == 0, "destroy: %s", err.msg);
 	for (int c = 0; c < (t_mode == CG_MODE_V1 ? CG_V1_N : 1); c++)
 		ck_assert_msg(!t_leaf_exists(leaf, c), "leaf %d left", c);
-	ck_assert_int_eq(cg_destroy(&cg, &err), 0);   /* idempotent */
+	ck_assert_int_eq(cg_destroy(&cg, &err), 0); /* idempotent */
 }
 END_TEST
 
@@ -225,8 +230,8 @@ START_TEST(live_kill_forked_tree)
 	pid_t pid;
 
 	t_box("b", box, sizeof(box));
-	ck_assert_msg(cg_create(t_mode, T_UID, box, &t_lim, &cg, &err) == 0,
-		      "cg_create: %s", err.msg);
+	ck_assert_msg(cg_create(t_mode, T_UID, box, &t_lim, &cg, &err) == 0, "cg_create: %s",
+		      err.msg);
 	pid = t_spawn(&go, t_forker);
 	ck_assert_int_eq(cg_enter_pid(cg, pid, &err), 0);
 	t_go(go);
@@ -236,8 +241,9 @@ START_TEST(live_kill_forked_tree)
 			break;
 		usleep(5000);
 	}
-	ck_assert_int_eq(cg_fs_count_procs(t_mode == CG_MODE_V1 ?
-					   cg->v1_dfd[CG_V1_PIDS] : cg->leaf_dfd), 6);
+	ck_assert_int_eq(cg_fs_count_procs(t_mode == CG_MODE_V1 ? cg->v1_dfd[CG_V1_PIDS] :
+								  cg->leaf_dfd),
+			 6);
 	snprintf(leaf, sizeof(leaf), "%s", cg->leaf);
 	ck_assert_msg(cg_destroy(&cg, &err) == 0, "destroy: %s", err.msg);
 	ck_assert_ptr_null(cg);
@@ -257,8 +263,8 @@ START_TEST(live_signal_only_members)
 	pid_t in, out;
 
 	t_box("m", box, sizeof(box));
-	ck_assert_msg(cg_create(t_mode, T_UID, box, &t_lim, &cg, &err) == 0,
-		      "cg_create: %s", err.msg);
+	ck_assert_msg(cg_create(t_mode, T_UID, box, &t_lim, &cg, &err) == 0, "cg_create: %s",
+		      err.msg);
 	int fd = t_mode == CG_MODE_V1 ? cg->v1_dfd[CG_V1_PIDS] : cg->leaf_dfd;
 	in = t_spawn(&go_in, t_pause);
 	out = t_spawn(&go_out, t_pause);
@@ -267,7 +273,7 @@ START_TEST(live_signal_only_members)
 	t_go(go_out);
 	cg_fs_signal_member(fd, out, SIGKILL);
 	usleep(20000);
-	ck_assert_int_eq(waitpid(out, &st, WNOHANG), 0);   /* not in the leaf: alive */
+	ck_assert_int_eq(waitpid(out, &st, WNOHANG), 0); /* not in the leaf: alive */
 	cg_fs_signal_member(fd, in, SIGKILL);
 	ck_assert_int_eq(waitpid(in, &st, 0), in);
 	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
@@ -277,11 +283,9 @@ START_TEST(live_signal_only_members)
 }
 END_TEST
 
-
 START_TEST(live_oom_counted)
 {
-	struct cg_limits lim = { .has_memory = true, .memory = 16u << 20,
-				     .has_swap = true, .swap = 0 };
+	struct cg_limits lim = { .has_memory = true, .memory = 16u << 20, .has_swap = true, .swap = 0 };
 	struct nsr_err err = { 0 };
 	struct cg_box *cg = NULL;
 	char box[64];
@@ -290,8 +294,7 @@ START_TEST(live_oom_counted)
 	pid_t pid;
 
 	t_box("c", box, sizeof(box));
-	ck_assert_msg(cg_create(t_mode, T_UID, box, &lim, &cg, &err) == 0,
-		      "cg_create: %s", err.msg);
+	ck_assert_msg(cg_create(t_mode, T_UID, box, &lim, &cg, &err) == 0, "cg_create: %s", err.msg);
 	pid = t_spawn(&go, t_hog);
 	ck_assert_int_eq(cg_enter_pid(cg, pid, &err), 0);
 	t_go(go);
@@ -390,12 +393,11 @@ START_TEST(live_gc)
 	victim = t_spawn(&go, t_pause);
 	ck_assert_int_eq(cg_enter_pid(victim_cg, victim, &err), 0);
 	t_go(go);
-	cg_box_close(victim_cg);   /* the leaf stays for gc */
+	cg_box_close(victim_cg); /* the leaf stays for gc */
 	free(victim_cg);
 
 	snprintf(prefix, sizeof(prefix), "%d-cgt%d-g", T_UID, (int)t_runner);
-	ck_assert_msg(cg_gc_match(t_mode, t_lockdir, prefix, &err) == 3,
-		      "gc: %s", err.msg);
+	ck_assert_msg(cg_gc_match(t_mode, t_lockdir, prefix, &err) == 3, "gc: %s", err.msg);
 	ck_assert_int_eq(waitpid(victim, &st, 0), victim);
 	ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
 	ck_assert(!t_leaf_exists(l_free, CG_V1_PIDS));
@@ -405,8 +407,7 @@ START_TEST(live_gc)
 	ck_assert(t_leaf_exists(live_cg->leaf, CG_V1_PIDS));
 	/* Nothing more to collect; gc never creates lock files. */
 	ck_assert_int_eq(cg_gc_match(t_mode, t_lockdir, prefix, &err), 0);
-	snprintf(lockpath, sizeof(lockpath), "%s/%d-%s.lock", t_lockdir, T_UID,
-		 b_nolock);
+	snprintf(lockpath, sizeof(lockpath), "%s/%d-%s.lock", t_lockdir, T_UID, b_nolock);
 	ck_assert_int_eq(access(lockpath, F_OK), -1);
 	ck_assert_int_eq(cg_destroy(&held_cg, &err), 0);
 	ck_assert_int_eq(cg_destroy(&live_cg, &err), 0);
@@ -472,7 +473,8 @@ int main(void)
 	t_mode = cg_detect();
 	if (geteuid() != 0 || t_mode == CG_MODE_NONE)
 		return nsr_ck_cannot_run("cgroup-live", geteuid() != 0 ?
-					 "live cgroup tests need root" : "no usable cgroup mode");
+								"live cgroup tests need root" :
+								"no usable cgroup mode");
 	tcase_set_timeout(tc, 60);
 	tcase_add_unchecked_fixture(tc, t_setup, t_teardown);
 	tcase_add_test(tc, live_limits_enter_kill_destroy);

@@ -19,8 +19,7 @@ START_TEST(leaf_name_valid)
 {
 	char out[128];
 
-	ck_assert_int_eq(cg_leaf_name(1000, "alice-box", "1a2bdeadbeef", out,
-				      sizeof(out)), 0);
+	ck_assert_int_eq(cg_leaf_name(1000, "alice-box", "1a2bdeadbeef", out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "1000-alice-box-1a2bdeadbeef");
 	ck_assert_int_eq(cg_leaf_name(0, "b", "z", out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "0-b-z");
@@ -34,7 +33,7 @@ START_TEST(leaf_name_refused)
 	memset(box64, 'a', 64);
 	box64[64] = '\0';
 	ck_assert_int_eq(cg_leaf_name(1000, box64, "1", out, sizeof(out)), -1);
-	box64[63] = '\0';   /* 63 is the longest box */
+	box64[63] = '\0'; /* 63 is the longest box */
 	ck_assert_int_eq(cg_leaf_name(1000, box64, "1", out, sizeof(out)), 0);
 	ck_assert_int_eq(cg_leaf_name(1000, "Alice", "1", out, sizeof(out)), -1);
 	ck_assert_int_eq(cg_leaf_name(1000, "-box", "1", out, sizeof(out)), -1);
@@ -44,8 +43,8 @@ START_TEST(leaf_name_refused)
 	ck_assert_int_eq(cg_leaf_name(1000, "box", "", out, sizeof(out)), -1);
 	ck_assert_int_eq(cg_leaf_name(1000, "box", "a-b", out, sizeof(out)), -1);
 	ck_assert_int_eq(cg_leaf_name(1000, "box", "A1", out, sizeof(out)), -1);
-	ck_assert_int_eq(cg_leaf_name(1000, "box", "0123456789abcdef012345678",
-				      out, sizeof(out)), -1);
+	ck_assert_int_eq(cg_leaf_name(1000, "box", "0123456789abcdef012345678", out, sizeof(out)),
+			 -1);
 	ck_assert_int_eq(cg_leaf_name((uid_t)-1, "box", "1", out, sizeof(out)), -1);
 	ck_assert_int_eq(cg_leaf_name(1000, "box", "12345", small, sizeof(small)), -1);
 }
@@ -58,8 +57,8 @@ START_TEST(leaf_parse_roundtrip)
 	uid_t uid;
 
 	for (size_t i = 0; i < sizeof(boxes) / sizeof(boxes[0]); i++) {
-		ck_assert_int_eq(cg_leaf_name(4242 + (uid_t)i, boxes[i], "ab12",
-					      leaf, sizeof(leaf)), 0);
+		ck_assert_int_eq(cg_leaf_name(4242 + (uid_t)i, boxes[i], "ab12", leaf, sizeof(leaf)),
+				 0);
 		ck_assert_int_eq(cg_leaf_parse(leaf, &uid, box, sizeof(box)), 0);
 		ck_assert_uint_eq(uid, 4242 + i);
 		ck_assert_str_eq(box, boxes[i]);
@@ -70,17 +69,30 @@ END_TEST
 START_TEST(leaf_parse_refused)
 {
 	const char *bad[] = {
-		"", "nsrun", "1000", "1000-box", "-box-1", "01000-box-1",
-		"99999999999-box-1", "4294967295-box-1", "1000--1", "1000-Box-1",
-		"1000-box-", "1000-box-a_b", "1000-box-A", "1000-.-1",
-		"x1000-box-1", "1000-box/..-1", "10 0-box-1",
+		"",
+		"nsrun",
+		"1000",
+		"1000-box",
+		"-box-1",
+		"01000-box-1",
+		"99999999999-box-1",
+		"4294967295-box-1",
+		"1000--1",
+		"1000-Box-1",
+		"1000-box-",
+		"1000-box-a_b",
+		"1000-box-A",
+		"1000-.-1",
+		"x1000-box-1",
+		"1000-box/..-1",
+		"10 0-box-1",
 	};
 	char box[64], tiny[3];
 	uid_t uid;
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		ck_assert_msg(cg_leaf_parse(bad[i], &uid, box, sizeof(box)) == -1,
-			      "accepted '%s'", bad[i]);
+		ck_assert_msg(cg_leaf_parse(bad[i], &uid, box, sizeof(box)) == -1, "accepted '%s'",
+			      bad[i]);
 	ck_assert_int_eq(cg_leaf_parse("7-abcd-1", &uid, tiny, sizeof(tiny)), -1);
 	ck_assert_int_eq(cg_leaf_parse("7-ab-1", &uid, tiny, sizeof(tiny)), 0);
 	ck_assert_str_eq(tiny, "ab");
@@ -164,10 +176,9 @@ static const char mi_hybrid[] =
 	"40 31 0:37 / /sys/fs/cgroup/systemd rw,relatime - cgroup cgroup rw,name=systemd\n"
 	"41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw\n";
 
-static const char mi_v2[] =
-	"22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw,errors=remount-ro\n"
-	"26 21 0:23 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - "
-	"cgroup2 cgroup2 rw,nsdelegate,memory_recursiveprot\n";
+static const char mi_v2[] = "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw,errors=remount-ro\n"
+			    "26 21 0:23 / /sys/fs/cgroup rw,nosuid,nodev,noexec,relatime shared:4 - "
+			    "cgroup2 cgroup2 rw,nsdelegate,memory_recursiveprot\n";
 
 static const char mi_v1[] =
 	"25 21 0:22 / /sys/fs/cgroup ro,nosuid,nodev,noexec shared:9 - tmpfs tmpfs ro,mode=755\n"
@@ -179,22 +190,19 @@ static const char mi_v1[] =
 	"32 25 0:29 / /sys/fs/cgroup/memory rw,nosuid shared:15 - cgroup cgroup rw,memory\n"
 	"33 25 0:30 / /sys/fs/cgroup/freezer rw,nosuid shared:16 - cgroup cgroup rw,freezer\n";
 
-static const char mi_none[] =
-	"22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
-	"23 22 0:5 / /proc rw,nosuid - proc proc rw\n";
+static const char mi_none[] = "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
+			      "23 22 0:5 / /proc rw,nosuid - proc proc rw\n";
 
-static const char mi_v2_elsewhere[] =
-	"22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n"
-	"50 22 0:40 / /mnt/cg\\040two rw,relatime - cgroup2 none rw\n";
+static const char mi_v2_elsewhere[] = "22 1 8:1 / / rw,relatime - ext4 /dev/sda1 rw\n"
+				      "50 22 0:40 / /mnt/cg\\040two rw,relatime - cgroup2 none rw\n";
 
 static const char mi_systemd_only[] =
 	"25 21 0:22 / /sys/fs/cgroup ro - tmpfs tmpfs ro,mode=755\n"
 	"27 25 0:24 / /sys/fs/cgroup/systemd rw,nosuid - cgroup cgroup rw,xattr,name=systemd\n";
 
 /* A container-style bind of a subtree first, the real root later. */
-static const char mi_pids_bind[] =
-	"60 22 0:36 /lxc/c1 /srv/c1/pids rw - cgroup cgroup rw,pids\n"
-	"61 22 0:36 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n";
+static const char mi_pids_bind[] = "60 22 0:36 /lxc/c1 /srv/c1/pids rw - cgroup cgroup rw,pids\n"
+				   "61 22 0:36 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n";
 
 static const char ctl_full[] = "cpuset cpu io memory hugetlb pids rdma misc\n";
 
@@ -208,7 +216,7 @@ START_TEST(detect_hybrid)
 	ck_assert_str_eq(m.v2, "/sys/fs/cgroup/unified");
 	ck_assert_str_eq(m.v1[CG_V1_PIDS], "/sys/fs/cgroup/pids");
 	ck_assert_str_eq(m.v1[CG_V1_MEMORY], "/sys/fs/cgroup/memory");
-	ck_assert_str_eq(m.v1[CG_V1_CPU], "/sys/fs/cgroup/cpu");   /* not cpuacct */
+	ck_assert_str_eq(m.v1[CG_V1_CPU], "/sys/fs/cgroup/cpu"); /* not cpuacct */
 	ck_assert_str_eq(m.v1[CG_V1_FREEZER], "/sys/fs/cgroup/freezer");
 }
 END_TEST
@@ -220,10 +228,8 @@ START_TEST(detect_v2)
 	ck_assert_int_eq(cg_detect_from_mountinfo(mi_v2, ctl_full), CG_MODE_V2);
 	ck_assert_int_eq(cg_detect_from_mountinfo(mi_v2, "cpu memory pids"), CG_MODE_V2);
 	/* A v2 mount without the controllers is not usable. */
-	ck_assert_int_eq(cg_detect_from_mountinfo(mi_v2, "cpuset io memory\n"),
-			 CG_MODE_NONE);
-	ck_assert_int_eq(cg_detect_from_mountinfo(mi_v2, "cpuset pidsx cpu memory\n"),
-			 CG_MODE_NONE);
+	ck_assert_int_eq(cg_detect_from_mountinfo(mi_v2, "cpuset io memory\n"), CG_MODE_NONE);
+	ck_assert_int_eq(cg_detect_from_mountinfo(mi_v2, "cpuset pidsx cpu memory\n"), CG_MODE_NONE);
 	ck_assert_int_eq(cg_detect_from_mountinfo(mi_v2, NULL), CG_MODE_NONE);
 	cg_parse_mounts(mi_v2, &m);
 	ck_assert_str_eq(m.v2, "/sys/fs/cgroup");
@@ -248,8 +254,7 @@ START_TEST(detect_none)
 	ck_assert_int_eq(cg_detect_from_mountinfo(mi_none, ""), CG_MODE_NONE);
 	ck_assert_int_eq(cg_detect_from_mountinfo("", ""), CG_MODE_NONE);
 	ck_assert_int_eq(cg_detect_from_mountinfo(mi_systemd_only, ""), CG_MODE_NONE);
-	ck_assert_int_eq(cg_detect_from_mountinfo("garbage line\n- - -\n", ctl_full),
-			 CG_MODE_NONE);
+	ck_assert_int_eq(cg_detect_from_mountinfo("garbage line\n- - -\n", ctl_full), CG_MODE_NONE);
 }
 END_TEST
 
@@ -281,13 +286,12 @@ START_TEST(oom_v2)
 	uint64_t n = 99;
 
 	ck_assert_int_eq(cg_parse_v2_oom_kill(
-		"low 0\nhigh 0\nmax 12\noom 3\noom_kill 2\noom_group_kill 0\n", &n), 0);
+				 "low 0\nhigh 0\nmax 12\noom 3\noom_kill 2\noom_group_kill 0\n", &n),
+			 0);
 	ck_assert_uint_eq(n, 2);
-	ck_assert_int_eq(cg_parse_v2_oom_kill(
-		"oom_group_kill 7\noom 1\noom_kill 1\n", &n), 0);
+	ck_assert_int_eq(cg_parse_v2_oom_kill("oom_group_kill 7\noom 1\noom_kill 1\n", &n), 0);
 	ck_assert_uint_eq(n, 1);
-	ck_assert_int_eq(cg_parse_v2_oom_kill("low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n",
-					      &n), 0);
+	ck_assert_int_eq(cg_parse_v2_oom_kill("low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n", &n), 0);
 	ck_assert_uint_eq(n, 0);
 	ck_assert_int_eq(cg_parse_v2_oom_kill("low 0\noom 4\n", &n), -1);
 	ck_assert_int_eq(cg_parse_v2_oom_kill("oom_kill x\n", &n), -1);
@@ -300,13 +304,12 @@ START_TEST(oom_v1)
 {
 	uint64_t n = 99;
 
-	ck_assert_int_eq(cg_parse_v1_oom_kill(
-		"oom_kill_disable 0\nunder_oom 0\noom_kill 5\n", &n), 0);
+	ck_assert_int_eq(cg_parse_v1_oom_kill("oom_kill_disable 0\nunder_oom 0\noom_kill 5\n", &n),
+			 0);
 	ck_assert_uint_eq(n, 5);
 	/* Before 4.13 there is no oom_kill line: unknown, not zero. */
 	ck_assert_int_eq(cg_parse_v1_oom_kill("oom_kill_disable 0\nunder_oom 1\n", &n), -1);
-	ck_assert_int_eq(cg_parse_v1_oom_kill(
-		"oom_kill_disable 1\nunder_oom 0\noom_kill 0", &n), 0);
+	ck_assert_int_eq(cg_parse_v1_oom_kill("oom_kill_disable 1\nunder_oom 0\noom_kill 0", &n), 0);
 	ck_assert_uint_eq(n, 0);
 }
 END_TEST
@@ -315,11 +318,12 @@ START_TEST(swap_total)
 {
 	uint64_t kb = 1;
 
-	ck_assert_int_eq(cg_parse_swap_total(
-		"MemTotal: 100 kB\nSwapCached:   0 kB\nSwapTotal:       0 kB\n", &kb), 0);
+	ck_assert_int_eq(
+		cg_parse_swap_total("MemTotal: 100 kB\nSwapCached:   0 kB\nSwapTotal:       0 kB\n",
+				    &kb),
+		0);
 	ck_assert_uint_eq(kb, 0);
-	ck_assert_int_eq(cg_parse_swap_total("SwapTotal:    2097148 kB\nSwapFree: 1 kB\n",
-					     &kb), 0);
+	ck_assert_int_eq(cg_parse_swap_total("SwapTotal:    2097148 kB\nSwapFree: 1 kB\n", &kb), 0);
 	ck_assert_uint_eq(kb, 2097148);
 	ck_assert_int_eq(cg_parse_swap_total("MemTotal: 100 kB\n", &kb), -1);
 }
@@ -329,20 +333,31 @@ END_TEST
 START_TEST(limit_writes)
 {
 	struct cg_limits all = {
-		.has_pids = true, .pids = 64, .has_memory = true, .memory = 64u << 20,
-		.has_swap = true, .swap = 1u << 20, .has_cpu = true, .cpu_milli = 1500,
+		.has_pids = true,
+		.pids = 64,
+		.has_memory = true,
+		.memory = 64u << 20,
+		.has_swap = true,
+		.swap = 1u << 20,
+		.has_cpu = true,
+		.cpu_milli = 1500,
 	};
 	struct cg_limits none = { 0 }, bad = { .has_cpu = true, .cpu_milli = 5 };
 	static const char *const v1[][2] = {
-		{ "pids.max", "64" }, { "memory.limit_in_bytes", "67108864" },
-		{ "memory.oom_control", "0" }, { "memory.memsw.limit_in_bytes", "68157440" },
-		{ "cpu.cfs_period_us", "100000" }, { "cpu.cfs_quota_us", "150000" },
+		{ "pids.max", "64" },
+		{ "memory.limit_in_bytes", "67108864" },
+		{ "memory.oom_control", "0" },
+		{ "memory.memsw.limit_in_bytes", "68157440" },
+		{ "cpu.cfs_period_us", "100000" },
+		{ "cpu.cfs_quota_us", "150000" },
 	};
-	static const int v1_ctrl[] = { CG_V1_PIDS, CG_V1_MEMORY, CG_V1_MEMORY, CG_V1_MEMORY,
-				       CG_V1_CPU, CG_V1_CPU };
+	static const int v1_ctrl[] = { CG_V1_PIDS,   CG_V1_MEMORY, CG_V1_MEMORY,
+				       CG_V1_MEMORY, CG_V1_CPU,	   CG_V1_CPU };
 	static const char *const v2[][2] = {
-		{ "pids.max", "64" }, { "memory.max", "67108864" },
-		{ "memory.swap.max", "1048576" }, { "cpu.max", "150000 100000" },
+		{ "pids.max", "64" },
+		{ "memory.max", "67108864" },
+		{ "memory.swap.max", "1048576" },
+		{ "cpu.max", "150000 100000" },
 	};
 	struct cg_write w[CG_WRITES_MAX];
 
@@ -375,14 +390,18 @@ START_TEST(origin_parse)
 					 "10:freezer:/slurm/uid_1001/job_5/step_0\n"
 					 "4:memory:/slurm/uid_1001/job_5/step_0\n"
 					 "1:name=systemd:/init.scope\n"
-					 "0::/\n", &o), 0);
+					 "0::/\n",
+					 &o),
+			 0);
 	ck_assert_str_eq(o.v1[CG_V1_PIDS], "/slurm/uid_1001/job_5/step_0");
 	ck_assert_str_eq(o.v1[CG_V1_CPU], "/slurm/uid_1001/job_5");
 	ck_assert_str_eq(o.v1[CG_V1_FREEZER], "/slurm/uid_1001/job_5/step_0");
 	ck_assert_str_eq(o.v1[CG_V1_MEMORY], "/slurm/uid_1001/job_5/step_0");
 	ck_assert_str_eq(o.v2, "/");
 	/* v2 only, no trailing newline. */
-	ck_assert_int_eq(cg_parse_origin("0::/system.slice/slurmstepd.scope/job_7/step_0/user/task_0", &o), 0);
+	ck_assert_int_eq(cg_parse_origin("0::/system.slice/slurmstepd.scope/job_7/step_0/user/task_0",
+					 &o),
+			 0);
 	ck_assert_str_eq(o.v2, "/system.slice/slurmstepd.scope/job_7/step_0/user/task_0");
 	ck_assert_str_eq(o.v1[CG_V1_PIDS], "");
 	/* A cgroup name holding a newline forges a line: listed twice. */

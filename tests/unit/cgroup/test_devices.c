@@ -45,17 +45,30 @@ START_TEST(format_v1)
 {
 	char s[64];
 
-	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'c', 1, 3, CG_DEV_RWM }, s, sizeof(s)), 0);
+	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'c', 1, 3, CG_DEV_RWM }, s,
+					  sizeof(s)),
+			 0);
 	ck_assert_str_eq(s, "c 1:3 rwm");
-	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'c', 136, -1, CG_DEV_RW }, s, sizeof(s)), 0);
+	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'c', 136, -1, CG_DEV_RW }, s,
+					  sizeof(s)),
+			 0);
 	ck_assert_str_eq(s, "c 136:* rw");
-	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'b', 7, 0, CG_DEV_READ }, s, sizeof(s)), 0);
+	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'b', 7, 0, CG_DEV_READ }, s,
+					  sizeof(s)),
+			 0);
 	ck_assert_str_eq(s, "b 7:0 r");
-	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'a', 1, 3, CG_DEV_RW }, s, sizeof(s)), -1);
-	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'c', 4096, 3, CG_DEV_RW }, s, sizeof(s)), -1);
-	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'c', 1, 1 << 20, CG_DEV_RW }, s, sizeof(s)), -1);
+	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'a', 1, 3, CG_DEV_RW }, s, sizeof(s)),
+			 -1);
+	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'c', 4096, 3, CG_DEV_RW }, s,
+					  sizeof(s)),
+			 -1);
+	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'c', 1, 1 << 20, CG_DEV_RW }, s,
+					  sizeof(s)),
+			 -1);
 	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'c', 1, 3, 0 }, s, sizeof(s)), -1);
-	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'c', -2, 3, CG_DEV_RW }, s, sizeof(s)), -1);
+	ck_assert_int_eq(cg_dev_format_v1(&(struct cg_dev_rule){ 'c', -2, 3, CG_DEV_RW }, s,
+					  sizeof(s)),
+			 -1);
 }
 END_TEST
 
@@ -76,10 +89,10 @@ START_TEST(bpf_shape)
 	ck_assert_int_eq(p[8].imm, BPF_DEVCG_ACC_MKNOD);
 	ck_assert_int_eq(p[10].imm, 10);
 	ck_assert_int_eq(p[11].imm, 229);
-	ck_assert_int_eq(p[12].imm, 1);                 /* r0 = 1 */
+	ck_assert_int_eq(p[12].imm, 1); /* r0 = 1 */
 	ck_assert_int_eq(p[14].imm, BPF_DEVCG_DEV_BLOCK);
-	ck_assert_int_eq(p[14].off, 6);                 /* to 21, the deny */
-	ck_assert_int_eq(p[21].imm, 0);                 /* r0 = 0 */
+	ck_assert_int_eq(p[14].off, 6); /* to 21, the deny */
+	ck_assert_int_eq(p[21].imm, 0); /* r0 = 0 */
 	ck_assert_int_eq(p[22].code, BPF_JMP | BPF_EXIT);
 	/* No rules: deny everything. */
 	ck_assert_int_eq(cg_dev_bpf_build(r, 0, p, CG_DEV_MAX_INSNS), 8);
@@ -93,8 +106,16 @@ END_TEST
 /* ---- live ---- */
 
 /* In a child moved into `procs`: what it can do, as bits. */
-enum { T_NULL = 1, T_FUSE = 2, T_TUN_EPERM = 4, T_LOOPCTL_EPERM = 8, T_MKNOD_NULL = 16,
-       T_MKNOD_TUN_EPERM = 32, T_ACCESS_TUN_EPERM = 64, T_ZERO = 128 };
+enum {
+	T_NULL = 1,
+	T_FUSE = 2,
+	T_TUN_EPERM = 4,
+	T_LOOPCTL_EPERM = 8,
+	T_MKNOD_NULL = 16,
+	T_MKNOD_TUN_EPERM = 32,
+	T_ACCESS_TUN_EPERM = 64,
+	T_ZERO = 128
+};
 
 static int t_open_errno(const char *path)
 {
@@ -130,9 +151,12 @@ static int t_probe_in(const char *procs, const char *tmpdir)
 		bits |= mknod(p, S_IFCHR | 0600, makedev(1, 3)) == 0 ? T_MKNOD_NULL : 0;
 		snprintf(p, sizeof(p), "%s/tun", tmpdir);
 		bits |= mknod(p, S_IFCHR | 0600, makedev(10, 200)) < 0 && errno == EPERM ?
-				T_MKNOD_TUN_EPERM : 0;
+				T_MKNOD_TUN_EPERM :
+				0;
 		bits |= faccessat(AT_FDCWD, "/dev/net/tun", R_OK | W_OK, AT_EACCESS) < 0 &&
-				errno == EPERM ? T_ACCESS_TUN_EPERM : 0;
+					errno == EPERM ?
+				T_ACCESS_TUN_EPERM :
+				0;
 		_exit(bits);
 	}
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
@@ -140,8 +164,9 @@ static int t_probe_in(const char *procs, const char *tmpdir)
 	return WEXITSTATUS(st);
 }
 
-#define T_ALL (T_NULL | T_ZERO | T_FUSE | T_TUN_EPERM | T_LOOPCTL_EPERM | T_MKNOD_NULL | \
-	       T_MKNOD_TUN_EPERM | T_ACCESS_TUN_EPERM)
+#define T_ALL                                                                      \
+	(T_NULL | T_ZERO | T_FUSE | T_TUN_EPERM | T_LOOPCTL_EPERM | T_MKNOD_NULL | \
+	 T_MKNOD_TUN_EPERM | T_ACCESS_TUN_EPERM)
 
 static bool t_nodes_here(void)
 {
@@ -206,7 +231,7 @@ START_TEST(live_v2)
 		a.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE;
 		a.insns = (uint64_t)(uintptr_t)p;
 		a.insn_cnt = (uint32_t)n;
-		a.license = (uint64_t)(uintptr_t)"GPL";
+		a.license = (uint64_t)(uintptr_t) "GPL";
 		prog = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
 		ck_assert_int_ge(prog, 0);
 		memset(&a, 0, sizeof(a));
@@ -247,7 +272,8 @@ START_TEST(live_v1)
 	ck_assert_uint_gt(fread(list, 1, sizeof(list) - 1, f), 0);
 	fclose(f);
 	ck_assert_msg(strstr(list, "c 10:229 rwm\n") && strstr(list, "c 136:* rw\n") &&
-		      !strstr(list, "a *:*"), "%s", list);
+			      !strstr(list, "a *:*"),
+		      "%s", list);
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
 	t_tmpdir(tmp, sizeof(tmp));
 	bits = t_probe_in(procs, tmp);

@@ -91,23 +91,29 @@ START_TEST(args_refusals)
 {
 	refused(ARGC("nsrun"), ARGV("nsrun"), "no policy");
 	refused(ARGC("nsrun", "--bogus"), ARGV("nsrun", "--bogus"), "unknown option");
-	refused(ARGC("nsrun", "-p", "Dev", "b"), ARGV("nsrun", "-p", "Dev", "b"), "invalid policy name");
-	refused(ARGC("nsrun", "-p", "../x", "b"), ARGV("nsrun", "-p", "../x", "b"), "invalid policy name");
+	refused(ARGC("nsrun", "-p", "Dev", "b"), ARGV("nsrun", "-p", "Dev", "b"),
+		"invalid policy name");
+	refused(ARGC("nsrun", "-p", "../x", "b"), ARGV("nsrun", "-p", "../x", "b"),
+		"invalid policy name");
 	refused(ARGC("nsrun", "-p", "d", "a/b"), ARGV("nsrun", "-p", "d", "a/b"), "invalid box name");
 	refused(ARGC("nsrun", "-p", "d", "a_b"), ARGV("nsrun", "-p", "d", "a_b"), "invalid box name");
 	refused(ARGC("nsrun", "-p", "d"), ARGV("nsrun", "-p", "d"), "no BOX");
 	refused(ARGC("nsrun", "-p"), ARGV("nsrun", "-p"), "needs a NAME");
-	refused(ARGC("nsrun", "-p", "d", "-p", "d", "b"), ARGV("nsrun", "-p", "d", "-p", "d", "b"), "twice");
-	refused(ARGC("nsrun", "--list", "--version"), ARGV("nsrun", "--list", "--version"), "cannot be combined");
+	refused(ARGC("nsrun", "-p", "d", "-p", "d", "b"), ARGV("nsrun", "-p", "d", "-p", "d", "b"),
+		"twice");
+	refused(ARGC("nsrun", "--list", "--version"), ARGV("nsrun", "--list", "--version"),
+		"cannot be combined");
 	refused(ARGC("nsrun", "--check"), ARGV("nsrun", "--check"), "at least one FILE");
 	refused(ARGC("nsrun", "--list", "x"), ARGV("nsrun", "--list", "x"), "unexpected argument");
-	refused(ARGC("nsrun", "--dry-run", "--list"), ARGV("nsrun", "--dry-run", "--list"), "--dry-run");
+	refused(ARGC("nsrun", "--dry-run", "--list"), ARGV("nsrun", "--dry-run", "--list"),
+		"--dry-run");
 	refused(0, ARGV("nsrun"), "empty argument list");
-	refused(ARGC("nsrun", "-p", "d", "--pty", "--no-pty", "b"), ARGV("nsrun", "-p", "d", "--pty", "--no-pty", "b"),
-		"not together");
-	refused(ARGC("nsrun", "-p", "d", "--pty", "--pty", "b"), ARGV("nsrun", "-p", "d", "--pty", "--pty", "b"),
-		"go once");
-	refused(ARGC("nsrun", "--list", "--pty"), ARGV("nsrun", "--list", "--pty"), "--pty goes with --policy");
+	refused(ARGC("nsrun", "-p", "d", "--pty", "--no-pty", "b"),
+		ARGV("nsrun", "-p", "d", "--pty", "--no-pty", "b"), "not together");
+	refused(ARGC("nsrun", "-p", "d", "--pty", "--pty", "b"),
+		ARGV("nsrun", "-p", "d", "--pty", "--pty", "b"), "go once");
+	refused(ARGC("nsrun", "--list", "--pty"), ARGV("nsrun", "--list", "--pty"),
+		"--pty goes with --policy");
 }
 END_TEST
 
@@ -224,7 +230,8 @@ START_TEST(plan_pass_env)
 	ck_assert_ptr_null(plan_getenv("SLURM_BIG"));
 	ck_assert_ptr_null(plan_getenv("LD_PRELOAD"));
 	ck_assert_ptr_null(plan_getenv("OTHER"));
-	ck_assert_str_eq(plan_getenv("PATH"), "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	ck_assert_str_eq(plan_getenv("PATH"),
+			 "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	ck_assert_str_eq(plan_getenv("LANG"), "C.UTF-8");
 	ck_assert_ptr_null(plan.envp[plan.envc]);
 	ck_assert_uint_eq(plan.n_warnings, 2);
@@ -245,7 +252,8 @@ START_TEST(plan_defaults)
 	ck_assert_uint_eq(plan.id.n_groups, 1);
 	ck_assert_uint_eq(plan.id.groups[0], 27);
 	ck_assert_uint_eq(plan.envc, 5);
-	ck_assert_str_eq(plan.envp[0], "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	ck_assert_str_eq(plan.envp[0],
+			 "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	ck_assert_str_eq(plan.envp[1], "HOME=/home/alice");
 	ck_assert_str_eq(plan.envp[2], "USER=alice");
 	ck_assert_str_eq(plan.envp[3], "TERM=xterm");
@@ -319,17 +327,19 @@ START_TEST(plan_login_shell)
 	ck_assert_int_eq(build("b", NULL, 0, &e), 0);
 	ck_assert(plan.default_shell);
 	ck_assert_str_eq(plan.login_shell, "/bin/bash");
-	ck_assert_str_eq(plan.argv[0], "/bin/sh");   /* where the image lacks bash */
+	ck_assert_str_eq(plan.argv[0], "/bin/sh"); /* where the image lacks bash */
 	ck_assert_int_eq(build("b", cmd, 1, &e), 0);
 	ck_assert(!plan.default_shell);
-	ck_assert_str_eq(plan.login_shell, "/bin/bash");   /* still in passwd */
+	ck_assert_str_eq(plan.login_shell, "/bin/bash"); /* still in passwd */
 	strcpy(pol.command, "/usr/bin/make");
 	ck_assert_int_eq(build("b", NULL, 0, &e), 0);
 	ck_assert(!plan.default_shell);
 	ck_assert_str_eq(plan.argv[0], "/usr/bin/make");
 	/* nothing but a plain absolute path reaches passwd */
-	static const char *const bad[] = { "bash", "/bin/ba:sh", "/bin/sh\nroot::0:0::/:/bin/sh",
-					   "/bin/../../x", "/bin/sh -c x", "" };
+	static const char *const bad[] = {
+		"bash",		"/bin/ba:sh",	"/bin/sh\nroot::0:0::/:/bin/sh",
+		"/bin/../../x", "/bin/sh -c x", ""
+	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		strcpy(caller.shell, bad[i]);
 		ck_assert_int_eq(build("b", NULL, 0, &e), 0);
@@ -402,22 +412,31 @@ START_TEST(etc_passwd_and_group)
 {
 	char out[1024];
 	struct etc_group_entry g[] = { { 1000, "alice" }, { 27, "sudo" }, { 1000, "alice" } };
-	const char *img = "root:x:0:0:root:/root:/bin/sh\nalice:x:5:5::/:/bin/false\nbob:x:1000:1::/:/x\nbroken\n";
+	const char *img =
+		"root:x:0:0:root:/root:/bin/sh\nalice:x:5:5::/:/bin/false\nbob:x:1000:1::/:/x\nbroken\n";
 
-	ck_assert_int_gt(etc_passwd(img, "alice", 1000, 1000, "/home/alice", "/bin/sh", out, sizeof(out)), 0);
-	ck_assert_str_eq(out, "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:alice:/home/alice:/bin/sh\n");
-	ck_assert_int_gt(etc_group("root:x:0:\nsudo:x:99:\nusers:x:27:\nstaff:x:50:\n", "alice", g, 3, out,
-				   sizeof(out)), 0);
+	ck_assert_int_gt(etc_passwd(img, "alice", 1000, 1000, "/home/alice", "/bin/sh", out,
+				    sizeof(out)),
+			 0);
+	ck_assert_str_eq(
+		out, "root:x:0:0:root:/root:/bin/sh\nalice:x:1000:1000:alice:/home/alice:/bin/sh\n");
+	ck_assert_int_gt(etc_group("root:x:0:\nsudo:x:99:\nusers:x:27:\nstaff:x:50:\n", "alice", g,
+				   3, out, sizeof(out)),
+			 0);
 	ck_assert_str_eq(out, "root:x:0:\nstaff:x:50:\nalice:x:1000:alice\nsudo:x:27:alice\n");
 	ck_assert_int_eq(etc_passwd(img, "alice", 1000, 1000, "/home/alice", "/bin/sh", out, 20), -1);
 	ck_assert_int_gt(etc_passwd("", "alice", 1000, 1000, "/h", "/bin/bash", out, sizeof(out)), 0);
 	ck_assert_str_eq(out, "alice:x:1000:1000:alice:/h:/bin/bash\n");
 	/* A ':' or a newline from the user database never makes a field or
 	 * a line of its own. */
-	ck_assert_int_eq(etc_passwd("", "alice", 1000, 1000, "/h:0:0", "/bin/sh", out, sizeof(out)), -1);
-	ck_assert_int_eq(etc_passwd("", "alice", 1000, 1000, "/h\nroot2::0:0::/:/bin/sh", "/bin/sh", out, sizeof(out)), -1);
+	ck_assert_int_eq(etc_passwd("", "alice", 1000, 1000, "/h:0:0", "/bin/sh", out, sizeof(out)),
+			 -1);
+	ck_assert_int_eq(etc_passwd("", "alice", 1000, 1000, "/h\nroot2::0:0::/:/bin/sh", "/bin/sh",
+				    out, sizeof(out)),
+			 -1);
 	ck_assert_int_eq(etc_passwd("", "al:ice", 1000, 1000, "/h", "/bin/sh", out, sizeof(out)), -1);
-	ck_assert_int_eq(etc_passwd("", "alice", 1000, 1000, "/h", "/bin/sh\nx", out, sizeof(out)), -1);
+	ck_assert_int_eq(etc_passwd("", "alice", 1000, 1000, "/h", "/bin/sh\nx", out, sizeof(out)),
+			 -1);
 	struct etc_group_entry bad[] = { { 1000, "alice" }, { 27, "sudo\nwheel:x:0:alice" } };
 	ck_assert_int_eq(etc_group("", "alice", bad, 2, out, sizeof(out)), -1);
 }
@@ -459,7 +478,8 @@ START_TEST(term_values)
 	ck_assert(!sanitize_term_ok(NULL));
 	ck_assert(!sanitize_term_ok("x;rm -rf /"));
 	ck_assert(!sanitize_term_ok("../../etc/x"));
-	ck_assert(!sanitize_term_ok("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
+	ck_assert(!sanitize_term_ok(
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"));
 }
 END_TEST
 

@@ -33,8 +33,9 @@ START_TEST(modes)
 	ck_assert_str_eq(a.req.box, "b1");
 	ck_assert_uint_eq(a.timeout, 10);
 	ck_assert_ptr_null(a.signal);
-	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--stop", "b1", "--signal", "KILL", "--timeout", "0",
-			       "--user", "alice"), 0);
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--stop", "b1", "--signal", "KILL", "--timeout",
+			       "0", "--user", "alice"),
+			 0);
 	ck_assert_str_eq(a.signal, "KILL");
 	ck_assert_uint_eq(a.timeout, 0);
 	ck_assert_str_eq(a.user, "alice");
@@ -51,7 +52,9 @@ START_TEST(modes)
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--logs", "b1", "--follow"), 0);
 	ck_assert_int_eq(a.mode, ARGS_MODE_LOGS);
 	ck_assert(a.follow);
-	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--policy", "dev", "--detach", "--status-fd", "3", "b1"), 0);
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--policy", "dev", "--detach", "--status-fd", "3",
+			       "b1"),
+			 0);
 	ck_assert(a.req.detach);
 	ck_assert_int_eq(a.status_fd, 3);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--policy", "dev", "b1"), 0);
@@ -76,7 +79,8 @@ START_TEST(refusals)
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--stop", "b", "--timeout", "-1"), -1);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--stop", "b", "--timeout", "86401"), -1);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--stop", "b", "--timeout", "010"), -1);
-	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--stop", "b", "--timeout", "1", "--timeout", "1"), -1);
+	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--stop", "b", "--timeout", "1", "--timeout", "1"),
+			 -1);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--stop", "b", "--user", "../x"), -1);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--stop", "b", "--user", ""), -1);
 	ck_assert_int_eq(PARSE(&a, &e, "nsrun", "--stop", "b", "--user", "-x"), -1);

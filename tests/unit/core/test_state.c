@@ -72,8 +72,8 @@ static int parse_with(const char *key, const char *line)
 START_TEST(refusals)
 {
 	ck_assert_int_eq(parse_with("uid", "uid 1001\n"), 0);
-	ck_assert_int_eq(parse_with("uid", ""), -1);               /* missing */
-	ck_assert_int_eq(parse_with("uid", "uid 1001\nuid 1001\n"), -1);  /* twice */
+	ck_assert_int_eq(parse_with("uid", ""), -1);			 /* missing */
+	ck_assert_int_eq(parse_with("uid", "uid 1001\nuid 1001\n"), -1); /* twice */
 	ck_assert_int_eq(parse_with("uid", "uid -1\n"), -1);
 	ck_assert_int_eq(parse_with("uid", "uid 1x\n"), -1);
 	ck_assert_int_eq(parse_with("uid", "uid 1001\nextra 1\n"), -1);

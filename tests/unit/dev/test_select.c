@@ -24,8 +24,8 @@
 
 static char t_root[64];
 static int t_dfd = -1;
-static const char *const *t_allowed;   /* scheduler probe: rels allowed */
-static uint32_t t_mounted_minor = 99;  /* b 7:N "mounted" */
+static const char *const *t_allowed;  /* scheduler probe: rels allowed */
+static uint32_t t_mounted_minor = 99; /* b 7:N "mounted" */
 
 static void t_node(const char *rel, mode_t type, unsigned ma, unsigned mi, mode_t mode, gid_t gid)
 {
@@ -61,11 +61,11 @@ static void t_setup(void)
 	t_node("kvm", S_IFCHR, 10, 232, 0660, 123);
 	t_node("loop0", S_IFBLK, 7, 0, 0660, 6);
 	t_node("loop1", S_IFBLK, 7, 1, 0660, 6);
-	t_node("evil", S_IFCHR, 1, 1, 0666, 0);        /* /dev/mem by another name */
+	t_node("evil", S_IFCHR, 1, 1, 0666, 0); /* /dev/mem by another name */
 	t_node("null", S_IFCHR, 1, 3, 0666, 0);
 	t_node("nvidia0", S_IFCHR, 195, 0, 0666, 0);
 	t_node("nvidia1", S_IFCHR, 195, 1, 0666, 0);
-	t_node("nvidia0x", S_IFCHR, 195, 9, 0666, 0);  /* not a GPU name */
+	t_node("nvidia0x", S_IFCHR, 195, 9, 0666, 0); /* not a GPU name */
 	t_node("nvidiactl", S_IFCHR, 195, 255, 0666, 0);
 	t_node("nvidia-modeset", S_IFCHR, 195, 254, 0666, 0);
 	t_node("nvidia-uvm", S_IFCHR, 511, 0, 0666, 0);
@@ -74,7 +74,7 @@ static void t_setup(void)
 	t_node("nvidia-caps/nvidia-cap1", S_IFCHR, 238, 1, 0400, 0);
 	t_dir("dri", 0755);
 	t_node("dri/card0", S_IFCHR, 226, 0, 0660, 44);
-	t_node("dri/renderD128", S_IFCHR, 226, 128, 04666, 44);   /* setuid bit dropped */
+	t_node("dri/renderD128", S_IFCHR, 226, 128, 04666, 44); /* setuid bit dropped */
 	t_dir("open", 0777);
 	t_node("open/x", S_IFCHR, 10, 229, 0666, 0);
 	snprintf(p, sizeof(p), "%s/link", t_root);
@@ -165,18 +165,20 @@ static const struct dev_node *t_get(const char *rel)
 }
 
 #define T_ENTRIES(...) ((const char *const[]){ __VA_ARGS__, NULL })
-#define t_refused(ab, g, sub, ...)                                                     \
-	do {                                                                           \
-		ck_assert_int_eq(t_select(ab, g, T_ENTRIES(__VA_ARGS__)), -1);           \
-		ck_assert_msg(strstr(t_err.msg, sub) != NULL, "want \"%s\", got \"%s\"",   \
-			      sub, t_err.msg);                                          \
+#define t_refused(ab, g, sub, ...)                                                            \
+	do {                                                                                  \
+		ck_assert_int_eq(t_select(ab, g, T_ENTRIES(__VA_ARGS__)), -1);                \
+		ck_assert_msg(strstr(t_err.msg, sub) != NULL, "want \"%s\", got \"%s\"", sub, \
+			      t_err.msg);                                                     \
 	} while (0)
 
 START_TEST(literal)
 {
 	const struct dev_node *n;
 
-	ck_assert_int_eq(t_select(false, POLICY_GPUS_NONE, T_ENTRIES("/dev/fuse", "/dev/net/tun", "/dev/kvm")), 0);
+	ck_assert_int_eq(t_select(false, POLICY_GPUS_NONE,
+				  T_ENTRIES("/dev/fuse", "/dev/net/tun", "/dev/kvm")),
+			 0);
 	ck_assert_uint_eq(t_out.n, 3);
 	n = t_get("net/tun");
 	ck_assert_int_eq(n->type, 'c');
@@ -194,13 +196,14 @@ END_TEST
 
 START_TEST(missing_and_optional)
 {
-	t_refused(false, POLICY_GPUS_NONE, "/dev/vhost-net: no such device on this host", "/dev/fuse",
-		  "/dev/vhost-net");
+	t_refused(false, POLICY_GPUS_NONE, "/dev/vhost-net: no such device on this host",
+		  "/dev/fuse", "/dev/vhost-net");
 	t_refused(false, POLICY_GPUS_NONE, "/dev/foo/bar: no such device", "/dev/foo/bar");
 	t_refused(false, POLICY_GPUS_NONE, "/dev/hidraw*: matches no device on this host",
 		  "/dev/hidraw*");
-	ck_assert_int_eq(t_select(false, POLICY_GPUS_NONE, T_ENTRIES("?/dev/vhost-net", "/dev/fuse",
-								     "?/dev/hidraw*")), 0);
+	ck_assert_int_eq(t_select(false, POLICY_GPUS_NONE,
+				  T_ENTRIES("?/dev/vhost-net", "/dev/fuse", "?/dev/hidraw*")),
+			 0);
 	ck_assert_uint_eq(t_out.n, 1);
 	ck_assert_uint_eq(t_out.n_warn, 2);
 	ck_assert_str_eq(t_out.warn[0], "/dev/vhost-net: not on this host (optional, skipped)");
@@ -211,7 +214,8 @@ END_TEST
 
 START_TEST(block)
 {
-	t_refused(false, POLICY_GPUS_NONE, "/dev/loop0 is a block device (the policy does not set allow_block = yes)",
+	t_refused(false, POLICY_GPUS_NONE,
+		  "/dev/loop0 is a block device (the policy does not set allow_block = yes)",
 		  "/dev/loop0");
 	/* a glob passes over block devices without allow_block */
 	t_refused(false, POLICY_GPUS_NONE, "/dev/loop*: matches no device", "/dev/loop*");
@@ -219,8 +223,8 @@ START_TEST(block)
 	ck_assert_uint_eq(t_out.n, 2);
 	ck_assert_int_eq(t_get("loop1")->type, 'b');
 	t_mounted_minor = 1;
-	t_refused(true, POLICY_GPUS_NONE, "/dev/loop1 (b 7:1) holds a file system mounted on this host",
-		  "/dev/loop*");
+	t_refused(true, POLICY_GPUS_NONE,
+		  "/dev/loop1 (b 7:1) holds a file system mounted on this host", "/dev/loop*");
 }
 END_TEST
 
@@ -240,8 +244,8 @@ END_TEST
 START_TEST(gpus_all)
 {
 	static const char *const want[] = {
-		"nvidia0", "nvidia1", "dri/renderD128", "nvidiactl", "nvidia-uvm",
-		"nvidia-uvm-tools", "nvidia-modeset", "nvidia-caps/nvidia-cap1",
+		"nvidia0",    "nvidia1",	  "dri/renderD128", "nvidiactl",
+		"nvidia-uvm", "nvidia-uvm-tools", "nvidia-modeset", "nvidia-caps/nvidia-cap1",
 	};
 	size_t i;
 

@@ -50,8 +50,8 @@ START_TEST(test_roundtrip)
 
 	ck_assert_msg(parse_text(full, &src) == 0, "source: %s", diags.items[0].msg);
 	ck_assert_int_eq(derive_policy(&src, 4242, "/run/p/.probe", text, sizeof(text), &err), 0);
-	ck_assert_msg(parse_text(text, &back) == 0, "derived: line %u: %s\n%s",
-		      diags.items[0].line, diags.items[0].msg, text);
+	ck_assert_msg(parse_text(text, &back) == 0, "derived: line %u: %s\n%s", diags.items[0].line,
+		      diags.items[0].msg, text);
 	/* Only the --as user is authorised; groups are dropped. */
 	ck_assert_uint_eq(back.n_users, 1);
 	ck_assert_uint_eq(back.users[0], 4242);

@@ -9,19 +9,18 @@
 #include "facts.h"
 #include "../ck_run.h"
 
-static const char sample[] =
-	"probe=1\n"
-	"pid=2\n"
-	"uid=1000 1000 1000 1000\n"
-	"capeff=0000000000000000\n"
-	"capbnd=000001ffffffffff\n"
-	"proc=1 init\n"
-	"proc=2 nsrun-probe\n"
-	"garbage without equals\n"
-	"=no key\n"
-	"mount=36 35 0:31 / / ro - overlay a=b,c=d\n"
-	"empty=\n"
-	"last=no newline";
+static const char sample[] = "probe=1\n"
+			     "pid=2\n"
+			     "uid=1000 1000 1000 1000\n"
+			     "capeff=0000000000000000\n"
+			     "capbnd=000001ffffffffff\n"
+			     "proc=1 init\n"
+			     "proc=2 nsrun-probe\n"
+			     "garbage without equals\n"
+			     "=no key\n"
+			     "mount=36 35 0:31 / / ro - overlay a=b,c=d\n"
+			     "empty=\n"
+			     "last=no newline";
 
 START_TEST(test_parse_keys)
 {

@@ -65,8 +65,12 @@ END_TEST
 START_TEST(test_bad_lines)
 {
 	static const char *const bad[] = {
-		"", "garbage", "1 0 0:1 / / rw", "1 0 0:1 / / rw shared:1",
-		"x 0 0:1 / / rw - tmpfs t rw", "1 0 01 / / rw - tmpfs t rw",
+		"",
+		"garbage",
+		"1 0 0:1 / / rw",
+		"1 0 0:1 / / rw shared:1",
+		"x 0 0:1 / / rw - tmpfs t rw",
+		"1 0 01 / / rw - tmpfs t rw",
 		"1 0 0:1 / / rw - tmpfs t",
 	};
 	char longl[3000];

@@ -16,11 +16,10 @@ static struct suite s;
 START_TEST(test_full_suite)
 {
 	struct nsr_err err = { 0 };
-	const char *text =
-		"; comment\n[harness]\nnsrun = /opt/nsrun/bin/nsrun\nas = alice\ntimeout = 30\n"
-		"[run first]\npolicy = dev\nbox = b1\nhostname = custom\nnetwork = bridge\n"
-		"interfaces = lo, eth0\nwritable = persistent\npids = 128\nmemory = 64M\n"
-		"[run second]\npolicy = ci\nchecks = pid1, ipc\n";
+	const char *text = "; comment\n[harness]\nnsrun = /opt/nsrun/bin/nsrun\nas = alice\ntimeout = 30\n"
+			   "[run first]\npolicy = dev\nbox = b1\nhostname = custom\nnetwork = bridge\n"
+			   "interfaces = lo, eth0\nwritable = persistent\npids = 128\nmemory = 64M\n"
+			   "[run second]\npolicy = ci\nchecks = pid1, ipc\n";
 	int pid1 = hx_check_find("pid1"), ipc = hx_check_find("ipc");
 
 	ck_assert_int_eq(suite_parse_string(text, &s, &err), 0);
@@ -49,7 +48,8 @@ START_TEST(test_skip_list)
 	struct nsr_err err = { 0 };
 
 	ck_assert_int_eq(suite_parse_string("[run a]\npolicy = p\nskip = memory-oom,pids-limit\n",
-					    &s, &err), 0);
+					    &s, &err),
+			 0);
 	ck_assert_uint_eq(s.runs[0].checks & HX_BIT(hx_check_find("memory-oom")), 0);
 	ck_assert_uint_eq(s.runs[0].checks & HX_BIT(hx_check_find("pids-limit")), 0);
 	ck_assert_uint_ne(s.runs[0].checks & HX_BIT(hx_check_find("rootfs")), 0);
@@ -59,7 +59,9 @@ END_TEST
 /* Each bad suite is refused with a message naming the problem. */
 START_TEST(test_errors)
 {
-	static const struct { const char *text, *msg; } bad[] = {
+	static const struct {
+		const char *text, *msg;
+	} bad[] = {
 		{ "[run a]\npolicy = p\nchecks = pid1, nosuch\n", "unknown check: nosuch" },
 		{ "[run a]\npolicy = Bad!\n", "bad policy name" },
 		{ "[run a]\npolicy = p\nbox = UPPER\n", "bad box name" },
@@ -80,10 +82,10 @@ START_TEST(test_errors)
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct nsr_err err = { 0 };
 
-		ck_assert_msg(suite_parse_string(bad[i].text, &s, &err) == -1,
-			      "accepted: %s", bad[i].text);
-		ck_assert_msg(strstr(err.msg, bad[i].msg) != NULL, "[%s] lacks [%s]",
-			      err.msg, bad[i].msg);
+		ck_assert_msg(suite_parse_string(bad[i].text, &s, &err) == -1, "accepted: %s",
+			      bad[i].text);
+		ck_assert_msg(strstr(err.msg, bad[i].msg) != NULL, "[%s] lacks [%s]", err.msg,
+			      bad[i].msg);
 	}
 }
 END_TEST
@@ -91,11 +93,13 @@ END_TEST
 START_TEST(test_apply)
 {
 	struct nsr_err err = { 0 };
-	struct hx_expect e = { .hostname = "from-policy", .net = POLICY_NET_NONE,
+	struct hx_expect e = { .hostname = "from-policy",
+			       .net = POLICY_NET_NONE,
 			       .writable = POLICY_WRITABLE_NO };
 
-	ck_assert_int_eq(suite_parse_string("[run a]\npolicy = p\nhostname = over\npids = 9\n",
-					    &s, &err), 0);
+	ck_assert_int_eq(suite_parse_string("[run a]\npolicy = p\nhostname = over\npids = 9\n", &s,
+					    &err),
+			 0);
 	suite_apply(&s.runs[0], &e);
 	ck_assert_str_eq(e.hostname, "over");
 	ck_assert(e.has_pids);

@@ -73,7 +73,8 @@ START_TEST(parse_good)
 	ck_assert_int_eq(parse_str(""), 0);
 	ck_assert_uint_eq(tab.n, 0);
 	ck_assert_int_eq(parse_str("10.88.0.3 4294967294 2147483647 18446744073709551615 "
-				   "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij012\n"), 0);
+				   "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij012\n"),
+			 0);
 	ck_assert_uint_eq(tab.leases[0].starttime, UINT64_MAX);
 	ck_assert_uint_eq(strlen(tab.leases[0].box), 63);
 }
@@ -224,8 +225,8 @@ START_TEST(pick_reclaims_dead)
 
 	tab.n = 0;
 	add(IP(10, 88, 0, 2), 1000, 2);
-	add(IP(10, 88, 0, 3), 1000, 3);   /* odd pid: dead */
-	add(IP(10, 88, 0, 4), 1001, 5);   /* dead */
+	add(IP(10, 88, 0, 3), 1000, 3); /* odd pid: dead */
+	add(IP(10, 88, 0, 4), 1001, 5); /* dead */
 	add(IP(10, 88, 0, 5), 1001, 6);
 	ck_assert_int_eq(pick(24, GW, 1000, 100, &a), 0);
 	ck_assert_uint_eq(a, IP(10, 88, 0, 3));
@@ -276,8 +277,9 @@ START_TEST(pick_outside_subnet_and_bad_subnet)
 	ck_assert_int_eq(pick(31, GW, 1000, 9, &a), -1);
 	ck_assert_str_eq(err.msg, "subnet 10.88.0.0/31 is too small");
 	memset(&err, 0, sizeof(err));
-	ck_assert_int_eq(ipam_pick(&tab, IP(10, 88, 0, 5), 24, GW, 1000, 9, even_alive,
-				   &(int){ 0 }, &a, &err), -1);
+	ck_assert_int_eq(ipam_pick(&tab, IP(10, 88, 0, 5), 24, GW, 1000, 9, even_alive, &(int){ 0 },
+				   &a, &err),
+			 -1);
 	ck_assert_str_eq(err.msg, "10.88.0.5/24 is not a network address");
 }
 END_TEST
@@ -287,7 +289,8 @@ START_TEST(stat_starttime)
 	uint64_t st = 0, st2 = 0;
 	char text[512];
 
-	snprintf(text, sizeof(text), "42 (a) b (c) S 1 42 42 0 -1 4194560 100 0 0 0 "
+	snprintf(text, sizeof(text),
+		 "42 (a) b (c) S 1 42 42 0 -1 4194560 100 0 0 0 "
 		 "1 2 0 0 20 0 1 0 987654321 1000 10 18446744073709551615\n");
 	ck_assert_int_eq(ipam_stat_starttime(text, &st), 0);
 	ck_assert_uint_eq(st, 987654321);
@@ -309,13 +312,13 @@ START_TEST(holder_alive)
 	ck_assert_int_eq(ipam_self_starttime(getpid(), &l.starttime), 0);
 	ck_assert(ipam_holder_alive(&l, NULL));
 	l.starttime++;
-	ck_assert(!ipam_holder_alive(&l, NULL));     /* pid reused by another */
+	ck_assert(!ipam_holder_alive(&l, NULL)); /* pid reused by another */
 	child = fork();
 	if (child == 0)
 		_exit(0);
 	ck_assert_int_eq(waitpid(child, NULL, 0), child);
 	l.pid = child;
-	ck_assert(!ipam_holder_alive(&l, NULL));     /* gone */
+	ck_assert(!ipam_holder_alive(&l, NULL)); /* gone */
 }
 END_TEST
 
@@ -383,9 +386,10 @@ START_TEST(file_acquire_release)
 	ck_assert_int_eq(acquire(1000, 4, "second", &b), 0);
 	ck_assert_uint_eq(a, IP(10, 88, 0, 2));
 	ck_assert_uint_eq(b, IP(10, 88, 0, 3));
-	snprintf(want, sizeof(want), "10.88.0.2 1000 %d %llu alice-box\n"
-		 "10.88.0.3 1000 %d %llu second\n", getpid(), (unsigned long long)me,
-		 getpid(), (unsigned long long)me);
+	snprintf(want, sizeof(want),
+		 "10.88.0.2 1000 %d %llu alice-box\n"
+		 "10.88.0.3 1000 %d %llu second\n",
+		 getpid(), (unsigned long long)me, getpid(), (unsigned long long)me);
 	read_lfile(text, sizeof(text));
 	ck_assert_str_eq(text, want);
 	ck_assert_int_eq(stat(lfile, &st), 0);
@@ -449,7 +453,7 @@ START_TEST(file_corrupt_refused)
 	ck_assert_ptr_nonnull(strstr(err.msg, "line 2: 1 fields, want 5"));
 	ck_assert_int_eq(ipam_release(sdir, "nsbr0", IP(10, 88, 0, 2), &err), -1);
 	read_lfile(text, sizeof(text));
-	ck_assert_str_eq(text, "10.88.0.2 1000 1 1 a\ngarbage\n");   /* untouched */
+	ck_assert_str_eq(text, "10.88.0.2 1000 1 1 a\ngarbage\n"); /* untouched */
 	rm_state();
 }
 END_TEST
@@ -481,7 +485,9 @@ END_TEST
  * address must be distinct. */
 START_TEST(file_concurrent)
 {
-	enum { N = 24 };
+	enum {
+		N = 24
+	};
 	int res[2], go[2];
 	pid_t kids[N];
 	uint32_t got[N];

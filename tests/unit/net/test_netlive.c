@@ -103,8 +103,8 @@ static void addr_up(const char *name, uint32_t addr, unsigned prefix)
 	struct link l;
 
 	ck_assert_int_eq(query(name, &l), 0);
-	ck_assert_int_eq(talk(nlmsg_addr_add(buf, sizeof(buf), 3, l.index, addr, prefix),
-			      NULL, NULL), 0);
+	ck_assert_int_eq(talk(nlmsg_addr_add(buf, sizeof(buf), 3, l.index, addr, prefix), NULL, NULL),
+			 0);
 	ck_assert_int_eq(talk(nlmsg_link_up(buf, sizeof(buf), 4, l.index), NULL, NULL), 0);
 }
 
@@ -175,7 +175,8 @@ END_TEST
 
 static int udp_socket(uint32_t bind_addr, uint16_t port)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(port),
 				  .sin_addr.s_addr = htonl(bind_addr) };
 	struct timeval tv = { .tv_sec = 5 };
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -189,8 +190,10 @@ static int udp_socket(uint32_t bind_addr, uint16_t port)
 
 static void udp_check(int tx, int rx, uint32_t to, uint16_t port, uint32_t want_from)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
-				  .sin_addr.s_addr = htonl(to) }, from;
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+				  .sin_port = htons(port),
+				  .sin_addr.s_addr = htonl(to) },
+			   from;
 	socklen_t fl = sizeof(from);
 	char msg[16] = { 0 };
 
@@ -215,12 +218,12 @@ START_TEST(veth_to_bridge_and_eth0)
 	ck_assert_int_eq(query("nsr1", &host), 0);
 	ck_assert_int_eq(host.master, br.index);
 	ck_assert_uint_eq(host.flags & IFF_UP, IFF_UP);
-	ck_assert_int_eq(query("eth0", &l), -ENODEV);      /* born in B */
+	ck_assert_int_eq(query("eth0", &l), -ENODEV); /* born in B */
 	rx_gw = udp_socket(IP(10, 88, 0, 1), 5000);
 	rx_far = udp_socket(IP(10, 99, 0, 1), 5001);
 
 	enter(ns_b);
-	ck_assert_int_eq(query("eth0", &l), 0);            /* born as eth0 */
+	ck_assert_int_eq(query("eth0", &l), 0); /* born as eth0 */
 	ck_assert_uint_eq(l.flags & IFF_UP, 0);
 	ck_assert_int_eq(net_box_eth0(IP(10, 88, 0, 2), 24, IP(10, 88, 0, 1), &err), 0);
 	ck_assert_int_eq(query("eth0", &l), 0);
@@ -243,9 +246,9 @@ START_TEST(veth_to_bridge_and_eth0)
 	ck_assert_str_eq(err.msg, "cannot find eth0 in the box");
 	ck_assert_int_eq(net_link_del("nsr1", &err), 0);
 	ck_assert_int_eq(query("nsr1", &l), -ENODEV);
-	ck_assert_int_eq(net_link_del("nsr1", &err), 0);    /* already gone: fine */
+	ck_assert_int_eq(net_link_del("nsr1", &err), 0); /* already gone: fine */
 	enter(ns_b);
-	ck_assert_int_eq(query("eth0", &l), -ENODEV);       /* the pair went together */
+	ck_assert_int_eq(query("eth0", &l), -ENODEV); /* the pair went together */
 }
 END_TEST
 

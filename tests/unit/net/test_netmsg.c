@@ -82,8 +82,7 @@ static void check_ip(const struct nlattr *attr, const char *dotted)
 	ck_assert_mem_eq(mnl_attr_get_payload(attr), &want, 4);
 }
 
-static const struct nlmsghdr *check_hdr(size_t len, uint16_t type, uint16_t flags,
-					uint32_t seq)
+static const struct nlmsghdr *check_hdr(size_t len, uint16_t type, uint16_t flags, uint32_t seq)
 {
 	const struct nlmsghdr *nlh = (const void *)buf;
 
@@ -133,8 +132,8 @@ START_TEST(veth_create)
 	check_str(a.tb[IFLA_IFNAME], "nsr4242");
 	ck_assert_ptr_nonnull(a.tb[IFLA_LINKINFO]);
 	/* LINKINFO is the last attribute and its nest ends with the message. */
-	ck_assert_uint_eq((const char *)a.tb[IFLA_LINKINFO] - buf +
-			  a.tb[IFLA_LINKINFO]->nla_len, len);
+	ck_assert_uint_eq((const char *)a.tb[IFLA_LINKINFO] - buf + a.tb[IFLA_LINKINFO]->nla_len,
+			  len);
 	info = parse_nested(a.tb[IFLA_LINKINFO]);
 	ck_assert_int_eq(info.count, 2);
 	check_str(info.tb[IFLA_INFO_KIND], "veth");
@@ -267,13 +266,20 @@ END_TEST
 static size_t build(int which, void *b, size_t sz)
 {
 	switch (which) {
-	case 0: return nlmsg_link_up(b, sz, 1, 2);
-	case 1: return nlmsg_veth_create(b, sz, 1, "nsr4194304", "eth0", 5);
-	case 2: return nlmsg_veth_create_bridged(b, sz, 1, "nsr4194304", "eth0", 5, 3);
-	case 3: return nlmsg_addr_add(b, sz, 1, 2, 0x0a580002, 24);
-	case 4: return nlmsg_route_default(b, sz, 1, 2, 0x0a580001);
-	case 5: return nlmsg_link_get(b, sz, 1, "nsbr0");
-	default: return nlmsg_link_del(b, sz, 1, "nsbr0");
+	case 0:
+		return nlmsg_link_up(b, sz, 1, 2);
+	case 1:
+		return nlmsg_veth_create(b, sz, 1, "nsr4194304", "eth0", 5);
+	case 2:
+		return nlmsg_veth_create_bridged(b, sz, 1, "nsr4194304", "eth0", 5, 3);
+	case 3:
+		return nlmsg_addr_add(b, sz, 1, 2, 0x0a580002, 24);
+	case 4:
+		return nlmsg_route_default(b, sz, 1, 2, 0x0a580001);
+	case 5:
+		return nlmsg_link_get(b, sz, 1, "nsbr0");
+	default:
+		return nlmsg_link_del(b, sz, 1, "nsbr0");
 	}
 }
 

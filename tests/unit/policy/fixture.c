@@ -49,8 +49,7 @@ bool fx_has(unsigned line, const char *sub)
 	size_t i;
 
 	for (i = 0; i < fx_diags.n; i++)
-		if (fx_diags.items[i].line == line &&
-		    strstr(fx_diags.items[i].msg, sub) != NULL)
+		if (fx_diags.items[i].line == line && strstr(fx_diags.items[i].msg, sub) != NULL)
 			return true;
 	return false;
 }
@@ -62,8 +61,8 @@ const char *fx_dump(void)
 
 	buf[0] = '\0';
 	for (i = 0; i < fx_diags.n && o < sizeof(buf) - 300; i++)
-		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%u: %s; ",
-				      fx_diags.items[i].line, fx_diags.items[i].msg);
+		o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%u: %s; ", fx_diags.items[i].line,
+				      fx_diags.items[i].msg);
 	if (fx_diags.n == 0)
 		snprintf(buf, sizeof(buf), "(no diagnostics)");
 	return buf;

@@ -27,16 +27,14 @@ bool fx_has(unsigned line, const char *sub);
 const char *fx_dump(void);
 
 /* Assert a parse failed with a diagnostic at line containing sub. */
-#define fx_assert_diag(text, line, sub)                                        \
-	do {                                                                   \
-		ck_assert_int_eq(fx_parse(text), -1);                          \
-		ck_assert_msg(fx_has((line), (sub)),                           \
-			      "no diag at line %u with \"%s\"; got: %s",       \
-			      (unsigned)(line), (sub), fx_dump());              \
+#define fx_assert_diag(text, line, sub)                                                         \
+	do {                                                                                    \
+		ck_assert_int_eq(fx_parse(text), -1);                                           \
+		ck_assert_msg(fx_has((line), (sub)), "no diag at line %u with \"%s\"; got: %s", \
+			      (unsigned)(line), (sub), fx_dump());                              \
 	} while (0)
 
-#define fx_assert_ok(text)                                                     \
-	ck_assert_msg(fx_parse(text) == 0, "parse failed: %s", fx_dump())
+#define fx_assert_ok(text) ck_assert_msg(fx_parse(text) == 0, "parse failed: %s", fx_dump())
 
 /* Run a suite with TAP output; returns the process exit status. */
 int fx_run(Suite *s);

@@ -69,11 +69,14 @@ START_TEST(authorize_nobody)
 END_TEST
 
 static const struct policy_vars alice = {
-	.user = "alice", .uid = 1005, .home = "/home/alice", .box = "dev-1",
+	.user = "alice",
+	.uid = 1005,
+	.home = "/home/alice",
+	.box = "dev-1",
 };
 
-static int ex(const char *in, const struct policy_vars *v, char *out, size_t outsz,
-	      bool path, struct nsr_err *err)
+static int ex(const char *in, const struct policy_vars *v, char *out, size_t outsz, bool path,
+	      struct nsr_err *err)
 {
 	memset(err, 0, sizeof(*err));
 	return path ? policy_expand_path(in, v, out, outsz, err) :
@@ -107,8 +110,8 @@ END_TEST
 
 START_TEST(expand_unknown)
 {
-	static const char *const bad[] = { "$PATH", "/x/$FOO", "$", "/x$", "$home",
-		"${HOME}", "$HOMEDIR", "$USER_", "$1" };
+	static const char *const bad[] = { "$PATH",   "/x/$FOO",  "$",	    "/x$", "$home",
+					   "${HOME}", "$HOMEDIR", "$USER_", "$1" };
 	struct nsr_err err;
 	char out[POLICY_STR_MAX];
 	size_t i;
@@ -127,7 +130,9 @@ END_TEST
  * what gets mounted where. */
 START_TEST(expand_hostile_values)
 {
-	static const struct { const char *user, *home, *box, *in, *why; } c[] = {
+	static const struct {
+		const char *user, *home, *box, *in, *why;
+	} c[] = {
 		{ "alice", "/home/../root", "b", "$HOME", "$HOME is not" },
 		{ "alice", "", "b", "$HOME/x", "$HOME is not" },
 		{ "alice", "/", "b", "$HOME/x", "does not expand to an absolute" },
@@ -154,8 +159,9 @@ START_TEST(expand_hostile_values)
 	size_t i;
 
 	for (i = 0; i < NSR_ARRAY_SIZE(c) - 1; i++) {
-		struct policy_vars v = { .user = c[i].user, .uid = 1, .home = c[i].home,
-					 .box = c[i].box };
+		struct policy_vars v = {
+			.user = c[i].user, .uid = 1, .home = c[i].home, .box = c[i].box
+		};
 
 		ck_assert_msg(ex(c[i].in, &v, out, sizeof(out), true, &err) == -1,
 			      "case %zu accepted: %s", i, out);

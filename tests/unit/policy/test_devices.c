@@ -23,11 +23,11 @@ static int dx_parse(const char *body)
 }
 
 #define dx_ok(body) ck_assert_msg(dx_parse(body) == 0, "%s", fx_dump())
-#define dx_bad(body, line, sub)                                              \
-	do {                                                                 \
-		ck_assert_int_eq(dx_parse(body), -1);                        \
-		ck_assert_msg(fx_has(line, sub), "want %u \"%s\"; got %s",   \
-			      (unsigned)(line), sub, fx_dump());              \
+#define dx_bad(body, line, sub)                                                                   \
+	do {                                                                                      \
+		ck_assert_int_eq(dx_parse(body), -1);                                             \
+		ck_assert_msg(fx_has(line, sub), "want %u \"%s\"; got %s", (unsigned)(line), sub, \
+			      fx_dump());                                                         \
 	} while (0)
 
 START_TEST(accepted)
@@ -198,7 +198,8 @@ START_TEST(host_nodes)
 	dx_bad("allow = /dev/net\n", 4, "devices.allow: /dev/net is not a device node");
 	dx_bad("allow = ?/dev/net\n", 4, "/dev/net is not a device node");
 	if (stat("/dev/loop0", &st) == 0 && S_ISBLK(st.st_mode)) {
-		dx_bad("allow = /dev/loop0\n", 4, "/dev/loop0 is a block device: that needs devices.allow_block = yes");
+		dx_bad("allow = /dev/loop0\n", 4,
+		       "/dev/loop0 is a block device: that needs devices.allow_block = yes");
 		dx_ok("allow_block = yes\nallow = /dev/loop0\n");
 	}
 	if (stat("/dev/fuse", &st) == 0 && S_ISCHR(st.st_mode))

@@ -20,13 +20,12 @@ static int kx_parse(const char *section, const char *body)
 	return fx_parse(text);
 }
 
-#define kx_ok(sec, body) \
-	ck_assert_msg(kx_parse(sec, body) == 0, "%s", fx_dump())
-#define kx_bad(sec, body, line, sub)                                          \
-	do {                                                                  \
-		ck_assert_int_eq(kx_parse(sec, body), -1);                    \
-		ck_assert_msg(fx_has(line, sub), "want %u \"%s\"; got %s",    \
-			      (unsigned)(line), sub, fx_dump());               \
+#define kx_ok(sec, body) ck_assert_msg(kx_parse(sec, body) == 0, "%s", fx_dump())
+#define kx_bad(sec, body, line, sub)                                                              \
+	do {                                                                                      \
+		ck_assert_int_eq(kx_parse(sec, body), -1);                                        \
+		ck_assert_msg(fx_has(line, sub), "want %u \"%s\"; got %s", (unsigned)(line), sub, \
+			      fx_dump());                                                         \
 	} while (0)
 
 START_TEST(contract_example)
@@ -138,13 +137,25 @@ END_TEST
 START_TEST(empty_values)
 {
 	static const char *const keys[][2] = {
-		{ "policy", "description" }, { "policy", "users" }, { "policy", "groups" },
-		{ "mount", "bind" }, { "mount", "tmpfs" },
-		{ "limits", "pids" }, { "limits", "memory" }, { "limits", "swap" },
-		{ "limits", "cpu" }, { "limits", "nofile" }, { "network", "mode" },
-		{ "network", "bridge" }, { "network", "subnet" }, { "network", "gateway" },
-		{ "network", "dns" }, { "network", "per_user" }, { "box", "hostname" },
-		{ "box", "command" }, { "box", "env" },
+		{ "policy", "description" },
+		{ "policy", "users" },
+		{ "policy", "groups" },
+		{ "mount", "bind" },
+		{ "mount", "tmpfs" },
+		{ "limits", "pids" },
+		{ "limits", "memory" },
+		{ "limits", "swap" },
+		{ "limits", "cpu" },
+		{ "limits", "nofile" },
+		{ "network", "mode" },
+		{ "network", "bridge" },
+		{ "network", "subnet" },
+		{ "network", "gateway" },
+		{ "network", "dns" },
+		{ "network", "per_user" },
+		{ "box", "hostname" },
+		{ "box", "command" },
+		{ "box", "env" },
 	};
 	size_t i;
 
@@ -182,7 +193,10 @@ START_TEST(policy_section)
 	/* description */
 	kx_ok("policy", "description = Übung – büro\n");
 	ck_assert_str_eq(fx_pol.description, "Übung – büro");
-	kx_bad("policy", "description = a\xc2\x9b" "b\n", 4, "not printable UTF-8");
+	kx_bad("policy",
+	       "description = a\xc2\x9b"
+	       "b\n",
+	       4, "not printable UTF-8");
 	kx_bad("policy", "description = \xff\xfe\n", 4, "not printable UTF-8");
 	kx_bad("policy", "description = \xc0\xaf\n", 4, "not printable UTF-8");
 	kx_bad("policy", "description = \xed\xa0\x80\n", 4, "not printable UTF-8");
@@ -211,8 +225,8 @@ END_TEST
 
 START_TEST(rootfs_section)
 {
-	static const char *const bad[] = { "usr", "/usr/", "/usr/../etc", "/usr//lib",
-		"/./usr", "/$HOME", "$HOME", "/us r", "/a:b" };
+	static const char *const bad[] = { "usr",    "/usr/", "/usr/../etc", "/usr//lib", "/./usr",
+					   "/$HOME", "$HOME", "/us r",	     "/a:b" };
 	size_t i;
 
 	for (i = 0; i < NSR_ARRAY_SIZE(bad); i++) {
@@ -233,7 +247,8 @@ START_TEST(rootfs_section)
 	ck_assert_int_eq(fx_pol.writable, POLICY_WRITABLE_PERSISTENT);
 	fx_assert_ok("[rootfs]\npath = /usr\nwritable = no\n");
 	ck_assert_int_eq(fx_pol.writable, POLICY_WRITABLE_NO);
-	fx_assert_diag("[rootfs]\npath = /usr\nwritable = yes\n", 3, "rootfs.writable: \"yes\" is not one of");
+	fx_assert_diag("[rootfs]\npath = /usr\nwritable = yes\n", 3,
+		       "rootfs.writable: \"yes\" is not one of");
 	fx_assert_diag("[rootfs]\nwritable = No\npath = /usr\n", 2, "rootfs.writable");
 }
 END_TEST
@@ -241,7 +256,7 @@ END_TEST
 START_TEST(mount_bind)
 {
 	kx_ok("mount", "bind = /srv:/srv\nbind = $HOME/src:/work/$USER-$UID:rw\n"
-	      "bind = /var/lib/$BOX:/state:ro\n");
+		       "bind = /var/lib/$BOX:/state:ro\n");
 	ck_assert_uint_eq(fx_pol.n_binds, 3);
 	ck_assert(!fx_pol.binds[0].rw);
 	ck_assert_str_eq(fx_pol.binds[1].source, "$HOME/src");
@@ -318,7 +333,8 @@ START_TEST(limits_section)
 	kx_bad("limits", "pids = 4194305\n", 4, "limits.pids");
 	kx_bad("limits", "pids = 10 0\n", 4, "limits.pids");
 	kx_bad("limits", "pids = -5\n", 4, "limits.pids");
-	kx_bad("limits", "memory = 1048575\n", 4, "limits.memory: \"1048575\" is below the minimum of 1M");
+	kx_bad("limits", "memory = 1048575\n", 4,
+	       "limits.memory: \"1048575\" is below the minimum of 1M");
 	kx_bad("limits", "memory = 1023K\n", 4, "below the minimum");
 	kx_bad("limits", "memory = 1.5G\n", 4, "limits.memory: \"1.5G\" is not a size");
 	kx_bad("limits", "memory = 99999999999G\n", 4, "limits.memory");
@@ -330,7 +346,8 @@ START_TEST(limits_section)
 	kx_bad("limits", "cpu = .5\n", 4, "limits.cpu");
 	kx_bad("limits", "cpu = 1.\n", 4, "limits.cpu");
 	kx_bad("limits", "cpu = 1025\n", 4, "limits.cpu");
-	kx_bad("limits", "nofile = 7\n", 4, "limits.nofile: \"7\" is not an integer from 8 to 1048576");
+	kx_bad("limits", "nofile = 7\n", 4,
+	       "limits.nofile: \"7\" is not an integer from 8 to 1048576");
 	kx_bad("limits", "nofile = 1048577\n", 4, "limits.nofile");
 }
 END_TEST
@@ -342,17 +359,19 @@ START_TEST(network_section)
 	kx_ok("network", "mode = host\n");
 	ck_assert_int_eq(fx_pol.net.mode, POLICY_NET_HOST);
 	kx_ok("network", "mode = bridge\nbridge = br-lab.1\nsubnet = 172.20.0.0/16\n"
-	      "gateway = 172.20.255.254\ndns = 1.1.1.1, 8.8.8.8,9.9.9.9\n");
+			 "gateway = 172.20.255.254\ndns = 1.1.1.1, 8.8.8.8,9.9.9.9\n");
 	ck_assert_uint_eq(fx_pol.net.n_dns, 3);
 	ck_assert_uint_eq(fx_pol.net.dns[2], 0x09090909u);
 	ck_assert(!fx_pol.net.has_per_user);
-	kx_bad("network", "mode = nat\n", 4, "network.mode: \"nat\" is not one of none, bridge, host");
+	kx_bad("network", "mode = nat\n", 4,
+	       "network.mode: \"nat\" is not one of none, bridge, host");
 	kx_bad("network", "mode = bridge\n", 4, "network.mode: bridge mode requires network.bridge");
 	ck_assert(fx_has(4, "requires network.subnet"));
 	ck_assert(fx_has(4, "requires network.gateway"));
-	kx_bad("network", "bridge = br0\nsubnet = 10.0.0.0/24\ngateway = 10.0.0.1\n"
-	       "dns = 10.0.0.1\nper_user = 2\n", 4,
-	       "network.bridge: only valid with mode = bridge");
+	kx_bad("network",
+	       "bridge = br0\nsubnet = 10.0.0.0/24\ngateway = 10.0.0.1\n"
+	       "dns = 10.0.0.1\nper_user = 2\n",
+	       4, "network.bridge: only valid with mode = bridge");
 	ck_assert(fx_has(5, "network.subnet: only valid with mode = bridge"));
 	ck_assert(fx_has(6, "network.gateway: only valid"));
 	ck_assert(fx_has(7, "network.dns: only valid"));
@@ -379,8 +398,10 @@ START_TEST(network_values)
 	kx_bad("network", BR "subnet = 10.0.0.0/33\ngateway = 10.0.0.1\n", 6, "not a subnet");
 	kx_bad("network", BR "subnet = 10.0.0.0/24\ngateway = 10.0.0.01\n", 7,
 	       "network.gateway: \"10.0.0.01\" is not an IPv4 address");
-	kx_bad("network", BR "subnet = 10.0.0.0/24\ngateway = 10.0.0.1\n"
-	       "dns = 1.1.1.1,2.2.2.2,3.3.3.3,4.4.4.4\n", 8, "network.dns: too many servers (at most 3)");
+	kx_bad("network",
+	       BR "subnet = 10.0.0.0/24\ngateway = 10.0.0.1\n"
+		  "dns = 1.1.1.1,2.2.2.2,3.3.3.3,4.4.4.4\n",
+	       8, "network.dns: too many servers (at most 3)");
 	kx_bad("network", BR "subnet = 10.0.0.0/24\ngateway = 10.0.0.1\ndns = 1.1.1\n", 8,
 	       "network.dns: \"1.1.1\" is not an IPv4 address");
 	kx_bad("network", BR "subnet = 10.0.0.0/24\ngateway = 10.0.0.1\ndns = 1.1.1.1,\n", 8,
@@ -391,19 +412,21 @@ START_TEST(network_values)
 	       "network.per_user");
 	kx_ok("network", BR "subnet = 10.0.0.0/30\ngateway = 10.0.0.2\nper_user = 1024\n");
 	ck_assert_uint_eq(fx_pol.net.per_user, 1024);
-	kx_bad("network", "mode = bridge\nbridge = br0/x\n", 5, "network.bridge: \"br0/x\" is not an interface name");
+	kx_bad("network", "mode = bridge\nbridge = br0/x\n", 5,
+	       "network.bridge: \"br0/x\" is not an interface name");
 	kx_bad("network", "mode = bridge\nbridge = 0123456789abcdef\n", 5, "not an interface name");
 	kx_bad("network", "mode = bridge\nbridge = ..\n", 5, "not an interface name");
 	kx_bad("network", "mode = bridge\nbridge = br 0\n", 5, "not an interface name");
 	kx_ok("network", BR "subnet = 10.0.0.0/24\ngateway = 10.0.0.1\n");
-	kx_ok("network", "mode = bridge\nbridge = 0123456789abcde\nsubnet = 10.0.0.0/8\ngateway = 10.0.0.1\n");
+	kx_ok("network",
+	      "mode = bridge\nbridge = 0123456789abcde\nsubnet = 10.0.0.0/8\ngateway = 10.0.0.1\n");
 }
 END_TEST
 
 START_TEST(box_section)
 {
 	kx_ok("box", "hostname = lab-$USER-$BOX-$UID\ncommand = /usr/bin/bash\n"
-	      "env = LANG=C.UTF-8\nenv = _X1=a b=c\nenv = EMPTY=\n");
+		     "env = LANG=C.UTF-8\nenv = _X1=a b=c\nenv = EMPTY=\n");
 	ck_assert_str_eq(fx_pol.hostname, "lab-$USER-$BOX-$UID");
 	ck_assert_str_eq(fx_pol.command, "/usr/bin/bash");
 	ck_assert_uint_eq(fx_pol.n_env, 3);
@@ -411,9 +434,11 @@ START_TEST(box_section)
 	ck_assert_str_eq(fx_pol.env[2], "EMPTY=");
 	kx_ok("box", "hostname = build01\n");
 	ck_assert_str_eq(fx_pol.hostname, "build01");
-	kx_bad("box", "hostname = Build\n", 4, "box.hostname: \"Build\": a hostname is a-z, 0-9 and '-'");
+	kx_bad("box", "hostname = Build\n", 4,
+	       "box.hostname: \"Build\": a hostname is a-z, 0-9 and '-'");
 	kx_bad("box", "hostname = a.b\n", 4, "box.hostname");
-	kx_bad("box", "hostname = -g7\n", 4, "box.hostname: \"-g7\": a hostname never starts or ends with '-'");
+	kx_bad("box", "hostname = -g7\n", 4,
+	       "box.hostname: \"-g7\": a hostname never starts or ends with '-'");
 	kx_bad("box", "hostname = $BOX-\n", 4, "box.hostname");
 	kx_ok("box", "hostname = x-$BOX\n");
 	kx_bad("box", "hostname = $HOME\n", 4, "only $BOX, $USER and $UID may be used");

@@ -18,11 +18,11 @@ static int lx_parse(const char *section, const char *body)
 }
 
 #define lx_ok(sec, body) ck_assert_msg(lx_parse(sec, body) == 0, "%s", fx_dump())
-#define lx_bad(sec, body, line, sub)                                          \
-	do {                                                                  \
-		ck_assert_int_eq(lx_parse(sec, body), -1);                    \
-		ck_assert_msg(fx_has(line, sub), "want %u \"%s\"; got %s",    \
-			      (unsigned)(line), sub, fx_dump());               \
+#define lx_bad(sec, body, line, sub)                                                              \
+	do {                                                                                      \
+		ck_assert_int_eq(lx_parse(sec, body), -1);                                        \
+		ck_assert_msg(fx_has(line, sub), "want %u \"%s\"; got %s", (unsigned)(line), sub, \
+			      fx_dump());                                                         \
 	} while (0)
 
 START_TEST(durations)

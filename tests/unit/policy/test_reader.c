@@ -116,8 +116,7 @@ START_TEST(control_chars)
 	ck_assert_int_eq(fx_parse_n(nul, sizeof(nul) - 1), -1);
 	ck_assert_msg(fx_has(4, "NUL byte"), "%s", fx_dump());
 	ck_assert_str_eq(fx_pol.description, "");
-	fx_assert_diag(FX_HEAD "[policy]\ndescription = a\x1b[31mred\n", 4,
-		       "control character 0x1b");
+	fx_assert_diag(FX_HEAD "[policy]\ndescription = a\x1b[31mred\n", 4, "control character 0x1b");
 	fx_assert_diag(FX_HEAD "[policy]\ndescription = a\x7f\n", 4, "control character 0x7f");
 	fx_assert_diag(FX_HEAD "[policy]\r\n", 3, "CRLF line endings are not supported");
 	fx_assert_diag(FX_HEAD "[policy]\ndescription = a\vb\n", 4, "control character 0x0b");
@@ -134,8 +133,7 @@ START_TEST(bom)
 	fx_assert_ok("\xef\xbb\xbf" FX_HEAD);
 	ck_assert_str_eq(fx_pol.rootfs, "/usr");
 	fx_assert_diag(FX_HEAD "\xef\xbb\xbf[policy]\n", 3, "byte order mark");
-	fx_assert_diag(FX_HEAD "[policy]\ndescription = a\xef\xbb\xbf\n", 4,
-		       "byte order mark");
+	fx_assert_diag(FX_HEAD "[policy]\ndescription = a\xef\xbb\xbf\n", 4, "byte order mark");
 	/* a BOM twice at the start: the second one is refused */
 	fx_assert_diag("\xef\xbb\xbf\xef\xbb\xbf" FX_HEAD, 1, "byte order mark");
 }
@@ -202,8 +200,7 @@ END_TEST
 
 START_TEST(diags_sorted_with_file_level_first)
 {
-	fx_assert_diag("[limits]\nswap = 1G\n[network]\nbridge = br0\n", 0,
-		       "missing [rootfs] path");
+	fx_assert_diag("[limits]\nswap = 1G\n[network]\nbridge = br0\n", 0, "missing [rootfs] path");
 	ck_assert_uint_eq(fx_diags.items[0].line, 0);
 	ck_assert(fx_has(2, "limits.swap: requires limits.memory"));
 	ck_assert(fx_has(4, "network.bridge: only valid with mode = bridge"));
@@ -251,8 +248,8 @@ START_TEST(display_name)
 {
 	int fd = fx_memfd(FX_HEAD, strlen(FX_HEAD));
 
-	ck_assert_int_eq(policy_parse_fd(fd, "/etc/nsrun/policies.d/dev-1.ini",
-					 &fx_pol, &fx_diags), 0);
+	ck_assert_int_eq(policy_parse_fd(fd, "/etc/nsrun/policies.d/dev-1.ini", &fx_pol, &fx_diags),
+			 0);
 	ck_assert_str_eq(fx_pol.name, "dev-1");
 	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
 	ck_assert_int_eq(policy_parse_fd(fd, "Weird Name.ini", &fx_pol, &fx_diags), 0);

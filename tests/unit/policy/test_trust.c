@@ -53,11 +53,10 @@ static bool tr_dir(const char *path)
 	return r == 0;
 }
 
-#define refused_because(ok, sub)                                               \
-	do {                                                                   \
-		ck_assert_msg(!(ok), "accepted");                              \
-		ck_assert_msg(strstr(why, sub) != NULL, "why \"%s\" lacks \"%s\"", \
-			      why, sub);                                       \
+#define refused_because(ok, sub)                                                              \
+	do {                                                                                  \
+		ck_assert_msg(!(ok), "accepted");                                             \
+		ck_assert_msg(strstr(why, sub) != NULL, "why \"%s\" lacks \"%s\"", why, sub); \
 	} while (0)
 
 START_TEST(system_paths)
@@ -118,7 +117,8 @@ START_TEST(check_untrusted_file)
 	ck_assert(fx_has(4, "limits.pids"));
 	ck_assert_str_eq(fx_pol.rootfs, "");
 	ck_assert_int_eq(policy_check_file("/nonexistent-nsrun.ini", &fx_pol, &fx_diags), -1);
-	ck_assert_msg(fx_has(0, "not trusted: /nonexistent-nsrun.ini: No such file"), "%s", fx_dump());
+	ck_assert_msg(fx_has(0, "not trusted: /nonexistent-nsrun.ini: No such file"), "%s",
+		      fx_dump());
 	ck_assert_uint_eq(fx_diags.n, 1);
 	ck_assert_int_eq(policy_check_file("/dev/null", &fx_pol, &fx_diags), -1);
 	ck_assert(fx_has(0, "not a regular file"));
@@ -236,13 +236,11 @@ START_TEST(tree_walk_at)
 	int fd = -1;
 
 	ck_assert_int_ge(dfd, 0);
-	ck_assert_int_eq(trust_walk_at(dfd, base, "pol/dev.ini", false, &fd, why,
-				       sizeof(why)), 0);
+	ck_assert_int_eq(trust_walk_at(dfd, base, "pol/dev.ini", false, &fd, why, sizeof(why)), 0);
 	close(fd);
-	ck_assert_int_eq(trust_walk_at(dfd, base, "pol/../pol/dev.ini", false, &fd,
-				       why, sizeof(why)), -1);
-	ck_assert_int_eq(trust_walk_at(dfd, base, "gwdir", true, &fd, why,
-				       sizeof(why)), -1);
+	ck_assert_int_eq(trust_walk_at(dfd, base, "pol/../pol/dev.ini", false, &fd, why, sizeof(why)),
+			 -1);
+	ck_assert_int_eq(trust_walk_at(dfd, base, "gwdir", true, &fd, why, sizeof(why)), -1);
 	ck_assert_int_eq(trust_walk_at(dfd, base, "", true, &fd, why, sizeof(why)), 0);
 	close(fd);
 	close(dfd);
@@ -253,8 +251,8 @@ START_TEST(load_ok)
 {
 	struct nsr_err err = { 0 };
 
-	ck_assert_msg(policy_load(at("pol"), "dev", &fx_pol, &fx_diags, &err) == 0,
-		      "%s / %s", err.msg, fx_dump());
+	ck_assert_msg(policy_load(at("pol"), "dev", &fx_pol, &fx_diags, &err) == 0, "%s / %s",
+		      err.msg, fx_dump());
 	ck_assert_str_eq(fx_pol.name, "dev");
 	ck_assert_str_eq(fx_pol.rootfs, "/usr");
 	ck_assert_str_eq(fx_diags.file, at("pol/dev.ini"));
@@ -265,13 +263,14 @@ END_TEST
  * same, the diagnostics (for root and --check) tell them apart. */
 START_TEST(load_refusals)
 {
-	static const struct { const char *name; unsigned line; const char *diag; } c[] = {
-		{ "none", 0, "No such file" },
-		{ "gw", 0, "writable by its group" },
-		{ "ow", 0, "writable by others" },
-		{ "user", 0, "owned by uid 1000" },
-		{ "link", 0, "symbolic link" },
-		{ "fifo", 0, "not a regular file" },
+	static const struct {
+		const char *name;
+		unsigned line;
+		const char *diag;
+	} c[] = {
+		{ "none", 0, "No such file" },	   { "gw", 0, "writable by its group" },
+		{ "ow", 0, "writable by others" }, { "user", 0, "owned by uid 1000" },
+		{ "link", 0, "symbolic link" },	   { "fifo", 0, "not a regular file" },
 		{ "bad", 4, "limits.pids" },
 	};
 	size_t i;
@@ -295,8 +294,8 @@ END_TEST
 
 START_TEST(load_bad_names)
 {
-	static const char *const bad[] = { "../pol/dev", "Dev", "", "dev.ini", "a/b",
-		"-x", "/etc/passwd" };
+	static const char *const bad[] = { "../pol/dev", "Dev", "",	      "dev.ini",
+					   "a/b",	 "-x",	"/etc/passwd" };
 	size_t i;
 
 	for (i = 0; i < NSR_ARRAY_SIZE(bad); i++) {
@@ -320,8 +319,7 @@ START_TEST(check_file)
 {
 	char cwd[4096];
 
-	ck_assert_msg(policy_check_file(at("pol/dev.ini"), &fx_pol, &fx_diags) == 0,
-		      "%s", fx_dump());
+	ck_assert_msg(policy_check_file(at("pol/dev.ini"), &fx_pol, &fx_diags) == 0, "%s", fx_dump());
 	ck_assert_str_eq(fx_pol.name, "dev");
 	ck_assert_int_eq(policy_check_file(at("pol/bad.ini"), &fx_pol, &fx_diags), -1);
 	ck_assert_uint_eq(fx_diags.n, 1);

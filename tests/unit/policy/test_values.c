@@ -10,9 +10,17 @@
 
 START_TEST(size_ok)
 {
-	static const struct { const char *s; uint64_t v; } ok[] = {
-		{ "0", 0 }, { "4096", 4096 }, { "1K", 1024 }, { "64k", 65536 },
-		{ "256M", 256ULL << 20 }, { "1G", 1ULL << 30 }, { "3g", 3ULL << 30 },
+	static const struct {
+		const char *s;
+		uint64_t v;
+	} ok[] = {
+		{ "0", 0 },
+		{ "4096", 4096 },
+		{ "1K", 1024 },
+		{ "64k", 65536 },
+		{ "256M", 256ULL << 20 },
+		{ "1G", 1ULL << 30 },
+		{ "3g", 3ULL << 30 },
 		{ "8589934591G", 8589934591ULL << 30 },
 		{ "9223372036854775807", 9223372036854775807ULL },
 	};
@@ -30,9 +38,25 @@ END_TEST
 START_TEST(size_bad)
 {
 	static const char *const bad[] = {
-		"", "K", "-1", "+1", " 1", "1 ", "1 M", "1.5G", "1MB", "1T", "01",
-		"00", "0x10", "8589934592G", "9223372036854775808",
-		"18446744073709551616", "99999999999999999999999", "1KK", "M1",
+		"",
+		"K",
+		"-1",
+		"+1",
+		" 1",
+		"1 ",
+		"1 M",
+		"1.5G",
+		"1MB",
+		"1T",
+		"01",
+		"00",
+		"0x10",
+		"8589934592G",
+		"9223372036854775808",
+		"18446744073709551616",
+		"99999999999999999999999",
+		"1KK",
+		"M1",
 	};
 	size_t i;
 
@@ -48,14 +72,17 @@ END_TEST
 
 START_TEST(cpu_cases)
 {
-	static const struct { const char *s; uint32_t m; } ok[] = {
-		{ "1", 1000 }, { "1.5", 1500 }, { "0.001", 1 }, { "0.25", 250 },
-		{ "2.125", 2125 }, { "1024", 1024000 }, { "1024.000", 1024000 },
-		{ "0.5", 500 }, { "16.05", 16050 },
+	static const struct {
+		const char *s;
+		uint32_t m;
+	} ok[] = {
+		{ "1", 1000 },		 { "1.5", 1500 },   { "0.001", 1 },
+		{ "0.25", 250 },	 { "2.125", 2125 }, { "1024", 1024000 },
+		{ "1024.000", 1024000 }, { "0.5", 500 },    { "16.05", 16050 },
 	};
 	static const char *const bad[] = {
-		"0", "0.0", "0.000", "1.", ".5", "1.2345", "1025", "1024.001", "-1",
-		"01.5", "1,5", "1.5 ", "", "1e3", "00.5", "4294967.296",
+		"0",  "0.0",  "0.000", "1.",   ".5", "1.2345", "1025", "1024.001",
+		"-1", "01.5", "1,5",   "1.5 ", "",   "1e3",    "00.5", "4294967.296",
 	};
 	size_t i;
 
@@ -77,9 +104,9 @@ END_TEST
 START_TEST(ipv4_cases)
 {
 	static const char *const bad[] = {
-		"256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.2.3.04", "1.2.3.4 ",
-		" 1.2.3.4", "1..3.4", "1.2.3.", "a.b.c.d", "1.2.3.4/24", "", "-1.2.3.4",
-		"1.2.3.1000",
+		"256.1.1.1",  "1.2.3",	  "1.2.3.4.5", "01.2.3.4",   "1.2.3.04",
+		"1.2.3.4 ",   " 1.2.3.4", "1..3.4",    "1.2.3.",     "a.b.c.d",
+		"1.2.3.4/24", "",	  "-1.2.3.4",  "1.2.3.1000",
 	};
 	uint32_t a = 0;
 	size_t i;
@@ -101,9 +128,9 @@ END_TEST
 START_TEST(cidr_cases)
 {
 	static const char *const bad[] = {
-		"10.0.0.0/33", "10.0.0.1/24", "10.88.0.0", "10.88.0.0/", "10.88.0.0/024",
-		"10.88.0.0/-1", "10.88.0.0/24 ", "256.0.0.0/8", "10.88.0.0/8",
-		"10.88.0.0//24", "10.88.0.0/2a",
+		"10.0.0.0/33",	 "10.0.0.1/24",	  "10.88.0.0",	   "10.88.0.0/",
+		"10.88.0.0/024", "10.88.0.0/-1",  "10.88.0.0/24 ", "256.0.0.0/8",
+		"10.88.0.0/8",	 "10.88.0.0//24", "10.88.0.0/2a",
 	};
 	uint32_t net = 0;
 	unsigned p = 0;
@@ -143,11 +170,17 @@ END_TEST
 
 START_TEST(policy_names)
 {
-	static const char *const ok[] = { "dev", "a", "0", "dev_box-1",
-		"a123456789012345678901234567890123456789012345678901234567890123" };
-	static const char *const bad[] = { "", "Dev", "_dev", "-dev", "de v",
-		"dev.ini", "../x", "a/b", "dev\n",
-		"a1234567890123456789012345678901234567890123456789012345678901234" };
+	static const char *const ok[] = {
+		"dev", "a", "0", "dev_box-1",
+		"a123456789012345678901234567890123456789012345678901234567890123"
+	};
+	static const char *const bad[] = {
+		"",	 "Dev",
+		"_dev",	 "-dev",
+		"de v",	 "dev.ini",
+		"../x",	 "a/b",
+		"dev\n", "a1234567890123456789012345678901234567890123456789012345678901234"
+	};
 	size_t i;
 
 	ck_assert_uint_eq(strlen(ok[4]), 64);
@@ -161,10 +194,12 @@ END_TEST
 
 START_TEST(box_names)
 {
-	static const char *const ok[] = { "alice-box", "b", "9x",
-		"a12345678901234567890123456789012345678901234567890123456789012" };
-	static const char *const bad[] = { "", "Box", "-box", "a_b", "a.b", "a b",
-		"a123456789012345678901234567890123456789012345678901234567890123" };
+	static const char *const ok[] = {
+		"alice-box", "b", "9x", "a12345678901234567890123456789012345678901234567890123456789012"
+	};
+	static const char *const bad[] = {
+		"", "Box", "-box", "a_b", "a.b", "a b", "a123456789012345678901234567890123456789012345678901234567890123"
+	};
 	size_t i;
 
 	ck_assert_uint_eq(strlen(ok[3]), 63);
@@ -179,7 +214,7 @@ END_TEST
 START_TEST(hostnames)
 {
 	ck_assert(policy_hostname_valid("alice-box"));
-	ck_assert(!policy_hostname_valid("build_user-1"));   /* RFC 1123: no '_' */
+	ck_assert(!policy_hostname_valid("build_user-1")); /* RFC 1123: no '_' */
 	ck_assert(!policy_hostname_valid("-g7"));
 	ck_assert(!policy_hostname_valid("box-"));
 	ck_assert(!policy_hostname_valid("-"));
@@ -197,12 +232,20 @@ END_TEST
 
 START_TEST(paths)
 {
-	static const char *const ok[] = { "/", "/usr", "/srv/nsrun/images/debian-12",
-		"/a/.b/c..d/...", "/x/$USER", "/boxes/$BOX-$UID", "$HOME", "$HOME/x" };
-	static const char *const bad_any[] = { "", "usr", "//", "/usr/", "/a//b",
-		"/a/./b", "/a/../b", "/..", "/.", "/a/b/.", "/a b", "/a:b", "/a\tb",
-		"/a\x7f", "/a\x80", "$USER/x", "/x$HOME", "/a/$HOME", "/$FOO", "/$",
-		"/$home", "$HOMEX", "$HOME/", "$HOME//x", "/$USERX", "/${USER}" };
+	static const char *const ok[] = { "/",
+					  "/usr",
+					  "/srv/nsrun/images/debian-12",
+					  "/a/.b/c..d/...",
+					  "/x/$USER",
+					  "/boxes/$BOX-$UID",
+					  "$HOME",
+					  "$HOME/x" };
+	static const char *const bad_any[] = {
+		"",	  "usr",     "//",	 "/usr/",    "/a//b",	"/a/./b", "/a/../b",
+		"/..",	  "/.",	     "/a/b/.",	 "/a b",     "/a:b",	"/a\tb",  "/a\x7f",
+		"/a\x80", "$USER/x", "/x$HOME",	 "/a/$HOME", "/$FOO",	"/$",	  "/$home",
+		"$HOMEX", "$HOME/",  "$HOME//x", "/$USERX",  "/${USER}"
+	};
 	size_t i;
 
 	for (i = 0; i < NSR_ARRAY_SIZE(ok); i++)
