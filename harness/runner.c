@@ -30,7 +30,7 @@
 #define RUN_OUT_MAX (4u << 20)
 #define RUN_MAX_ARGS 32
 
-static void run_child_die(int fd, const char *step)
+__attribute__((noreturn)) static void run_child_die(int fd, const char *step)
 {
 	dprintf(fd, "nsrun-harness: child: %s: %s\n", step, strerror(errno));
 	_exit(125);
@@ -76,6 +76,8 @@ static void run_child(const struct hx_ctx *ctx, const char *policy_mnt, char *co
 		  "mode=0755,uid=0,gid=0,size=64m") < 0)
 		run_child_die(err_w, "tmpfs over the policy dir");
 	dfd = nsr_openat(AT_FDCWD, cfg->policydir, O_PATH | O_DIRECTORY, 0);
+	if (ctx->t == NULL)
+		run_child_die(err_w, "no target");
 	snprintf(name, sizeof(name), "%s.ini", ctx->t->policy);
 	if (dfd < 0 || run_write(dfd, name, ctx->t->derived, strlen(ctx->t->derived), 0644) < 0)
 		run_child_die(err_w, "write the derived policy");

@@ -65,6 +65,8 @@ static int persistent_dirs(const struct mnt_input *in, char *upper, char *work, 
 			   struct nsr_err *err)
 {
 	const struct nsr_plan *p = in->plan;
+	/* upper_fd and work_fd only prove the directories exist as root made
+	 * them; the cleanup attribute closes them. */
 	nsr_cleanup_fd int data = -1, user = -1, box = -1, upper_fd = -1, work_fd = -1;
 	char uid[16];
 
@@ -73,10 +75,11 @@ static int persistent_dirs(const struct mnt_input *in, char *upper, char *work, 
 	if (nsr_state_dir(in->datadir, NULL, 0, f, &data, err) < 0)
 		return -1;
 	snprintf(uid, sizeof(uid), "%u", (unsigned)p->id.uid);
-	if ((user = nsr_root_dir(data, uid, 0700, f, NULL, err)) < 0 ||
-	    (box = nsr_root_dir(user, p->box, 0700, f, NULL, err)) < 0 ||
-	    (upper_fd = nsr_root_dir(box, "upper", 0755, f, NULL, err)) < 0 ||
-	    (work_fd = nsr_root_dir(box, "work", 0700, f, NULL, err)) < 0)
+	user = nsr_root_dir(data, uid, 0700, f, NULL, err);
+	box = user < 0 ? -1 : nsr_root_dir(user, p->box, 0700, f, NULL, err);
+	upper_fd = box < 0 ? -1 : nsr_root_dir(box, "upper", 0755, f, NULL, err);
+	work_fd = upper_fd < 0 ? -1 : nsr_root_dir(box, "work", 0700, f, NULL, err);
+	if (work_fd < 0)
 		return nsr_err_prefix(err, "persistent data for %s", p->box);
 	if (nsr_fmt(upper, sz, "%s/upper", p->upper_base) < 0 ||
 	    nsr_fmt(work, sz, "%s/work", p->upper_base) < 0)
