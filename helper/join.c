@@ -26,11 +26,13 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "caps.h"
 #include "cgroup/cgroup.h"
 #include "init.h"
+#include "lock.h"
 #include "pty.h"
 #include "util.h"
 
@@ -43,6 +45,9 @@
 #ifndef SYS_pidfd_send_signal
 #define SYS_pidfd_send_signal 424
 #endif
+
+/* How long --join waits for a box that is still starting (nsrun(1)). */
+#define JOIN_START_WAIT_MS 2000
 
 struct join_clone_args {
 	uint64_t flags, pidfd, child_tid, parent_tid, exit_signal;
@@ -67,6 +72,17 @@ int join_find(const char *statedir, uid_t uid, const char *box, struct box_recor
 {
 	int rc = state_read(statedir, uid, box, rec, err);
 
+	/* A box whose supervisor holds its lock but has not written the record
+	 * yet is still starting: the record appears once the payload has been
+	 * exec'd. Wait for it, bounded (nsrun(1), --join); never join a box
+	 * whose setup has not finished. */
+	for (int waited = 0;
+	     rc == 1 && waited < JOIN_START_WAIT_MS && lock_box_exists(statedir, uid, box);
+	     waited += 10) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+		rc = state_read(statedir, uid, box, rec, err);
+	}
 	if (rc < 0)
 		return -1;
 	if (rc == 1 || !state_alive(rec))

@@ -109,6 +109,18 @@ int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held 
 	return nsr_err_set(err, NSR_E_SETUP, 0, "cannot settle the lock %s", lk->path);
 }
 
+bool lock_box_exists(const char *statedir, uid_t uid, const char *box)
+{
+	nsr_cleanup_fd int dfd = -1;
+	char name[128];
+	struct stat st;
+
+	if (nsr_state_dir(statedir, "locks", 0755, NSR_DIR_PATH, &dfd, NULL) < 0 ||
+	    nsr_fmt(name, sizeof(name), "%u-%s.lock", (unsigned)uid, box) < 0)
+		return false;
+	return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+}
+
 void lock_release(struct lock_held *lk)
 {
 	if (lk->fd < 0)

@@ -4,6 +4,7 @@
 #ifndef NSR_LOCK_H
 #define NSR_LOCK_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -21,6 +22,10 @@ struct lock_held {
 /* Take the box lock without waiting; NSR_E_BUSY if the box is running. */
 int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held *lk,
 	     struct nsr_err *err);
+/* Whether the box's lock file exists (its supervisor is starting or
+ * running it, or was killed and its file not yet swept). Takes no lock:
+ * a start racing with the caller is never turned away by it. */
+bool lock_box_exists(const char *statedir, uid_t uid, const char *box);
 /* Remove the lock file while holding it, then close. Idempotent. */
 void lock_release(struct lock_held *lk);
 /* Remove lock files nobody holds (gc). Returns the number removed. */

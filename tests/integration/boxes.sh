@@ -107,6 +107,27 @@ eq "[box] join = no refuses --join (125)" 125 "$rc"
 match "... saying so" 'policy "bx-nojoin" does not allow --join' "$err"
 t "stop the join = no box" nsr --stop nj
 
+# A join while the record is not yet written: nsrun writes the box's
+# record just after the payload's exec, and --join waits (bounded) for a
+# box that is still starting instead of calling it "not running" (nsrun(1),
+# --join). strace (as root, running nsrun as the test user with its setuid
+# bit honoured) holds the record's rename back by 0.5 s to open the window.
+fifo=$tmp/ready.fifo; mkfifo "$fifo"
+fails=0
+for i in 1 2 3; do
+  strace -f -qq -o /dev/null -u "$TUSER" -e trace=renameat,renameat2 \
+    -e inject=renameat,renameat2:delay_enter=500000 \
+    "$NSRUN" --policy bx early -- /bin/sh -c 'echo ready; exec sleep 30' >"$fifo" 2>/dev/null &
+  bg=$!
+  read -r line <"$fifo"
+  nsr --join early -- true 2>>"$tmp/early.err" || fails=$((fails + 1))
+  wait_until ps_has early
+  nsr --stop early >/dev/null 2>&1
+  wait "$bg"
+done
+eq "--join while the box's record is not yet written: 3 of 3 joins succeed" 0 "$fails"
+[ "$fails" = 0 ] || diag "$(sort "$tmp/early.err" | uniq -c)"
+
 # --- stop ------------------------------------------------------------------
 err=$(nsr2 --stop b1 2>&1); rc=$?
 eq "another user cannot stop the box (125)" 125 "$rc"
