@@ -119,23 +119,6 @@ static void join_compare(pid_t box, pid_t joined, struct hx_result *res, int *ba
 		   "the joined process's root is not the box's");
 }
 
-/* nsrun writes a box's state record just after its payload starts, so the
- * probe's first line can come before it (nsrun(1), FILES): wait a bounded
- * time for STATEDIR/boxes/UID-BOX before joining. Where nsrun did not say
- * its state dir, join at once. */
-static void join_wait_record(const struct hx_ctx *ctx)
-{
-	char path[PATH_MAX];
-	int i;
-
-	if (ctx->cfg->statedir[0] == '\0' ||
-	    nsr_fmt(path, sizeof(path), "%s/boxes/%u-%s", ctx->cfg->statedir,
-		    (unsigned)ctx->cfg->as.uid, ctx->t->box) < 0)
-		return;
-	for (i = 0; i < 200 && access(path, F_OK) < 0; i++)
-		usleep(10000);
-}
-
 static int chk_join(struct hx_ctx *ctx, struct hx_result *res)
 {
 	const char *args[] = { HX_PROBE_TARGET "/nsrun-probe", "hold", NULL };
@@ -158,7 +141,6 @@ static int chk_join(struct hx_ctx *ctx, struct hx_result *res)
 		run_free(&box);
 		return hx_fail(res, "the box's probe never got ready");
 	}
-	join_wait_record(ctx);
 	if (run_start_with(ctx, head, args, &joined, &err) < 0) {
 		run_free(&joined);
 		CHK_EXPECT(res, bad, false, "cannot start nsrun --join: %s",

@@ -7,8 +7,9 @@
 # runner must pass every check. Part 2: the real harness against the
 # installed nsrun for none and bridge networks, each writable mode, with and
 # without limits, binds and env; a minimal image without a world-writable
-# directory; suites, JUnit, exit statuses. All network traffic stays in a
-# namespace made here.
+# directory; the shipped regression suite (its time per policy is printed);
+# suites, JUnit, exit statuses. All network traffic stays in a namespace
+# made here.
 . "$(dirname "$0")/../lib.sh"
 
 PREFIX=$(dirname "$(dirname "$NSRUN")")
@@ -334,6 +335,57 @@ INI
   diag "$out"
   eq "real nsrun: bridge network: exit 0" 0 "$rc"
   eq "real nsrun: bridge: lo and eth0 only" pass "$(status_of "$out" network hx-bridge:harness)"
+
+  # The shipped regression suite, on policies that fit its expectations
+  # (as = nobody; dev bridged, with limits; build offline and read-only;
+  # ci the cheap checks). Its time per policy is printed, not asserted.
+  policy dev <<INI
+[policy]
+users = nobody
+[rootfs]
+path = $NSRUN_ROOTFS
+writable = tmpfs
+[mount]
+bind = $SHARE/ro:/data:ro
+[limits]
+pids = 256
+memory = 1G
+swap = 0
+cpu = 1
+nofile = 1024
+[network]
+mode = bridge
+bridge = nsbrh0
+subnet = 10.89.0.0/24
+gateway = 10.89.0.1
+[box]
+hostname = \$BOX
+INI
+  policy build <<INI
+[policy]
+users = nobody
+[rootfs]
+path = $NSRUN_ROOTFS
+writable = no
+[limits]
+pids = 128
+cpu = 0.5
+INI
+  policy ci <<INI
+[policy]
+users = nobody
+[rootfs]
+path = $NSRUN_ROOTFS
+writable = tmpfs
+INI
+  out=$(timeout 600 nsenter --net="/proc/$HOLDER/ns/net" -- "$HARNESS" --nsrun "$NSRUN" \
+        --probe "$PROBE" --suite "$NSRUN_SRCDIR/harness/suites/regression.ini" 2>&1)
+  rc=$?
+  diag "$out"
+  eq "regression suite: exit 0" 0 "$rc"
+  diag "regression suite, seconds per policy: $(awk '
+    /^# [a-z0-9-]+ +[a-z0-9-]+:[a-z0-9-]+ +(pass|skip|FAIL) +[0-9.]+$/ { t[$3] += $5 }
+    END { for (k in t) printf "%s %.1f  ", k, t[k] }' <<<"$out")"
 else
   not_ok "test netns with a bridge"
 fi
