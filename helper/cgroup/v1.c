@@ -19,8 +19,10 @@ static const char *const cg_v1_label[CG_V1_N] = {
 	"pids", "memory", "cpu", "freezer", "devices",
 };
 
-/* Make the leaf in hierarchy c (mount m->v1[c]), parent first. */
-static int cg_v1_make(struct cg_box *cg, const struct cg_mounts *m, int c, struct nsr_err *err)
+/* Make the leaf in hierarchy c (mount m->v1[c]): under nsrun's own parent,
+ * made first, or with `o` (cgroup = nested) under the caller's cgroup. */
+static int cg_v1_make(struct cg_box *cg, const struct cg_mounts *m, const struct cg_origin *o,
+		      int c, struct nsr_err *err)
 {
 	nsr_cleanup_fd int mnt = -1;
 	nsr_cleanup_fd int parent = -1;
@@ -29,25 +31,34 @@ static int cg_v1_make(struct cg_box *cg, const struct cg_mounts *m, int c, struc
 	char v[32];
 
 	/* Co-mounted controllers (e.g. "pids,freezer") share one leaf. */
-	for (int o = 0; o < c; o++) {
-		if (cg->v1_dfd[o] >= 0 && strcmp(m->v1[o], m->v1[c]) == 0) {
-			cg->v1_dfd[c] = fcntl(cg->v1_dfd[o], F_DUPFD_CLOEXEC, 3);
+	for (int k = 0; k < c; k++) {
+		if (cg->v1_dfd[k] >= 0 && strcmp(m->v1[k], m->v1[c]) == 0) {
+			cg->v1_dfd[c] = fcntl(cg->v1_dfd[k], F_DUPFD_CLOEXEC, 3);
 			if (cg->v1_dfd[c] < 0)
 				return nsr_err_set(err, NSR_E_SETUP, errno, "dup");
 			return 0;
 		}
 	}
+	if (o != NULL && o->v1[c][0] == '\0')
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "cgroup = nested: the caller is in no %s cgroup", cg_v1_label[c]);
 	mnt = cg_fs_open_mount(m->v1[c], false, err);
 	if (mnt < 0)
 		return -1;
-	parent = nsr_root_dir(mnt, CG_PARENT, 0755, NSR_DIR_CREATE, &made, err);
-	if (parent < 0)
-		return -1;
-	/* Always 1 on current kernels; on old ones it must be set while the
-	 * parent has no children, so that limits nest as in v2. */
-	if (made && c == CG_V1_MEMORY &&
-	    nsr_read_file(parent, "memory.use_hierarchy", v, sizeof(v)) > 0 && v[0] == '0')
-		nsr_write_file(parent, "memory.use_hierarchy", "1", NULL);
+	if (o != NULL) {
+		parent = cg_origin_open(mnt, o->v1[c], err);
+		if (parent < 0)
+			return nsr_err_prefix(err, "%s", cg_v1_label[c]);
+	} else {
+		parent = nsr_root_dir(mnt, CG_PARENT, 0755, NSR_DIR_CREATE, &made, err);
+		if (parent < 0)
+			return -1;
+		/* Always 1 on current kernels; on old ones it must be set while
+		 * the parent has no children, so that limits nest as in v2. */
+		if (made && c == CG_V1_MEMORY &&
+		    nsr_read_file(parent, "memory.use_hierarchy", v, sizeof(v)) > 0 && v[0] == '0')
+			nsr_write_file(parent, "memory.use_hierarchy", "1", NULL);
+	}
 	leaf = nsr_root_dir(parent, cg->leaf, 0755, NSR_DIR_CREATE, &made, err);
 	if (leaf < 0)
 		return -1;
@@ -58,8 +69,11 @@ static int cg_v1_make(struct cg_box *cg, const struct cg_mounts *m, int c, struc
 	return 0;
 }
 
-int cg_v1_create(struct cg_box *cg, const struct cg_mounts *m, const struct cg_limits *lim,
-		 struct nsr_err *err)
+/* A leaf in every hierarchy nsrun uses (pids and freezer always, the
+ * limits' controllers): nested, the box must stay below the caller's
+ * cgroup in each, or that controller's limits stop. */
+static int cg_v1_make_all(struct cg_box *cg, const struct cg_mounts *m, const struct cg_origin *o,
+			  const struct cg_limits *lim, struct nsr_err *err)
 {
 	bool need[CG_V1_N] = { false };
 
@@ -81,77 +95,22 @@ int cg_v1_create(struct cg_box *cg, const struct cg_mounts *m, const struct cg_l
 						   cg_v1_label[c]);
 			continue;
 		}
-		if (use && cg_v1_make(cg, m, c, err) < 0)
+		if (use && cg_v1_make(cg, m, o, c, err) < 0)
 			return -1;
 	}
 	return 0;
 }
 
-/* Nested: the leaf under the caller's cgroup of hierarchy c. */
-static int cg_v1_make_nested(struct cg_box *cg, const struct cg_mounts *m,
-			     const struct cg_origin *o, int c, struct nsr_err *err)
+int cg_v1_create(struct cg_box *cg, const struct cg_mounts *m, const struct cg_limits *lim,
+		 struct nsr_err *err)
 {
-	nsr_cleanup_fd int mnt = -1;
-	nsr_cleanup_fd int parent = -1;
-	nsr_cleanup_fd int leaf = -1;
-	bool made = false;
-
-	for (int k = 0; k < c; k++) {
-		if (cg->v1_dfd[k] >= 0 && strcmp(m->v1[k], m->v1[c]) == 0) {
-			cg->v1_dfd[c] = fcntl(cg->v1_dfd[k], F_DUPFD_CLOEXEC, 3);
-			if (cg->v1_dfd[c] < 0)
-				return nsr_err_set(err, NSR_E_SETUP, errno, "dup");
-			return 0;
-		}
-	}
-	if (o->v1[c][0] == '\0')
-		return nsr_err_set(err, NSR_E_SETUP, 0,
-				   "cgroup = nested: the caller is in no %s cgroup", cg_v1_label[c]);
-	mnt = cg_fs_open_mount(m->v1[c], false, err);
-	if (mnt < 0)
-		return -1;
-	parent = cg_origin_open(mnt, o->v1[c], err);
-	if (parent < 0)
-		return nsr_err_prefix(err, "%s", cg_v1_label[c]);
-	leaf = nsr_root_dir(parent, cg->leaf, 0755, NSR_DIR_CREATE, &made, err);
-	if (leaf < 0)
-		return -1;
-	if (!made)
-		return nsr_err_set(err, NSR_E_SETUP, EEXIST, "%s leaf exists", cg_v1_label[c]);
-	cg->v1_dfd[c] = nsr_steal_fd(&leaf);
-	cg->v1_parent_dfd[c] = nsr_steal_fd(&parent);
-	return 0;
+	return cg_v1_make_all(cg, m, NULL, lim, err);
 }
 
 int cg_v1_create_nested(struct cg_box *cg, const struct cg_mounts *m, const struct cg_origin *o,
 			const struct cg_limits *lim, struct nsr_err *err)
 {
-	bool need[CG_V1_N] = {
-		[CG_V1_PIDS] = lim->has_pids,
-		[CG_V1_MEMORY] = lim->has_memory || lim->has_swap,
-		[CG_V1_CPU] = lim->has_cpu,
-		[CG_V1_DEVICES] = lim->has_devices,
-	};
-
-	if (m->v1[CG_V1_PIDS][0] == '\0' && m->v1[CG_V1_FREEZER][0] == '\0')
-		return nsr_err_set(err, NSR_E_SETUP, 0,
-				   "cgroup v1 without pids or freezer hierarchy");
-	/* In every hierarchy nsrun uses: the box must stay below the
-	 * caller's cgroup in each, or that controller's limits stop. */
-	for (int c = 0; c < CG_V1_N; c++) {
-		bool use = need[c] || c == CG_V1_PIDS || c == CG_V1_FREEZER;
-		if (m->v1[c][0] == '\0') {
-			if (need[c])
-				return nsr_err_set(err, NSR_E_SETUP, 0,
-						   "the %s cgroup controller is not "
-						   "mounted",
-						   cg_v1_label[c]);
-			continue;
-		}
-		if (use && cg_v1_make_nested(cg, m, o, c, err) < 0)
-			return -1;
-	}
-	return 0;
+	return cg_v1_make_all(cg, m, o, lim, err);
 }
 
 int cg_v1_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err)

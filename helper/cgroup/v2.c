@@ -85,16 +85,47 @@ int cg_v2_open_parent(const struct cg_mounts *m, int *dfd, struct nsr_err *err)
 	return 0;
 }
 
-int cg_v2_create(struct cg_box *cg, const struct cg_mounts *m, const struct cg_limits *lim,
-		 struct nsr_err *err)
+/* The box's leaf under *parent (taken over), and the controllers its
+ * limits need, available in it; `o`: cgroup = nested, whose parent's
+ * subtree_control is the scheduler's to set, never nsrun's. */
+static int cg_v2_make_leaf(struct cg_box *cg, int *parent, const struct cg_limits *lim,
+			   const struct cg_origin *o, struct nsr_err *err)
 {
-	nsr_cleanup_fd int base = -1;
-	nsr_cleanup_fd int parent = -1;
 	nsr_cleanup_fd int leaf = -1;
 	bool need[3] = { lim->has_pids, lim->has_memory || lim->has_swap,
 			 lim->has_cpu }; /* cg_v2_ctrls[] */
 	char have[512];
 	bool made = false;
+
+	leaf = nsr_root_dir(*parent, cg->leaf, 0755, NSR_DIR_CREATE, &made, err);
+	if (leaf < 0)
+		return -1;
+	if (!made)
+		return nsr_err_set(err, NSR_E_SETUP, EEXIST, "leaf exists");
+	cg->leaf_dfd = nsr_steal_fd(&leaf);
+	cg->parent_dfd = nsr_steal_fd(parent);
+	if (nsr_read_file(cg->leaf_dfd, "cgroup.controllers", have, sizeof(have)) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "read controllers");
+	for (size_t i = 0; i < NSR_ARRAY_SIZE(cg_v2_ctrls); i++) {
+		if (!need[i] || cg_v2_word(have, cg_v2_ctrls[i]))
+			continue;
+		if (o != NULL)
+			return nsr_err_set(err, NSR_E_SETUP, 0,
+					   "cgroup = nested: the caller's cgroup %s does not "
+					   "enable %s for its children (cgroup.subtree_control); "
+					   "see doc/cgroups.md",
+					   o->v2, cg_v2_ctrls[i]);
+		return nsr_err_set(err, NSR_E_SETUP, 0, "the %s controller is not available",
+				   cg_v2_ctrls[i]);
+	}
+	return 0;
+}
+
+int cg_v2_create(struct cg_box *cg, const struct cg_mounts *m, const struct cg_limits *lim,
+		 struct nsr_err *err)
+{
+	nsr_cleanup_fd int base = -1;
+	nsr_cleanup_fd int parent = -1;
 
 	base = cg_v2_base(m, err);
 	if (base < 0 || cg_v2_enable(base, "the cgroup2 base", err) < 0)
@@ -102,20 +133,7 @@ int cg_v2_create(struct cg_box *cg, const struct cg_mounts *m, const struct cg_l
 	parent = nsr_root_dir(base, CG_PARENT, 0755, NSR_DIR_CREATE, NULL, err);
 	if (parent < 0 || cg_v2_enable(parent, CG_PARENT, err) < 0)
 		return -1;
-	leaf = nsr_root_dir(parent, cg->leaf, 0755, NSR_DIR_CREATE, &made, err);
-	if (leaf < 0)
-		return -1;
-	if (!made)
-		return nsr_err_set(err, NSR_E_SETUP, EEXIST, "leaf exists");
-	cg->leaf_dfd = nsr_steal_fd(&leaf);
-	cg->parent_dfd = nsr_steal_fd(&parent);
-	if (nsr_read_file(cg->leaf_dfd, "cgroup.controllers", have, sizeof(have)) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "read controllers");
-	for (size_t i = 0; i < NSR_ARRAY_SIZE(cg_v2_ctrls); i++)
-		if (need[i] && !cg_v2_word(have, cg_v2_ctrls[i]))
-			return nsr_err_set(err, NSR_E_SETUP, 0,
-					   "the %s controller is not available", cg_v2_ctrls[i]);
-	return 0;
+	return cg_v2_make_leaf(cg, &parent, lim, NULL, err);
 }
 
 int cg_v2_enter(struct cg_box *cg, pid_t pid, struct nsr_err *err)
@@ -162,10 +180,6 @@ int cg_v2_create_nested(struct cg_box *cg, const struct cg_mounts *m, const stru
 {
 	nsr_cleanup_fd int mnt = -1;
 	nsr_cleanup_fd int parent = -1;
-	nsr_cleanup_fd int leaf = -1;
-	bool need[3] = { lim->has_pids, lim->has_memory || lim->has_swap, lim->has_cpu };
-	char have[512];
-	bool made = false;
 
 	if (m->v2[0] == '\0' || o->v2[0] == '\0')
 		return nsr_err_set(err, NSR_E_SETUP, 0,
@@ -178,21 +192,5 @@ int cg_v2_create_nested(struct cg_box *cg, const struct cg_mounts *m, const stru
 		return -1;
 	/* The parent's cgroup.subtree_control is its owner's (the
 	 * scheduler's) to set: nsrun uses what it delegates, never changes it. */
-	leaf = nsr_root_dir(parent, cg->leaf, 0755, NSR_DIR_CREATE, &made, err);
-	if (leaf < 0)
-		return -1;
-	if (!made)
-		return nsr_err_set(err, NSR_E_SETUP, EEXIST, "leaf exists");
-	cg->leaf_dfd = nsr_steal_fd(&leaf);
-	cg->parent_dfd = nsr_steal_fd(&parent);
-	if (nsr_read_file(cg->leaf_dfd, "cgroup.controllers", have, sizeof(have)) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "read controllers");
-	for (size_t i = 0; i < NSR_ARRAY_SIZE(cg_v2_ctrls); i++)
-		if (need[i] && !cg_v2_word(have, cg_v2_ctrls[i]))
-			return nsr_err_set(err, NSR_E_SETUP, 0,
-					   "cgroup = nested: the caller's cgroup %s does not "
-					   "enable %s for its children (cgroup.subtree_control); "
-					   "see doc/cgroups.md",
-					   o->v2, cg_v2_ctrls[i]);
-	return 0;
+	return cg_v2_make_leaf(cg, &parent, lim, o, err);
 }
