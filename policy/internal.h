@@ -105,6 +105,14 @@ extern const struct policy_keydef policy_keys_dev[]; /* [devices], keys_dev.c */
 int policy_key_bad(struct policy_parser *ps, const struct policy_keydef *k, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* "yes" or "no" into *out; else "SECTION.KEY: "V": expected yes or no". */
+int policy_key_yes_no(struct policy_parser *ps, const struct policy_keydef *k, const char *v,
+		      bool *out);
+/* One of a key's words: names[i] sets *out = i (names ends with NULL, in
+ * the enum's order); else "SECTION.KEY: "V" is not one of a, b, c". */
+int policy_key_one_of(struct policy_parser *ps, const struct policy_keydef *k, const char *v,
+		      const char *const names[], int *out);
+
 /* Section names, and the inih handler's work for one key = value (keys.c). */
 int policy_section_lookup(const char *name);
 const char *policy_section_name(int section);

@@ -54,6 +54,36 @@ int policy_key_bad(struct policy_parser *ps, const struct policy_keydef *k, cons
 	return -1;
 }
 
+int policy_key_yes_no(struct policy_parser *ps, const struct policy_keydef *k, const char *v,
+		      bool *out)
+{
+	if (strcmp(v, "yes") == 0)
+		*out = true;
+	else if (strcmp(v, "no") == 0)
+		*out = false;
+	else
+		return policy_key_bad(ps, k, "\"%s\": expected yes or no", v);
+	return 0;
+}
+
+int policy_key_one_of(struct policy_parser *ps, const struct policy_keydef *k, const char *v,
+		      const char *const names[], int *out)
+{
+	char list[120] = "";
+	size_t used = 0;
+
+	for (int i = 0; names[i] != NULL; i++) {
+		if (strcmp(v, names[i]) == 0) {
+			*out = i;
+			return 0;
+		}
+		int n = snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", names[i]);
+		if (n > 0 && (size_t)n < sizeof(list) - used)
+			used += (size_t)n;
+	}
+	return policy_key_bad(ps, k, "\"%s\" is not one of %s", v, list);
+}
+
 /* Valid UTF-8 without C1 controls (U+0080..U+009F), overlongs or
  * surrogates: what --list may print to a terminal. */
 static bool keys_utf8_ok(const unsigned char *s)
@@ -178,14 +208,17 @@ static int keys_rootfs(struct policy_parser *ps, const struct policy_keydef *k, 
 
 static int keys_writable(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
-	if (strcmp(v, "no") == 0)
-		ps->pol->writable = POLICY_WRITABLE_NO;
-	else if (strcmp(v, "tmpfs") == 0)
-		ps->pol->writable = POLICY_WRITABLE_TMPFS;
-	else if (strcmp(v, "persistent") == 0)
-		ps->pol->writable = POLICY_WRITABLE_PERSISTENT;
-	else
-		return policy_key_bad(ps, k, "\"%s\" is not one of no, tmpfs, persistent", v);
+	static const char *const names[] = {
+		[POLICY_WRITABLE_NO] = "no",
+		[POLICY_WRITABLE_TMPFS] = "tmpfs",
+		[POLICY_WRITABLE_PERSISTENT] = "persistent",
+		NULL,
+	};
+	int w;
+
+	if (policy_key_one_of(ps, k, v, names, &w) < 0)
+		return -1;
+	ps->pol->writable = (enum policy_writable)w;
 	return 0;
 }
 

@@ -77,12 +77,11 @@ static int keys_env(struct policy_parser *ps, const struct policy_keydef *k, con
 
 static int keys_userns(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
-	if (strcmp(v, "yes") == 0)
-		ps->pol->deny_userns = false;
-	else if (strcmp(v, "no") == 0)
-		ps->pol->deny_userns = true;
-	else
-		return policy_key_bad(ps, k, "\"%s\": expected yes or no", v);
+	bool allow;
+
+	if (policy_key_yes_no(ps, k, v, &allow) < 0)
+		return -1;
+	ps->pol->deny_userns = !allow;
 	return 0;
 }
 

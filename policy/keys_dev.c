@@ -152,25 +152,22 @@ static int keys_dev_allow(struct policy_parser *ps, const struct policy_keydef *
 static int keys_dev_allow_block(struct policy_parser *ps, const struct policy_keydef *k,
 				const char *v)
 {
-	if (strcmp(v, "yes") == 0)
-		ps->pol->devices.allow_block = true;
-	else if (strcmp(v, "no") == 0)
-		ps->pol->devices.allow_block = false;
-	else
-		return policy_key_bad(ps, k, "\"%s\": expected yes or no", v);
-	return 0;
+	return policy_key_yes_no(ps, k, v, &ps->pol->devices.allow_block);
 }
 
 static int keys_dev_gpus(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
-	if (strcmp(v, "none") == 0)
-		ps->pol->devices.gpus = POLICY_GPUS_NONE;
-	else if (strcmp(v, "all") == 0)
-		ps->pol->devices.gpus = POLICY_GPUS_ALL;
-	else if (strcmp(v, "scheduler") == 0)
-		ps->pol->devices.gpus = POLICY_GPUS_SCHEDULER;
-	else
-		return policy_key_bad(ps, k, "\"%s\" is not one of none, all, scheduler", v);
+	static const char *const names[] = {
+		[POLICY_GPUS_NONE] = "none",
+		[POLICY_GPUS_ALL] = "all",
+		[POLICY_GPUS_SCHEDULER] = "scheduler",
+		NULL,
+	};
+	int g;
+
+	if (policy_key_one_of(ps, k, v, names, &g) < 0)
+		return -1;
+	ps->pol->devices.gpus = (enum policy_gpus)g;
 	return 0;
 }
 

@@ -81,23 +81,11 @@ static int life_runtime(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
-static int life_yes_no(struct policy_parser *ps, const struct policy_keydef *k, const char *v,
-		       bool *out)
-{
-	if (strcmp(v, "yes") == 0)
-		*out = true;
-	else if (strcmp(v, "no") == 0)
-		*out = false;
-	else
-		return policy_key_bad(ps, k, "\"%s\": expected yes or no", v);
-	return 0;
-}
-
 static int life_join(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
 	bool yes = false;
 
-	if (life_yes_no(ps, k, v, &yes) < 0)
+	if (policy_key_yes_no(ps, k, v, &yes) < 0)
 		return -1;
 	ps->pol->deny_join = !yes;
 	return 0;
@@ -105,7 +93,7 @@ static int life_join(struct policy_parser *ps, const struct policy_keydef *k, co
 
 static int life_log_keep(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
-	return life_yes_no(ps, k, v, &ps->pol->log_keep);
+	return policy_key_yes_no(ps, k, v, &ps->pol->log_keep);
 }
 
 static int life_log_max(struct policy_parser *ps, const struct policy_keydef *k, const char *v)

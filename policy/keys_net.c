@@ -14,14 +14,17 @@
 
 static int net_mode(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
-	if (strcmp(v, "none") == 0)
-		ps->pol->net.mode = POLICY_NET_NONE;
-	else if (strcmp(v, "bridge") == 0)
-		ps->pol->net.mode = POLICY_NET_BRIDGE;
-	else if (strcmp(v, "host") == 0)
-		ps->pol->net.mode = POLICY_NET_HOST;
-	else
-		return policy_key_bad(ps, k, "\"%s\" is not one of none, bridge, host", v);
+	static const char *const names[] = {
+		[POLICY_NET_NONE] = "none",
+		[POLICY_NET_BRIDGE] = "bridge",
+		[POLICY_NET_HOST] = "host",
+		NULL,
+	};
+	int m;
+
+	if (policy_key_one_of(ps, k, v, names, &m) < 0)
+		return -1;
+	ps->pol->net.mode = (enum policy_netmode)m;
 	return 0;
 }
 
