@@ -56,9 +56,36 @@ int nsr_root_dir(int dfd, const char *name, mode_t mode, int flags, bool *made, 
 		errno = EPERM;
 		return -1;
 	}
+	/* Host state is root:root. An older nsrun made its directories
+	 * with the caller's group (root:<group>, never group-writable:
+	 * checked above); give such a one to group 0, on the fd that passed
+	 * the check, and only below a root-owned parent. Only for nsrun's
+	 * own directories (NSR_DIR_FIX_GROUP), never for one it merely
+	 * walks (a caller's cgroup path). */
+	if ((flags & NSR_DIR_FIX_GROUP) && st.st_gid != 0 && nsr_root_fix_group(dfd, fd, &st) < 0) {
+		nsr_err_set(err, NSR_E_SETUP, errno, "cannot give %s to group root", name);
+		return -1;
+	}
 	if (made)
 		*made = mine;
 	return nsr_steal_fd(&fd);
+}
+
+int nsr_root_fix_group(int parent, int fd, const struct stat *st)
+{
+	struct stat pst;
+
+	if (st->st_uid != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	if (st->st_gid == 0)
+		return 0;
+	if (fstat(parent, &pst) < 0 || pst.st_uid != 0) {
+		errno = EPERM;
+		return -1;
+	}
+	return fchownat(fd, "", 0, 0, AT_EMPTY_PATH);
 }
 
 int nsr_state_dir(const char *statedir, const char *sub, mode_t sub_mode, int flags, int *dfd,
@@ -84,6 +111,7 @@ int nsr_state_dir(const char *statedir, const char *sub, mode_t sub_mode, int fl
 	pfd = nsr_openat(AT_FDCWD, parent, O_PATH | O_DIRECTORY, 0);
 	if (pfd < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s", parent);
+	flags |= NSR_DIR_FIX_GROUP;
 	top = nsr_root_dir(pfd, base, 0755, flags, NULL, err);
 	if (top < 0) {
 		e = errno;

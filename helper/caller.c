@@ -10,7 +10,9 @@
 #include "caller.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -37,6 +39,39 @@ static void caller_cgroups(struct nsr_caller *c)
 	c->cgroups[got] = '\0';
 }
 
+/* As many supplementary groups as the kernel holds for us, counted by
+ * getgroups(0, NULL): a user in many groups is not locked out. The
+ * kernel never holds more than NGROUPS_MAX; more than the system's
+ * limit is refused (fail closed) rather than cut. Our own groups cannot
+ * change between the two calls (only we could change them). */
+static int caller_groups(struct nsr_identity *id, struct nsr_err *err)
+{
+	long max = sysconf(_SC_NGROUPS_MAX);
+	int n = getgroups(0, NULL);
+	gid_t *g;
+
+	if (n < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read your groups");
+	if (max < 0 || max > NGROUPS_MAX)
+		max = NGROUPS_MAX;
+	if (n > max)
+		return nsr_err_set(err, NSR_E_DENIED, 0,
+				   "you are in %d groups, more than the system's limit of %ld", n,
+				   max);
+	g = calloc((size_t)n + 1, sizeof(*g));
+	if (g == NULL)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read your groups");
+	n = getgroups(n, g);
+	if (n < 0) {
+		int e = errno;
+		free(g);
+		return nsr_err_set(err, NSR_E_SETUP, e, "cannot read your groups");
+	}
+	id->groups = g;
+	id->n_groups = (size_t)n;
+	return 0;
+}
+
 static bool db_field_ok(const char *s)
 {
 	if (s == NULL)
@@ -50,15 +85,12 @@ static bool db_field_ok(const char *s)
 int caller_load(const char *term, struct nsr_caller *c, struct nsr_err *err)
 {
 	struct passwd *pw;
-	int n;
 
 	memset(c, 0, sizeof(*c));
 	c->id.uid = getuid();
 	c->id.gid = getgid();
-	n = getgroups((int)NSR_ARRAY_SIZE(c->id.groups), c->id.groups);
-	if (n < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read your groups");
-	c->id.n_groups = (size_t)n;
+	if (caller_groups(&c->id, err) < 0)
+		return -1;
 
 	errno = 0;
 	pw = getpwuid(c->id.uid);

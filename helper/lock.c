@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "plan.h"
 #include "rootdir.h"
 #include "util.h"
 
@@ -101,6 +102,11 @@ int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held 
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot stat lock");
 		if (fstatat(dfd, name, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_ino == b.st_ino &&
 		    a.st_dev == b.st_dev) {
+			/* Left by an older nsrun with the caller's group:
+			 * root:root now (rootdir.h). */
+			if (nsr_root_fix_group(dfd, fd, &a) < 0)
+				return nsr_err_set(err, NSR_E_SETUP, errno, "lock %s is not root's",
+						   lk->path);
 			lk->fd = nsr_steal_fd(&fd);
 			return 0;
 		}
@@ -119,6 +125,38 @@ bool lock_box_exists(const char *statedir, uid_t uid, const char *box)
 	    nsr_fmt(name, sizeof(name), "%u-%s.lock", (unsigned)uid, box) < 0)
 		return false;
 	return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
+}
+
+int lock_upper(const char *datadir, uid_t uid, const char *box, const char *policy, int *fd,
+	       struct nsr_err *err)
+{
+	const int f = NSR_DIR_CREATE | NSR_DIR_PATH | NSR_DIR_FIX_GROUP;
+	nsr_cleanup_fd int data = -1, user = -1, bfd = -1, pol = -1;
+	char uidname[16], polname[POLICY_NAME_MAX + 16];
+
+	*fd = -1;
+	snprintf(uidname, sizeof(uidname), "%u", (unsigned)uid);
+	if (nsr_fmt(polname, sizeof(polname), PLAN_UPPER_POLICY_FMT, policy) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, ENAMETOOLONG, "policy name");
+	if (nsr_state_dir(datadir, NULL, 0, f, &data, err) < 0)
+		return nsr_err_prefix(err, "persistent data for %s", box);
+	user = nsr_root_dir(data, uidname, 0700, f, NULL, err);
+	bfd = user < 0 ? -1 : nsr_root_dir(user, box, 0700, f, NULL, err);
+	/* flock needs a real fd: this one is O_RDONLY, not O_PATH. */
+	pol = bfd < 0 ? -1 : nsr_root_dir(bfd, polname, 0700, f & ~NSR_DIR_PATH, NULL, err);
+	if (pol < 0)
+		return nsr_err_prefix(err, "persistent data for %s", box);
+	if (flock(pol, LOCK_EX | LOCK_NB) < 0) {
+		if (errno == EWOULDBLOCK)
+			return nsr_err_set(err, NSR_E_BUSY, 0,
+					   "the persistent data of box %s (policy %s) is in use "
+					   "by another box",
+					   box, policy);
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot lock the persistent data of %s",
+				   box);
+	}
+	*fd = nsr_steal_fd(&pol);
+	return 0;
 }
 
 void lock_release(struct lock_held *lk)

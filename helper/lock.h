@@ -28,6 +28,12 @@ int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held 
 bool lock_box_exists(const char *statedir, uid_t uid, const char *box);
 /* Remove the lock file while holding it, then close. Idempotent. */
 void lock_release(struct lock_held *lk);
+/* The persistent layer DATADIR/<uid>/<box>/<policy>.policy (created
+ * root-owned if missing) opened and flock()ed without waiting: two
+ * overlays never share one upper. *fd holds the lock until closed;
+ * NSR_E_BUSY when another box holds it. */
+int lock_upper(const char *datadir, uid_t uid, const char *box, const char *policy, int *fd,
+	       struct nsr_err *err);
 /* Remove lock files nobody holds (gc). Returns the number removed. */
 int lock_gc(const char *statedir);
 

@@ -14,6 +14,7 @@
 #include <grp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util.h"
@@ -173,12 +174,15 @@ static int plan_mounts(const struct policy *pol, const struct policy_vars *v, st
  * not an enumeration: getgrent() walks every NSS service (libnss_systemd
  * on a stock Debian costs half a millisecond), getgrgid() stops at
  * "files". A group without a name is shown as gid<N>. */
-static void plan_group_names(struct nsr_plan *plan)
+static int plan_group_names(struct nsr_plan *plan, struct nsr_err *err)
 {
 	const struct nsr_identity *id = &plan->id;
 	size_t i;
 
-	for (i = 0; i <= id->n_groups && i < NSR_ARRAY_SIZE(plan->group_names); i++) {
+	plan->group_names = calloc(id->n_groups + 1, sizeof(*plan->group_names));
+	if (plan->group_names == NULL)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "out of memory");
+	for (i = 0; i <= id->n_groups; i++) {
 		struct plan_group *g = &plan->group_names[i];
 		struct group *gr;
 
@@ -191,6 +195,7 @@ static void plan_group_names(struct nsr_plan *plan)
 			snprintf(g->name, sizeof(g->name), "gid%u", (unsigned)g->gid);
 	}
 	plan->n_group_names = i;
+	return 0;
 }
 
 int plan_build(const struct policy *pol, const struct nsr_request *req,
@@ -219,13 +224,14 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 				   buf);
 
 	plan->id = caller->id;
-	plan_group_names(plan);
+	if (plan_group_names(plan, err) < 0)
+		return -1;
 
 	memcpy(plan->rootfs, pol->rootfs, sizeof(plan->rootfs));
 	plan->writable = pol->writable;
 	if (plan->writable == POLICY_WRITABLE_PERSISTENT &&
-	    nsr_fmt(plan->upper_base, sizeof(plan->upper_base), "%s/%u/%s", datadir,
-		    (unsigned)caller->id.uid, req->box) < 0)
+	    nsr_fmt(plan->upper_base, sizeof(plan->upper_base), "%s/%u/%s/" PLAN_UPPER_POLICY_FMT,
+		    datadir, (unsigned)caller->id.uid, req->box, req->policy) < 0)
 		return nsr_err_set(err, NSR_E_POLICY, 0, "data directory path too long");
 
 	if (plan_mounts(pol, &v, plan, err) < 0)

@@ -17,7 +17,6 @@
 #include "policy.h"
 #include "sanitize.h"
 
-#define PLAN_MAX_GROUPS 256
 #define PLAN_MAX_ARGV 4096
 #define PLAN_MAX_MOUNTS (POLICY_MAX_BINDS + POLICY_MAX_TMPFS)
 #define PLAN_MAX_PASS_ENV 256 /* variables passed by pass_env */
@@ -41,11 +40,20 @@ struct plan_mount {
 
 /* Who a box runs as: the caller's real ids and groups from the kernel,
  * name and home from the user database. Shared by the caller (what we
- * found) and the plan (what the box gets). */
+ * found) and the plan (what the box gets). groups: as many as the kernel
+ * holds for the caller (NGROUPS_MAX at most), allocated once by
+ * caller_load() and never freed (the process is short-lived); the plan's
+ * copy points at the same array. */
+/* The persistent layer's directory under DATADIR/<uid>/<box>/: one per
+ * policy, so one policy's writes never lie over another policy's image.
+ * Box names hold no '.', so it never meets the box dir of the older
+ * layout (DATADIR/<uid>/<box>/{upper,work}, left as it is). */
+#define PLAN_UPPER_POLICY_FMT "%s.policy"
+
 struct nsr_identity {
 	uid_t uid;
 	gid_t gid;
-	gid_t groups[PLAN_MAX_GROUPS];
+	const gid_t *groups;
 	size_t n_groups;
 	char user[64];
 	char home[POLICY_STR_MAX];
@@ -88,12 +96,12 @@ struct nsr_plan {
 	char hostname[65];
 
 	struct nsr_identity id;
-	struct plan_group group_names[PLAN_MAX_GROUPS + 1]; /* gid first */
+	struct plan_group *group_names; /* gid first, then id.groups; allocated */
 	size_t n_group_names;
 
 	char rootfs[POLICY_STR_MAX];
 	enum policy_writable writable;
-	char upper_base[POLICY_STR_MAX]; /* persistent: DATADIR/<uid>/<box> */
+	char upper_base[POLICY_STR_MAX]; /* persistent: DATADIR/<uid>/<box>/<policy>.policy */
 
 	struct plan_mount mounts[PLAN_MAX_MOUNTS];
 	size_t n_mounts;

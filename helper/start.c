@@ -55,6 +55,7 @@ struct start_run {
 	const struct nsr_plan *plan;
 	struct start_paths paths;
 	struct lock_held lock;
+	int upper_lock; /* writable = persistent: lock_upper()'s fd, else -1 */
 	struct cg_box *cg;
 	bool have_lease;
 	uint32_t addr;
@@ -126,6 +127,7 @@ void start_run_free(struct start_run **runp)
 	cg_destroy(&r->cg, NULL);
 	if (r->have_lease)
 		start_release_lease(r);
+	nsr_closep(&r->upper_lock);
 	lock_release(&r->lock);
 	free(r);
 	errno = saved;
@@ -363,9 +365,15 @@ int start_prepare(const struct nsr_plan *plan, const struct start_paths *paths,
 	r->plan = plan;
 	r->paths = *paths;
 	r->lock.fd = -1;
+	r->upper_lock = -1;
 	r->go_fd = r->err_fd = r->pty_fd = -1;
 	r->relay.master_fd = -1;
 	if (lock_box(paths->statedir, plan->id.uid, plan->box, &r->lock, err) < 0)
+		return -1;
+	/* The persistent layer is held for the box's life: no second
+	 * overlay on the same upper, whatever else goes wrong. */
+	if (plan->writable == POLICY_WRITABLE_PERSISTENT &&
+	    lock_upper(paths->datadir, plan->id.uid, plan->box, plan->policy, &r->upper_lock, err) < 0)
 		return -1;
 	/* Records of this user's boxes that died without cleaning up (kill
 	 * -9, a crash) go now; this box's own is ours to replace. */

@@ -50,7 +50,8 @@ static int cg_v1_make(struct cg_box *cg, const struct cg_mounts *m, const struct
 		if (parent < 0)
 			return nsr_err_prefix(err, "%s", cg_v1_label[c]);
 	} else {
-		parent = nsr_root_dir(mnt, CG_PARENT, 0755, NSR_DIR_CREATE, &made, err);
+		parent = nsr_root_dir(mnt, CG_PARENT, 0755, NSR_DIR_CREATE | NSR_DIR_FIX_GROUP,
+				      &made, err);
 		if (parent < 0)
 			return -1;
 		/* Always 1 on current kernels; on old ones it must be set while

@@ -130,7 +130,7 @@ int cg_v2_create(struct cg_box *cg, const struct cg_mounts *m, const struct cg_l
 	base = cg_v2_base(m, err);
 	if (base < 0 || cg_v2_enable(base, "the cgroup2 base", err) < 0)
 		return -1;
-	parent = nsr_root_dir(base, CG_PARENT, 0755, NSR_DIR_CREATE, NULL, err);
+	parent = nsr_root_dir(base, CG_PARENT, 0755, NSR_DIR_CREATE | NSR_DIR_FIX_GROUP, NULL, err);
 	if (parent < 0 || cg_v2_enable(parent, CG_PARENT, err) < 0)
 		return -1;
 	return cg_v2_make_leaf(cg, &parent, lim, NULL, err);

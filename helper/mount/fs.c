@@ -86,25 +86,29 @@ int mnt_gen_etc(const struct mnt_input *in, int root_fd, int stage_fd, struct ns
 {
 	const struct nsr_plan *p = in->plan;
 
-	nsr_cleanup_free char *img = malloc(ETC_MAX), *out = malloc(ETC_MAX + 4096);
+	/* Room for the image's lines and ours: one group line per group of
+	 * the user's (a name under 64 bytes, a gid, the user's name). */
+	size_t outsz = ETC_MAX + 4096 + p->n_group_names * (64 + 12 + sizeof(p->id.user) + 8);
+	nsr_cleanup_free char *img = malloc(ETC_MAX), *out = malloc(outsz);
+	nsr_cleanup_free struct etc_group_entry *groups = calloc(p->n_group_names + 1,
+								 sizeof(*groups));
 	long n;
 
 	if (in->shell != NULL)
 		snprintf(in->shell, POLICY_STR_MAX, "%s", login_shell(p, root_fd));
-	if (img == NULL || out == NULL)
+	if (img == NULL || out == NULL || groups == NULL)
 		return nsr_err_set(err, NSR_E_SETUP, ENOMEM, "generating /etc files");
 	if (read_image(root_fd, "/etc/passwd", img, ETC_MAX) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read the image's /etc/passwd");
 	n = etc_passwd(img, p->id.user, p->id.uid, p->id.gid, p->id.home, login_shell(p, root_fd),
-		       out, ETC_MAX + 4096);
+		       out, outsz);
 	if (gen_write(stage_fd, "passwd", out, n, err) < 0)
 		return -1;
 	if (read_image(root_fd, "/etc/group", img, ETC_MAX) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read the image's /etc/group");
-	struct etc_group_entry groups[NSR_ARRAY_SIZE(p->group_names)];
 	for (size_t i = 0; i < p->n_group_names; i++)
 		groups[i] = (struct etc_group_entry){ p->group_names[i].gid, p->group_names[i].name };
-	n = etc_group(img, p->id.user, groups, p->n_group_names, out, ETC_MAX + 4096);
+	n = etc_group(img, p->id.user, groups, p->n_group_names, out, outsz);
 	if (gen_write(stage_fd, "group", out, n, err) < 0)
 		return -1;
 	n = snprintf(out, 128, "%s\n", p->hostname);

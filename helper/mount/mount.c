@@ -60,25 +60,29 @@ static bool image_has_all(int image_fd, const struct mnt_input *in)
 	return true;
 }
 
-/* Persistent upper: DATADIR/<uid>/<box>/{upper,work}, created by root. */
+/* Persistent upper: DATADIR/<uid>/<box>/<policy>.policy/{upper,work},
+ * created by root (the supervisor made them and holds the lock on the
+ * policy's dir for the box's life: lock_upper()). */
 static int persistent_dirs(const struct mnt_input *in, char *upper, char *work, size_t sz,
 			   struct nsr_err *err)
 {
 	const struct nsr_plan *p = in->plan;
 	/* upper_fd and work_fd only prove the directories exist as root made
 	 * them; the cleanup attribute closes them. */
-	nsr_cleanup_fd int data = -1, user = -1, box = -1, upper_fd = -1, work_fd = -1;
-	char uid[16];
+	nsr_cleanup_fd int data = -1, user = -1, box = -1, pol = -1, upper_fd = -1, work_fd = -1;
+	char uid[16], polname[POLICY_NAME_MAX + 16];
 
-	const int f = NSR_DIR_CREATE | NSR_DIR_PATH;
+	const int f = NSR_DIR_CREATE | NSR_DIR_PATH | NSR_DIR_FIX_GROUP;
 
 	if (nsr_state_dir(in->datadir, NULL, 0, f, &data, err) < 0)
 		return -1;
 	snprintf(uid, sizeof(uid), "%u", (unsigned)p->id.uid);
+	snprintf(polname, sizeof(polname), PLAN_UPPER_POLICY_FMT, p->policy);
 	user = nsr_root_dir(data, uid, 0700, f, NULL, err);
 	box = user < 0 ? -1 : nsr_root_dir(user, p->box, 0700, f, NULL, err);
-	upper_fd = box < 0 ? -1 : nsr_root_dir(box, "upper", 0755, f, NULL, err);
-	work_fd = upper_fd < 0 ? -1 : nsr_root_dir(box, "work", 0700, f, NULL, err);
+	pol = box < 0 ? -1 : nsr_root_dir(box, polname, 0700, f, NULL, err);
+	upper_fd = pol < 0 ? -1 : nsr_root_dir(pol, "upper", 0755, f, NULL, err);
+	work_fd = upper_fd < 0 ? -1 : nsr_root_dir(pol, "work", 0700, f, NULL, err);
 	if (work_fd < 0)
 		return nsr_err_prefix(err, "persistent data for %s", p->box);
 	if (nsr_fmt(upper, sz, "%s/upper", p->upper_base) < 0 ||

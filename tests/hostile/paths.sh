@@ -163,10 +163,22 @@ eq "raced bind source: the unreadable file never reached a box ($n starts)" 0 "$
 same_state "host untouched after the bind-source race"
 
 # ---- a persistent layer the user booby-trapped in an earlier run: mount
-# points under a world-writable image dir replaced by symlinks to host paths
+# points under a world-writable image dir replaced by symlinks to host paths.
+# The layer is the policy's own (DATADIR/UID/BOX/POLICY.policy): the trap
+# is planted under the policy as it was, and sprung once the admin has
+# added mounts there.
 IMG4=$(mktemp -d /run/nsrun-test/hostile-img.XXXXXX); H_CLEAN+=("$IMG4" "$DATADIR/$TUID/hptrap")
 cp -a "$NSRUN_ROOTFS/." "$IMG4/"; chmod 0755 "$IMG4"
 mkdir -m 1777 "$IMG4/pub"
+policy hp-trap <<INI
+[policy]
+users = $TUSER
+[rootfs]
+path = $IMG4
+writable = persistent
+INI
+out=$(nsr -p hp-trap hptrap -- /bin/sh -c "ln -s $ESC/b2 /pub/b && ln -s /../../..$ESC/t2 /pub/t && ls -l /pub" 2>&1); rc=$?
+match "trap: the user planted symlinks at the mount points" "t -> " "$out"
 policy hp-trap <<INI
 [policy]
 users = $TUSER
@@ -178,15 +190,6 @@ bind = $HB:/hbin:ro
 bind = $HB:/pub/b:ro
 tmpfs = /pub/t:size=1M
 INI
-policy hp-trap2 <<INI
-[policy]
-users = $TUSER
-[rootfs]
-path = $IMG4
-writable = persistent
-INI
-out=$(nsr -p hp-trap2 hptrap -- /bin/sh -c "ln -s $ESC/b2 /pub/b && ln -s /../../..$ESC/t2 /pub/t && ls -l /pub" 2>&1); rc=$?
-match "trap: the user planted symlinks at the mount points" "t -> " "$out"
 out=$(nsr -p hp-trap hptrap -- /bin/sh -c "ls /pub/b; touch /pub/t/x && echo wrote" 2>&1); rc=$?
 if [ "$rc" = 0 ]; then ok "trap: box ran ($(tr '\n' ' ' <<<"$out"))"; else refused "trap: refused" "$rc" "$out"; fi
 esc_same "trap (binds and tmpfs through the user's symlinks)"

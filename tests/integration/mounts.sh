@@ -38,7 +38,7 @@ match "writable = tmpfs: root's files stay root's" 'Permission denied' "$err"
 t "writable = persistent: a write" nsr --policy m-pers mp -- /bin/sh -c 'echo p > /var/tmp/pmark'
 eq "writable = persistent: it is there next time" "p" "$(nsr --policy m-pers mp -- cat /var/tmp/pmark)"
 eq "writable = persistent: the file is the user's on the host" "$TUSER" \
-  "$(stat -c %U "$DATADIR/$TUID/mp/upper/var/tmp/pmark")"
+  "$(stat -c %U "$DATADIR/$TUID/mp/m-pers.policy/upper/var/tmp/pmark")"
 eq "writable = persistent: the data dir is closed to others" "700 root" \
   "$(stat -c '%a %U' "$DATADIR/$TUID")"
 t "writable = persistent: another user's box of the same name does not see it" \

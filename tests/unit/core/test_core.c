@@ -157,6 +157,8 @@ static struct nsr_caller caller;
 static struct nsr_plan plan;
 static struct sanitize_env tenv;
 
+static const gid_t fixture_groups[] = { 27 };
+
 static void plan_fixture(void)
 {
 	memset(&pol, 0, sizeof(pol));
@@ -164,7 +166,7 @@ static void plan_fixture(void)
 	strcpy(pol.rootfs, "/srv/img");
 	caller.id.uid = 1000;
 	caller.id.gid = 1000;
-	caller.id.groups[0] = 27;
+	caller.id.groups = fixture_groups;
 	caller.id.n_groups = 1;
 	strcpy(caller.id.user, "alice");
 	strcpy(caller.id.home, "/home/alice");
@@ -404,7 +406,7 @@ START_TEST(plan_refusals)
 	strcpy(pol.hostname, "x");
 	pol.writable = POLICY_WRITABLE_PERSISTENT;
 	ck_assert_int_eq(build("b", NULL, 0, &e), 0);
-	ck_assert_str_eq(plan.upper_base, "/var/lib/nsrun/1000/b");
+	ck_assert_str_eq(plan.upper_base, "/var/lib/nsrun/1000/b/dev.policy");
 }
 END_TEST
 
