@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 int nsr_openat(int dfd, const char *path, int flags, unsigned mode)
 {
@@ -132,4 +133,29 @@ int nsr_format_size(uint64_t bytes, char *out, size_t outsz)
 	if (u < 0)
 		return nsr_fmt(out, outsz, "%" PRIu64, v);
 	return nsr_fmt(out, outsz, "%" PRIu64 "%c", v, units[u]);
+}
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434 /* one number on every architecture */
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
+
+int nsr_pidfd_open(pid_t pid)
+{
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+}
+
+int nsr_pidfd_signal(int pidfd, int sig)
+{
+	return (int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0);
+}
+
+void nsr_child_fail(int fd, struct nsr_err *err)
+{
+	if (err->kind == NSR_E_NONE)
+		err->kind = NSR_E_SETUP;
+	nsr_write_all(fd, err, sizeof(*err));
+	_exit(125);
 }

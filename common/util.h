@@ -84,6 +84,16 @@ ssize_t nsr_read_full(int fd, void *buf, size_t len);
 ssize_t nsr_read_file(int dfd, const char *path, char *buf, size_t max);
 int nsr_write_file(int dfd, const char *path, const char *s, struct nsr_err *err);
 
+/* A pidfd for pid (pidfd_open(2), Linux 5.3), and a signal through one
+ * (pidfd_send_signal(2); sig 0 checks the process is still there): -1
+ * with errno on failure, as the system calls. */
+int nsr_pidfd_open(pid_t pid);
+int nsr_pidfd_signal(int pidfd, int sig);
+
+/* A child's last word: the error record down fd (kind NSR_E_SETUP where
+ * none was set), then exit 125 without running atexit handlers. */
+__attribute__((noreturn)) void nsr_child_fail(int fd, struct nsr_err *err);
+
 /* snprintf that reports truncation as -1 (ENAMETOOLONG). */
 int nsr_fmt(char *buf, size_t sz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 

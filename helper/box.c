@@ -31,10 +31,7 @@
 
 __attribute__((noreturn)) static void box_fail(const struct box_ctx *ctx, struct nsr_err *err)
 {
-	if (err->kind == NSR_E_NONE)
-		err->kind = NSR_E_SETUP;
-	nsr_write_all(ctx->err_fd, err, sizeof(*err));
-	_exit(125);
+	nsr_child_fail(ctx->err_fd, err);
 }
 
 /* Close everything but 0-2 and the fds of ctx (-1: none). */

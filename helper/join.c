@@ -39,12 +39,6 @@
 #ifndef CLONE_INTO_CGROUP
 #define CLONE_INTO_CGROUP 0x200000000ULL
 #endif
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal 424
-#endif
 
 /* How long --join waits for a box that is still starting (nsrun(1)). */
 #define JOIN_START_WAIT_MS 2000
@@ -130,10 +124,7 @@ static void join_stdio(const struct join_ctx *c)
 
 __attribute__((noreturn)) static void join_fail(const struct join_ctx *c, struct nsr_err *e)
 {
-	if (e->kind == NSR_E_NONE)
-		e->kind = NSR_E_SETUP;
-	nsr_write_all(c->err_fd, e, sizeof(*e));
-	_exit(125);
+	nsr_child_fail(c->err_fd, e);
 }
 
 /* PDEATHSIG is cleared by every credential change: set it again, and
@@ -220,7 +211,7 @@ static int join_open_init(const struct box_record *rec, int *pidfd, int *root_fd
 	char path[48];
 	uint64_t start;
 
-	*pidfd = (int)syscall(SYS_pidfd_open, rec->init_pid, 0);
+	*pidfd = nsr_pidfd_open(rec->init_pid);
 	if (*pidfd < 0)
 		return errno == ESRCH ?
 			       nsr_err_set(err, NSR_E_USAGE, 0, "box %s is not running", rec->box) :
@@ -229,7 +220,7 @@ static int join_open_init(const struct box_record *rec, int *pidfd, int *root_fd
 	snprintf(path, sizeof(path), "/proc/%d/root", (int)rec->init_pid);
 	*root_fd = nsr_openat(AT_FDCWD, path, O_PATH | O_DIRECTORY, 0);
 	if (*root_fd < 0 || state_pid_start(rec->init_pid, &start) < 0 ||
-	    start != rec->init_start || syscall(SYS_pidfd_send_signal, *pidfd, 0, NULL, 0) < 0)
+	    start != rec->init_start || nsr_pidfd_signal(*pidfd, 0) < 0)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "box %s is not running", rec->box);
 	return 0;
 }

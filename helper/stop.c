@@ -21,13 +21,6 @@
 
 #include "util.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-#ifndef SYS_pidfd_send_signal
-#define SYS_pidfd_send_signal 424
-#endif
-
 /* After SIGKILL, how long the supervisor may take to clean up. */
 #define STOP_CLEANUP_MS 15000
 
@@ -59,7 +52,7 @@ int stop_parse_signal(const char *s)
 
 static int stop_pidfd(pid_t pid, uint64_t start)
 {
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	int fd = nsr_pidfd_open(pid);
 	uint64_t t;
 
 	if (fd < 0)
@@ -114,12 +107,12 @@ int stop_box(const char *statedir, const struct stop_request *req, struct stop_r
 		return nsr_err_set(err, NSR_E_USAGE, 0, "box %s is not running", req->box);
 	if (state_mark_stopping(statedir, r, err) < 0)
 		return -1;
-	if (syscall(SYS_pidfd_send_signal, init_fd, req->sig, NULL, 0) < 0 && errno != ESRCH)
+	if (nsr_pidfd_signal(init_fd, req->sig) < 0 && errno != ESRCH)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot signal box %s", req->box);
 	if (!stop_wait(init_fd, (int)req->timeout * 1000)) {
 		/* SIGKILL to a PID namespace's init kills every process in it. */
 		res->killed = true;
-		if (syscall(SYS_pidfd_send_signal, init_fd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+		if (nsr_pidfd_signal(init_fd, SIGKILL) < 0 && errno != ESRCH)
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot kill box %s", req->box);
 		if (!stop_wait(init_fd, STOP_CLEANUP_MS))
 			return nsr_err_set(err, NSR_E_SETUP, 0, "box %s did not end after SIGKILL",

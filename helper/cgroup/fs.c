@@ -66,7 +66,7 @@ bool cg_fs_exists(int dfd, const char *file)
 void cg_fs_signal_member(int dfd, pid_t pid, int sig)
 {
 	char link[64], leaf[4096], path[64], text[4096];
-	nsr_cleanup_fd int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	nsr_cleanup_fd int pfd = nsr_pidfd_open(pid);
 	nsr_cleanup_fd int cfd = -1;
 	ssize_t n;
 	const char *name;
@@ -89,7 +89,7 @@ void cg_fs_signal_member(int dfd, pid_t pid, int sig)
 	for (char *line = strtok(text, "\n"); line != NULL; line = strtok(NULL, "\n")) {
 		const char *s = strrchr(line, '/');
 		if (s != NULL && strcmp(s + 1, name) == 0) {
-			syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0);
+			nsr_pidfd_signal(pfd, sig);
 			return;
 		}
 	}
