@@ -23,6 +23,10 @@ trap cleanup EXIT
 
 basic_policy vmnest "[limits]
 cgroup = nested"
+basic_policy vmnestdev "[limits]
+cgroup = nested
+[devices]
+allow = /dev/fuse"
 basic_policy vmnestlim "[limits]
 cgroup = nested
 pids = 24"
@@ -59,6 +63,30 @@ if [ -e "$P/pids.max" ]; then
 else
   not_ok "nested: the parent has pids.max (root enables pids)"
 fi
+
+# nested with [devices]: the BPF device program sits on the nested leaf;
+# root moved into that leaf opens fuse and null, not tun.
+outf=$(mktemp)
+in_job "$NSRUN" --policy vmnestdev vmn6 -- /bin/sh -c 'test -c /dev/fuse && echo fuse-in-box; exec sleep '$((3 * scale)) >"$outf" 2>&1 &
+bpid=$!
+leaf=
+for _ in $(seq 1 $((40 * scale))); do
+  leaf=$(find "$P" -mindepth 1 -maxdepth 1 -type d -name "$TUID-vmn6-*" | head -n1)
+  [ -n "$leaf" ] && grep -q . "$leaf/cgroup.procs" 2>/dev/null && break
+  sleep 0.1
+done
+if [ -n "$leaf" ]; then
+  out=$( (echo "$BASHPID" >"$leaf/cgroup.procs" && exec 3<>/dev/fuse && echo FUSE-OK
+          exec 4<>/dev/net/tun || echo TUN-REFUSED
+          exec 5<>/dev/null && echo NULL-OK) 2>&1)
+  eq "nested with [devices]: root in the nested leaf opens fuse and null, not tun" \
+    "FUSE-OK TUN-REFUSED NULL-OK" "$(grep -oE '[A-Z]+-(OK|REFUSED)' <<<"$out" | tr '\n' ' ' | sed 's/ $//')"
+else
+  not_ok "nested with [devices]: the box's leaf sits under the caller's cgroup" "$(cat "$outf" 2>&1)"
+fi
+wait "$bpid"
+eq "nested with [devices]: the box ran with its node and exited 0" "0 fuse-in-box" "$? $(cat "$outf")"
+rm -f "$outf"
 
 out=$(in_job "$NSRUN" --policy vmnestlim vmn3 -- /bin/true 2>&1)
 match "nested with limits, parent holding processes: refused in one line" \
