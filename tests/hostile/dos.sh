@@ -264,6 +264,50 @@ gateway = 10.90.0.1"
     freeze_all 0
     kill -TERM "$frz" 2>/dev/null; { wait "$frz"; } 2>/dev/null
     user_procs_gone; gc
+
+    # ---- the same at the start-time gc: a start with limits first
+    # collects dead boxes' leaves, briefly taking each one's lock file,
+    # other users' too. The victim (the other user) leaves a leaf and a
+    # lock file behind (supervisor killed with -9); the caller's start is
+    # stopped (strace) right after its gc took the victim's lock; the
+    # caller freezes its own cgroups and the stop is lifted. The victim's
+    # next start of that box must succeed (a supervisor frozen there would
+    # hold the victim's lock: "box is already running").
+    hbg "$TUSER2" -p hdos hgcv -- /bin/sleep 100
+    s=$H_BG; wait_child_of "$s" >/dev/null; sleep 0.3
+    kill -KILL "$s"; { wait "$s"; } 2>/dev/null
+    user_procs_gone
+    VL=$STATEDIR/locks/$TUID2-hgcv.lock
+    diag "the victim left $(own_leaves | grep -c -- "-hgcv-") cgroup leaves and $(ls "$VL" 2>/dev/null | wc -l) lock file"
+    bash -c '[ -z "$1" ] || echo $$ > "$1/a/cgroup.procs"; shift; exec "$@"' _ "$V2D" \
+      strace -qq -o /dev/null -u "$TUSER" -P "$VL" -e trace=flock \
+      -e inject=flock:signal=SIGSTOP:when=1 /bin/bash -c \
+      'for d in "${@:2}"; do echo $$ > "$d/cgroup.procs" || exit 9; done; exec "$1" -p hdos hgca -- /bin/true' \
+      _ "$NSRUN" "${FZ[@]}" >/dev/null 2>&1 &
+    gcs=$!; H_PIDS+=("$gcs")
+    fsup=
+    for i in $(seq 50); do
+      fsup=$(pgrep -P "$gcs" | head -1)
+      [ -n "$fsup" ] && grep -q '^State:.*stopped' "/proc/$fsup/status" 2>/dev/null && break
+      sleep 0.1
+    done
+    diag "supervisor $fsup stopped in the gc, holding the victim's lock: $(grep State "/proc/$fsup/status" 2>/dev/null)"
+    left=yes
+    for d in "${FZ[@]}"; do grep -qx "${fsup:-none}" "$d/cgroup.procs" && left="no (still in $d)"; done
+    eq "before its gc the supervisor left every cgroup the caller owns" yes "$left"
+    freeze_all 1
+    kill -CONT "$fsup" 2>/dev/null
+    out=; start=$(date +%s%N)
+    for i in $(seq 6); do   # (the gc takes a moment to finish once let go)
+      out=$(timeout 30 setpriv --reuid="$TUSER2" --regid="$(id -g "$TUSER2")" --init-groups --reset-env -- \
+        "$NSRUN" -p hdos hgcv -- /bin/echo started 2>&1) && break
+      sleep 0.5
+    done
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    eq "the victim's start succeeds while the caller freezes its cgroups at the gc (${ms} ms)" started "$out"
+    freeze_all 0
+    kill -TERM "$gcs" 2>/dev/null; { wait "$gcs"; } 2>/dev/null
+    user_procs_gone; gc
     for d in "${FZ[@]}"; do
       for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
       for i in $(seq 50); do rmdir "$d" 2>/dev/null && break; sleep 0.1; done
@@ -272,6 +316,8 @@ gateway = 10.90.0.1"
   else
     skip "before its lease lock the supervisor left every cgroup the caller owns" "no freezer and no cgroup2 here"
     skip "another user's bridged start succeeds while the caller freezes its cgroups" "no freezer and no cgroup2 here"
+    skip "before its gc the supervisor left every cgroup the caller owns" "no freezer and no cgroup2 here"
+    skip "the victim's start succeeds while the caller freezes its cgroups at the gc" "no freezer and no cgroup2 here"
   fi
   kill "$NH" 2>/dev/null; { wait "$NH"; } 2>/dev/null
   rm -f "$STATEDIR/leases/nsdos0"
