@@ -15,6 +15,7 @@
 #include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <linux/securebits.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -93,19 +94,35 @@ int caps_user_fs_end(int watch_fd, struct nsr_err *err)
 	return caps_rearm(watch_fd, err);
 }
 
+/* The kernel's capabilities must be the ones this build knows: past the
+ * last one PR_CAPBSET_READ answers EINVAL. A kernel with more (a newer
+ * one) could hold a capability that neither the drop nor the checks below
+ * name, so nsrun refuses to start there (fail closed) rather than guess.
+ * Asked of the kernel itself, no file opened: a tiny RLIMIT_NOFILE of the
+ * caller cannot make this fail open. */
+static int caps_kernel_known(struct nsr_err *err)
+{
+	errno = 0;
+	if (prctl(PR_CAPBSET_READ, CAP_LAST_CAP + 1, 0, 0, 0) >= 0 || errno != EINVAL)
+		return nsr_err_set(err, NSR_E_SETUP, 0,
+				   "the kernel has capabilities beyond %d that this nsrun does not know",
+				   CAP_LAST_CAP);
+	return 0;
+}
+
+/* Everything read back from the kernel with system calls (capget, prctl,
+ * getres*id): no /proc file to open or parse. */
 static int verify_dropped(const struct nsr_identity *id, struct nsr_err *err)
 {
 	uid_t r, e, s;
 	gid_t rg, eg, sg;
-	int c;
+	int c, bits;
 
 	if (getresuid(&r, &e, &s) < 0 || r != id->uid || e != id->uid || s != id->uid ||
 	    getresgid(&rg, &eg, &sg) < 0 || rg != id->gid || eg != id->gid || sg != id->gid)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "ids did not change as asked");
 	if ((uid_t)setfsuid((uid_t)-1) != id->uid)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "fsuid did not change");
-	/* Read back with capget(2) itself: no file to open, so a tiny
-	 * RLIMIT_NOFILE of the caller cannot make the check fail open. */
 	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
 	if (syscall(SYS_capget, &hdr, data) < 0)
@@ -113,12 +130,21 @@ static int verify_dropped(const struct nsr_identity *id, struct nsr_err *err)
 	for (c = 0; c < _LINUX_CAPABILITY_U32S_3; c++)
 		if (data[c].effective || data[c].permitted || data[c].inheritable)
 			return nsr_err_set(err, NSR_E_SETUP, 0, "capabilities remain after the drop");
+	if (caps_kernel_known(err) < 0)
+		return -1;
 	for (c = 0; c <= CAP_LAST_CAP; c++)
-		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) > 0 ||
-		    prctl(PR_CAPBSET_READ, c, 0, 0, 0) > 0)
+		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0) != 0 ||
+		    prctl(PR_CAPBSET_READ, c, 0, 0, 0) != 0)
 			return nsr_err_set(err, NSR_E_SETUP, 0, "capability %d remains", c);
 	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "no_new_privs is not set");
+	/* keep-caps or no-setuid-fixup would let a later change of ids keep
+	 * capabilities: neither may be on. */
+	bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+	if (bits < 0 || (bits & (SECBIT_KEEP_CAPS | SECBIT_NO_SETUID_FIXUP)) != 0)
+		return nsr_err_set(err, NSR_E_SETUP, 0, "securebits keep capabilities (0x%x)", bits);
+	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
+		return nsr_err_set(err, NSR_E_SETUP, 0, "the process is still dumpable");
 	/* The classic test: getting root back must fail. */
 	if (setresuid(0, 0, 0) == 0 || setresgid(0, 0, 0) == 0)
 		return nsr_err_set(err, NSR_E_SETUP, 0, "root could be regained");
@@ -127,10 +153,19 @@ static int verify_dropped(const struct nsr_identity *id, struct nsr_err *err)
 
 int caps_drop(const struct nsr_identity *id, int watch_fd, struct nsr_err *err)
 {
-	/* Bounding set while we still hold CAP_SETPCAP. */
-	capng_clear(CAPNG_SELECT_ALL);
-	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot clear the bounding set");
+	int c;
+
+	/* Bounding set while we still hold CAP_SETPCAP, one prctl per
+	 * capability: libcap-ng's capng_apply(CAPNG_SELECT_BOUNDS) first
+	 * reads the whole state back from /proc/self/status (three opens and
+	 * parses) only to decide what to drop; dropping all of them needs no
+	 * reading. A kernel with capabilities this build does not know is
+	 * refused before anything is dropped. */
+	if (caps_kernel_known(err) < 0)
+		return -1;
+	for (c = 0; c <= CAP_LAST_CAP; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot clear the bounding set");
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot clear ambient capabilities");
 	if (setgroups(id->n_groups, id->groups) < 0)
@@ -138,7 +173,8 @@ int caps_drop(const struct nsr_identity *id, int watch_fd, struct nsr_err *err)
 	if (setresgid(id->gid, id->gid, id->gid) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "setresgid");
 	/* uid 0 -> user with keepcaps off: the kernel empties permitted and
-	 * effective; capng_apply below empties inheritable too. */
+	 * effective; capng_apply below empties inheritable too (libcap-ng
+	 * drops the capability sets; capset(2) only, no /proc read). */
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0 || setresuid(id->uid, id->uid, id->uid) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "setresuid");
 	capng_clear(CAPNG_SELECT_CAPS);
