@@ -173,7 +173,8 @@ static int plan_mounts(const struct policy *pol, const struct policy_vars *v, st
  * the host's namespaces rather than as root in the box. Point lookups,
  * not an enumeration: getgrent() walks every NSS service (libnss_systemd
  * on a stock Debian costs half a millisecond), getgrgid() stops at
- * "files". A group without a name is shown as gid<N>. */
+ * "files". A group without a name is shown as gid<N>. The primary group,
+ * usually also a supplementary one, is looked up once. */
 static int plan_group_names(struct nsr_plan *plan, struct nsr_err *err)
 {
 	const struct nsr_identity *id = &plan->id;
@@ -187,6 +188,14 @@ static int plan_group_names(struct nsr_plan *plan, struct nsr_err *err)
 		struct group *gr;
 
 		g->gid = i == 0 ? id->gid : id->groups[i - 1];
+		/* The primary group is usually among the supplementary ones
+		 * too: looked up once (each lookup reads the whole group
+		 * file). Only against the primary one: a user may be in
+		 * thousands of groups, and getgroups lists each once. */
+		if (i > 0 && g->gid == id->gid) {
+			memcpy(g->name, plan->group_names[0].name, sizeof(g->name));
+			continue;
+		}
 		gr = getgrgid(g->gid);
 		/* A name with ':' or a control character would add fields or
 		 * lines to the box's /etc/group: such a group shows as gidN. */
