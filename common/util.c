@@ -49,6 +49,23 @@ int nsr_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+void nsr_zero_sparse(void *p, size_t n)
+{
+	unsigned char *b = p;
+	size_t len;
+
+	for (; n > 0; b += len, n -= len) {
+		/* Page by page (4 KiB, the smallest page size): a page left
+		 * alone must be left alone whole. */
+		len = 4096 - ((uintptr_t)b & 4095);
+		if (len > n)
+			len = n;
+		/* All bytes equal to their neighbour, and the first is 0. */
+		if (b[0] != 0 || (len > 1 && memcmp(b, b + 1, len - 1) != 0))
+			memset(b, 0, len);
+	}
+}
+
 ssize_t nsr_read_full(int fd, void *buf, size_t len)
 {
 	char *p = buf;

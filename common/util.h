@@ -71,6 +71,14 @@ int nsr_openat(int dfd, const char *path, int flags, unsigned mode);
  * symlink; dfd stays the caller's. NULL with errno on failure. */
 DIR *nsr_opendir_at(int dfd, const char *path);
 
+/* memset(p, 0, n), writing only the pages that are not all zero yet. The
+ * large structures (plan, policy: hundreds of KiB, mostly unused) live in
+ * static storage; untouched, they are backed by the kernel's shared zero
+ * page, which reading leaves so. A plain memset would make every page the
+ * process's own: time, page faults, resident memory (doc/performance.md).
+ * Garbage is zeroed like memset would; the result is the same. */
+void nsr_zero_sparse(void *p, size_t n);
+
 /* write all of buf, retrying on EINTR and short writes. */
 int nsr_write_all(int fd, const void *buf, size_t len);
 

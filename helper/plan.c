@@ -220,7 +220,7 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 	char buf[POLICY_STR_MAX + 16];
 	size_t i;
 
-	memset(plan, 0, sizeof(*plan));
+	nsr_zero_sparse(plan, sizeof(*plan));
 	if (nsr_fmt(plan->policy, sizeof(plan->policy), "%s", req->policy) < 0 ||
 	    nsr_fmt(plan->box, sizeof(plan->box), "%s", req->box) < 0)
 		return nsr_err_set(err, NSR_E_USAGE, 0, "name too long");

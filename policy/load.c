@@ -28,8 +28,8 @@ int policy_load(const char *policydir, const char *name, struct policy *out,
 	char path[POLICY_STR_MAX];
 	char why[256];
 
-	memset(out, 0, sizeof(*out));
-	memset(diags, 0, sizeof(*diags));
+	nsr_zero_sparse(out, sizeof(*out));
+	nsr_zero_sparse(diags, sizeof(*diags));
 	if (!policy_name_valid(name)) {
 		snprintf(diags->file, sizeof(diags->file), "(policy name)");
 		policy_diag(diags, 0, "invalid policy name");

@@ -197,8 +197,8 @@ int policy_parse_fd(int fd, const char *display, struct policy *out, struct poli
 	ssize_t n;
 	int r;
 
-	memset(out, 0, sizeof(*out));
-	memset(diags, 0, sizeof(*diags));
+	nsr_zero_sparse(out, sizeof(*out));
+	nsr_zero_sparse(diags, sizeof(*diags));
 	snprintf(diags->file, sizeof(diags->file), "%s", display ? display : "-");
 	if (buf == NULL) {
 		policy_diag(diags, 0, "out of memory");

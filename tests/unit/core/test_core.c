@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "plan.h"
 #include "rootdir.h"
 #include "sanitize.h"
+#include "util.h"
 #include "../ck_run.h"
 
 #define ARGV(...) ((char *const[]){ __VA_ARGS__, NULL })
@@ -460,6 +462,35 @@ START_TEST(etc_hosts_and_resolv)
 }
 END_TEST
 
+START_TEST(zero_sparse)
+{
+	/* Three fresh pages; the middle one dirtied at its edges, and a
+	 * range that starts and ends inside pages: all zero afterwards,
+	 * nothing outside the range written. */
+	unsigned char *m = mmap(NULL, 3 * 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+				-1, 0);
+	size_t i;
+
+	ck_assert_ptr_ne(m, MAP_FAILED);
+	m[4096] = 1;
+	m[2 * 4096 - 1] = 0xff;
+	m[100] = 7;
+	m[3 * 4096 - 50] = 9;
+	m[99] = 5; /* outside the range below */
+	nsr_zero_sparse(m + 100, 3 * 4096 - 150);
+	for (i = 100; i < 3 * 4096 - 50; i++)
+		ck_assert_msg(m[i] == 0, "byte %zu is %u", i, m[i]);
+	ck_assert_uint_eq(m[99], 5);
+	/* a structure of garbage, not page-aligned, as memset */
+	char s[10000];
+	memset(s, 'x', sizeof(s));
+	nsr_zero_sparse(s, sizeof(s));
+	for (i = 0; i < sizeof(s); i++)
+		ck_assert_int_eq(s[i], 0);
+	munmap(m, 3 * 4096);
+}
+END_TEST
+
 START_TEST(log_escapes)
 {
 	char out[64];
@@ -576,6 +607,7 @@ int main(void)
 	tcase_add_test(m, etc_passwd_and_group);
 	tcase_add_test(m, etc_hosts_and_resolv);
 	tcase_add_test(m, log_escapes);
+	tcase_add_test(m, zero_sparse);
 	tcase_add_test(m, term_values);
 	tcase_add_test(m, root_dir_checks);
 	suite_add_tcase(s, a);
