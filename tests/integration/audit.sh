@@ -71,7 +71,7 @@ match "... and the box's end with 124" "end: uid=$TUID policy=au-rt box=rbox sta
 # and whose queue is full, the start completes and the box runs. nsrun
 # from before its own log client blocked in send(2) for good on the second.
 kill "$listener"; wait "$listener" 2>/dev/null; rm -f /dev/log
-out=$(timeout 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
+out=$(timeout -k 5 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
   "$NSRUN" --policy au nolog -- /bin/echo ran 2>&1)
 eq "with no /dev/log, a start completes and its box runs" "ran" "$out"
 
@@ -97,10 +97,10 @@ PY
 stalled=$!
 for _ in $(seq 100); do [ -s "$full" ] && break; sleep 0.1; done
 t "the stuck listener's queue is full" test -s "$full"
-out=$(timeout 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
+out=$(timeout -k 5 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
   "$NSRUN" --policy au stuck -- /bin/echo ran 2>&1)
 eq "with a syslog that never reads, a start completes and its box runs" "ran" "$out"
-out=$(timeout 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
+out=$(timeout -k 5 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
   "$NSRUN" --policy au-missing stuck -- /bin/true 2>&1)
 match "... and so does a refusal" 'policy "au-missing" is not available' "$out"
 done_testing
