@@ -73,7 +73,8 @@ match "... and the box's end with 124" "end: uid=$TUID policy=au-rt box=rbox sta
 kill "$listener"; wait "$listener" 2>/dev/null; rm -f /dev/log
 out=$(timeout -k 5 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
   "$NSRUN" --policy au nolog -- /bin/echo ran 2>&1)
-eq "with no /dev/log, a start completes and its box runs" "ran" "$out"
+rc=$?
+eq "with no /dev/log, a start completes and its box runs" "ran exit 0" "$out exit $rc"
 
 python3 - "$full" <<'PY' &
 import os, socket, sys, time
@@ -99,8 +100,13 @@ for _ in $(seq 100); do [ -s "$full" ] && break; sleep 0.1; done
 t "the stuck listener's queue is full" test -s "$full"
 out=$(timeout -k 5 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
   "$NSRUN" --policy au stuck -- /bin/echo ran 2>&1)
-eq "with a syslog that never reads, a start completes and its box runs" "ran" "$out"
+rc=$?
+# (the box may run before nsrun logs its start: the exit status says
+# whether nsrun itself finished, or was cut by the timeout: 124, 137)
+eq "with a syslog that never reads, a start completes and its box runs" "ran exit 0" "$out exit $rc"
 out=$(timeout -k 5 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
   "$NSRUN" --policy au-missing stuck -- /bin/true 2>&1)
+rc=$?
 match "... and so does a refusal" 'policy "au-missing" is not available' "$out"
+t "... which nsrun finished itself (exit $rc, not cut by the timeout)" test "$rc" -gt 0 -a "$rc" -lt 124
 done_testing
