@@ -108,5 +108,5 @@ out=$(timeout -k 5 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --r
   "$NSRUN" --policy au-missing stuck -- /bin/true 2>&1)
 rc=$?
 match "... and so does a refusal" 'policy "au-missing" is not available' "$out"
-t "... which nsrun finished itself (exit $rc, not cut by the timeout)" test "$rc" -gt 0 -a "$rc" -lt 124
+t "... which nsrun finished itself (exit $rc, not cut by the timeout: 124, 137)" test "$rc" -ne 0 -a "$rc" -ne 124 -a "$rc" -ne 137
 done_testing
