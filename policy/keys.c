@@ -72,6 +72,7 @@ int policy_key_one_of(struct policy_parser *ps, const struct policy_keydef *k, c
 	char list[120] = "";
 	size_t used = 0;
 
+	*out = 0; /* never left unset, whatever the caller does on an error */
 	for (int i = 0; names[i] != NULL; i++) {
 		if (strcmp(v, names[i]) == 0) {
 			*out = i;
