@@ -58,6 +58,7 @@ struct start_run {
 	int upper_lock; /* writable = persistent: lock_upper()'s fd, else -1 */
 	struct cg_box *cg;
 	bool have_lease;
+	int lease_fd; /* the address's lock file, held for the box's life */
 	uint32_t addr;
 	char host_if[16];
 	bool have_veth;
@@ -99,7 +100,7 @@ static void start_release_lease(struct start_run *r)
 	struct caps_guard g;
 
 	if (start_guard_shared(&g, NULL) == 0) {
-		ipam_release(r->paths.statedir, r->plan->net.bridge, r->addr, NULL);
+		ipam_release(r->paths.statedir, r->plan->net.bridge, r->addr, &r->lease_fd, NULL);
 		caps_guard_end(&g, NULL);
 	}
 	r->have_lease = false;
@@ -342,8 +343,8 @@ static int start_lease(struct start_run *r, struct nsr_err *err)
 		return -1;
 	if (nsr_err_step(&fe, ipam_acquire(r->paths.statedir, plan->net.bridge, plan->net.subnet,
 					   plan->net.prefix, plan->net.gateway, plan->id.uid,
-					   plan->net.has_per_user ? plan->net.per_user : 0,
-					   plan->box, &r->addr, nsr_err_slot(&fe))) == 0)
+					   plan->net.has_per_user ? plan->net.per_user : 0, plan->box,
+					   &r->addr, &r->lease_fd, nsr_err_slot(&fe))) == 0)
 		r->have_lease = true;
 	nsr_err_step(&fe, caps_guard_end(&g, nsr_err_slot(&fe)));
 	if (fe.rc < 0)
@@ -366,6 +367,7 @@ int start_prepare(const struct nsr_plan *plan, const struct start_paths *paths,
 	r->paths = *paths;
 	r->lock.fd = -1;
 	r->upper_lock = -1;
+	r->lease_fd = -1;
 	r->go_fd = r->err_fd = r->pty_fd = -1;
 	r->relay.master_fd = -1;
 	if (lock_box(paths->statedir, plan->id.uid, plan->box, &r->lock, err) < 0)
@@ -614,6 +616,6 @@ int start_gc(const struct start_paths *paths, struct start_gc_result *res, struc
 		return -1;
 	res->cgroup_leaves = cg;
 	res->records = state_gc(paths->statedir, true, 0);
-	res->lock_files = lock_gc(paths->statedir);
+	res->lock_files = lock_gc(paths->statedir) + ipam_gc(paths->statedir);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "ipam.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -114,6 +115,19 @@ int ipam_parse(const char *text, size_t len, struct ipam_table *t, struct nsr_er
 	return 0;
 }
 
+/* One lease's line, "ADDR UID PID START BOX\n": its length, or -1. */
+static int ipam_format_one(const struct ipam_lease *l, char *out, size_t outsz)
+{
+	char a[INET_ADDRSTRLEN];
+	uint32_t be = htonl(l->addr);
+	int w;
+
+	inet_ntop(AF_INET, &be, a, sizeof(a));
+	w = snprintf(out, outsz, "%s %u %d %" PRIu64 " %s\n", a, (unsigned)l->uid, (int)l->pid,
+		     l->starttime, l->box);
+	return w < 0 || (size_t)w >= outsz ? -1 : w;
+}
+
 int ipam_format(const struct ipam_table *t, char *out, size_t outsz)
 {
 	size_t pos = 0;
@@ -122,15 +136,9 @@ int ipam_format(const struct ipam_table *t, char *out, size_t outsz)
 		return -1;
 	out[0] = '\0';
 	for (size_t i = 0; i < t->n; i++) {
-		const struct ipam_lease *l = &t->leases[i];
-		char a[INET_ADDRSTRLEN];
-		uint32_t be = htonl(l->addr);
-		int w;
+		int w = ipam_format_one(&t->leases[i], out + pos, outsz - pos);
 
-		inet_ntop(AF_INET, &be, a, sizeof(a));
-		w = snprintf(out + pos, outsz - pos, "%s %u %d %" PRIu64 " %s\n", a,
-			     (unsigned)l->uid, (int)l->pid, l->starttime, l->box);
-		if (w < 0 || (size_t)w >= outsz - pos)
+		if (w < 0)
 			return -1;
 		pos += (size_t)w;
 	}
@@ -222,7 +230,23 @@ bool ipam_holder_alive(const struct ipam_lease *l, void *ctx)
 
 /* ---------------------------------------------------------------- files */
 
+/*
+ * One lock file per address: STATEDIR/leases/BRIDGE:addr/A.B.C.D, holding
+ * the lease's one line ("ADDR UID PID START BOX"), flock()ed by its
+ * supervisor for the box's life. An address is claimed with LOCK_NB and
+ * skipped when held, so no start ever waits on another user's supervisor;
+ * a held file is a live lease, an unheld one is left by a dead holder and
+ * removed (flock held across the unlink; a claimer checks after its flock
+ * that the name still names its inode, as box locks do). The per-user
+ * count is exact: the count and the claim happen under a lock of the
+ * caller's own (uUID.lock), which only that user's supervisors take. The
+ * name holds a ':' that no interface name may, so it never meets the
+ * single lease file of older nsrun versions (leases/BRIDGE), which is
+ * read, never written: its live leases are honoured.
+ */
+
 #define IPAM_FILE_MAX (IPAM_MAX_LEASES * (IPAM_LINE_MAX + 1))
+#define IPAM_DIR_SUFFIX ":addr"
 
 /* An interface name (dev_valid_name) is also a safe file name. */
 static bool ipam_bridge_ok(const char *b)
@@ -233,8 +257,8 @@ static bool ipam_bridge_ok(const char *b)
 	       strpbrk(b, "/: \t\n\r\v\f") == NULL;
 }
 
-/* flock, bounded to about 10 s: the holder is a setuid process that its
- * own user may SIGSTOP, and that must not hang everyone else's starts. */
+/* flock, bounded to about 10 s. Only for the caller's own lock: the holder
+ * is another start of the same user. */
 static int ipam_flock(int fd)
 {
 	for (int i = 0; i < 10000; i++) {
@@ -248,64 +272,50 @@ static int ipam_flock(int fd)
 	return -1;
 }
 
-/* Open and flock the lease file; retry when it was replaced or removed
- * between open and lock (the lock belongs to the inode, and a writer
- * renames a new inode into place). *fd = -1 when absent and !create. */
-static int ipam_lock(int ldfd, const char *bridge, bool create, int *fd_out)
+/* The leases dir and this bridge's address dir (O_RDONLY, for readdir). */
+static int ipam_dirs(const char *state_dir, const char *bridge, bool create, int *ldfd, int *adfd,
+		     struct nsr_err *err)
 {
-	for (int tries = 0; tries < 1000; tries++) {
-		nsr_cleanup_fd int fd = nsr_openat(ldfd, bridge,
-						   O_RDWR | O_NOFOLLOW | O_NOCTTY |
-							   (create ? O_CREAT : 0),
-						   0600);
-		struct stat st, cur;
+	char name[32];
 
-		*fd_out = -1;
-		if (fd < 0)
-			return !create && errno == ENOENT ? 0 : -1;
-		if (ipam_flock(fd) < 0 || fstat(fd, &st) < 0)
-			return -1;
-		if (fstatat(ldfd, bridge, &cur, AT_SYMLINK_NOFOLLOW) < 0 ||
-		    cur.st_ino != st.st_ino || cur.st_dev != st.st_dev)
-			continue;
-		if (!S_ISREG(st.st_mode) || st.st_uid != 0 || st.st_nlink != 1) {
-			errno = EPERM;
-			return -1;
-		}
-		*fd_out = nsr_steal_fd(&fd);
-		return 0;
-	}
-	errno = EAGAIN;
-	return -1;
+	*adfd = -1;
+	if (!ipam_bridge_ok(bridge))
+		return nsr_err_set(err, NSR_E_SETUP, EINVAL, "bad bridge name");
+	if (nsr_state_dir(state_dir, "leases", 0700, create ? NSR_DIR_CREATE : 0, ldfd, err) < 0)
+		return nsr_err_prefix(err, "leases");
+	snprintf(name, sizeof(name), "%s" IPAM_DIR_SUFFIX, bridge);
+	*adfd = nsr_root_dir(*ldfd, name, 0700, (create ? NSR_DIR_CREATE : 0) | NSR_DIR_FIX_GROUP,
+			     NULL, err);
+	if (*adfd < 0)
+		return nsr_err_prefix(err, "leases");
+	return 0;
 }
 
-/* Open state_dir/leases/<bridge>, lock it and parse it into *t. */
-static int ipam_load(const char *state_dir, const char *bridge, bool create, int *ldfd, int *fd,
-		     struct ipam_table *t, struct nsr_err *err)
+/* The older single lease file, if any: its leases whose holder lives. */
+static int ipam_legacy(int ldfd, const char *state_dir, const char *bridge, struct ipam_table *t,
+		       struct nsr_err *err)
 {
 	nsr_cleanup_free char *text = malloc(IPAM_FILE_MAX + 1);
-	struct nsr_err ignored;
+	nsr_cleanup_fd int fd = -1;
+	struct stat st;
+	size_t kept = 0;
 	ssize_t n;
 
 	t->n = 0;
 	if (text == NULL)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "out of memory");
-	if (!ipam_bridge_ok(bridge))
-		return nsr_err_set(err, NSR_E_SETUP, EINVAL, "bad bridge name");
-	if (nsr_state_dir(state_dir, "leases", 0700, create ? NSR_DIR_CREATE : 0, ldfd, &ignored) <
-	    0) {
-		if (!create && errno == ENOENT)
+	fd = nsr_openat(ldfd, bridge, O_RDONLY | O_NOFOLLOW | O_NOCTTY, 0);
+	if (fd < 0) {
+		if (errno == ENOENT)
 			return 0;
-		if (err != NULL)
-			*err = ignored;
-		return nsr_err_prefix(err, "leases");
-	}
-	if (ipam_lock(*ldfd, bridge, create, fd) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot lock %s/leases/%s", state_dir,
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open %s/leases/%s", state_dir,
 				   bridge);
-	if (*fd < 0)
-		return 0;
-	n = nsr_read_full(*fd, text, IPAM_FILE_MAX + 1);
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || st.st_nlink != 1)
+		return nsr_err_set(err, NSR_E_SETUP, EPERM, "%s/leases/%s is not nsrun's",
+				   state_dir, bridge);
+	/* Its writers renamed whole files into place: read as it is. */
+	n = nsr_read_full(fd, text, IPAM_FILE_MAX + 1);
 	if (n < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read %s/leases/%s", state_dir,
 				   bridge);
@@ -316,91 +326,273 @@ static int ipam_load(const char *state_dir, const char *bridge, bool create, int
 				      "lease file %s/leases/%s is corrupt "
 				      "(delete it when no bridged box runs)",
 				      state_dir, bridge);
+	for (size_t i = 0; i < t->n; i++)
+		if (ipam_holder_alive(&t->leases[i], NULL))
+			t->leases[kept++] = t->leases[i];
+	t->n = kept;
 	return 0;
 }
 
-/* Write t in place of the locked file: a new inode renamed over it (so a
- * reader never sees half a file), or no file at all when t is empty. The
- * temporary name has a ':' that no interface name may hold. Safe as root:
- * leases/ was checked to be ours and closed to others, names are fixed. */
-static int ipam_store(int ldfd, const char *bridge, const struct ipam_table *t)
+/* "A.B.C.D" as nsrun names an address file; *a in host order. */
+static bool ipam_addr_name(const char *name, uint32_t *a)
 {
-	nsr_cleanup_free char *text = malloc(IPAM_FILE_MAX + 1);
-	nsr_cleanup_fd int fd = -1;
-	char tmp[32];
+	char back[INET_ADDRSTRLEN];
+	uint32_t be;
+
+	if (strlen(name) > 15 || inet_pton(AF_INET, name, &be) != 1)
+		return false;
+	inet_ntop(AF_INET, &be, back, sizeof(back));
+	*a = ntohl(be);
+	return strcmp(back, name) == 0;
+}
+
+static bool ipam_has(const struct ipam_table *t, uint32_t a)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->leases[i].addr == a)
+			return true;
+	return false;
+}
+
+/* Every address file: held ones go into t (their line, or just the
+ * address while the holder is still writing it); unheld ones are left by
+ * dead holders and removed. Never waits. */
+static void ipam_scan(int adfd, struct ipam_table *t)
+{
+	int rfd = nsr_openat(adfd, ".", O_RDONLY | O_DIRECTORY, 0);
+	DIR *d = rfd < 0 ? NULL : fdopendir(rfd);
+	struct dirent *de;
+
+	if (d == NULL) {
+		if (rfd >= 0)
+			close(rfd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL && t->n < IPAM_MAX_LEASES) {
+		char line[IPAM_LINE_MAX + 2];
+		struct ipam_lease one = { 0 };
+		struct nsr_err ignored;
+		struct stat st;
+		uint32_t a;
+		ssize_t n;
+
+		if (!ipam_addr_name(de->d_name, &a))
+			continue;
+		nsr_cleanup_fd int fd = nsr_openat(adfd, de->d_name,
+						   O_RDONLY | O_NOFOLLOW | O_NOCTTY, 0);
+		if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
+			unlinkat(adfd, de->d_name, 0); /* its holder is gone */
+			continue;
+		}
+		if (ipam_has(t, a))
+			continue;
+		n = nsr_read_full(fd, line, sizeof(line) - 1);
+		/* One whole line (the holder may still be writing it). */
+		if (n > 1 && line[n - 1] == '\n' && memchr(line, '\0', (size_t)n) == NULL) {
+			line[n - 1] = '\0';
+			if (strchr(line, '\n') != NULL || ipam_parse_line(line, 1, &one, &ignored) < 0)
+				one.addr = 0;
+		}
+		if (one.addr == a) {
+			t->leases[t->n++] = one;
+		} else {
+			t->leases[t->n] = (struct ipam_lease){ .addr = a, .uid = (uid_t)-1 };
+			t->n++;
+		}
+	}
+	closedir(d);
+}
+
+static bool ipam_alive_all(const struct ipam_lease *l, void *ctx)
+{
+	return true; /* held (or in the older file with a live holder) */
+}
+
+/* Claim address a: 1 and *fd_out (locked, the line written) when ours, 0
+ * when someone holds it, -1 on error. */
+static int ipam_claim(int adfd, const struct ipam_lease *l, int *fd_out)
+{
+	char name[INET_ADDRSTRLEN], line[IPAM_LINE_MAX + 2];
+	uint32_t be = htonl(l->addr);
 	int len;
 
-	if (t->n == 0)
-		return unlinkat(ldfd, bridge, 0) < 0 && errno != ENOENT ? -1 : 0;
-	if (text == NULL || nsr_fmt(tmp, sizeof(tmp), "%s:new", bridge) < 0)
-		return -1;
-	len = ipam_format(t, text, IPAM_FILE_MAX + 1);
+	inet_ntop(AF_INET, &be, name, sizeof(name));
+	len = ipam_format_one(l, line, sizeof(line));
 	if (len < 0) {
 		errno = E2BIG;
 		return -1;
 	}
-	fd = nsr_openat(ldfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NOCTTY, 0600);
-	if (fd < 0 || nsr_write_all(fd, text, (size_t)len) < 0 || close(nsr_steal_fd(&fd)) < 0 ||
-	    renameat(ldfd, tmp, ldfd, bridge) < 0) {
-		int saved = errno;
-		unlinkat(ldfd, tmp, 0);
-		errno = saved;
-		return -1;
+	for (int tries = 0; tries < 16; tries++) {
+		nsr_cleanup_fd int fd = nsr_openat(adfd, name,
+						   O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY, 0600);
+		struct stat st, cur;
+
+		if (fd < 0)
+			return -1;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0)
+			return errno == EWOULDBLOCK ? 0 : -1;
+		if (fstat(fd, &st) < 0)
+			return -1;
+		if (fstatat(adfd, name, &cur, AT_SYMLINK_NOFOLLOW) < 0 || cur.st_ino != st.st_ino ||
+		    cur.st_dev != st.st_dev)
+			continue; /* removed by a scan between our open and flock */
+		if (!S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+		    nsr_root_fix_group(adfd, fd, &st) < 0) {
+			errno = EPERM;
+			return -1;
+		}
+		if (ftruncate(fd, 0) < 0 || nsr_write_all(fd, line, (size_t)len) < 0)
+			return -1;
+		*fd_out = nsr_steal_fd(&fd);
+		return 1;
 	}
-	return 0;
+	errno = EAGAIN;
+	return -1;
+}
+
+/* The caller's own lease lock, leases/<bridge>:addr/u<UID>.lock: taken
+ * (bounded wait: only the same user's starts hold it) and removed again
+ * while held, as box locks are (lock.c), so it leaves no file behind. */
+static int ipam_user_lock(int adfd, const char *uname)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		nsr_cleanup_fd int fd = nsr_openat(adfd, uname,
+						   O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY, 0600);
+		struct stat a, b;
+
+		if (fd < 0 || ipam_flock(fd) < 0 || fstat(fd, &a) < 0)
+			return -1;
+		if (fstatat(adfd, uname, &b, AT_SYMLINK_NOFOLLOW) == 0 && a.st_ino == b.st_ino &&
+		    a.st_dev == b.st_dev)
+			return nsr_steal_fd(&fd);
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+static int ipam_acquire_locked(int ldfd, int adfd, const char *state_dir, const char *bridge,
+			       uint32_t subnet, unsigned prefix, uint32_t gateway, uid_t uid,
+			       unsigned per_user, struct ipam_lease *mine, int *lease_fd,
+			       struct nsr_err *err)
+{
+	nsr_cleanup_free struct ipam_table *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "out of memory");
+	if (ipam_legacy(ldfd, state_dir, bridge, t, err) < 0)
+		return -1;
+	ipam_scan(adfd, t);
+	for (;;) {
+		int rc;
+
+		if (ipam_pick(t, subnet, prefix, gateway, uid, per_user, ipam_alive_all, NULL,
+			      &mine->addr, err) < 0)
+			return -1;
+		rc = ipam_claim(adfd, mine, lease_fd);
+		if (rc < 0)
+			return nsr_err_set(err, NSR_E_SETUP, errno,
+					   "cannot claim an address in %s/leases", state_dir);
+		if (rc == 1)
+			return 0;
+		/* Taken meanwhile by another user's start: the next one. */
+		t->leases[t->n] = (struct ipam_lease){ .addr = mine->addr, .uid = (uid_t)-1 };
+		t->n++;
+	}
 }
 
 int ipam_acquire(const char *state_dir, const char *bridge, uint32_t subnet, unsigned prefix,
 		 uint32_t gateway, uid_t uid, unsigned per_user, const char *box, uint32_t *addr,
-		 struct nsr_err *err)
+		 int *lease_fd, struct nsr_err *err)
 {
-	nsr_cleanup_free struct ipam_table *t = calloc(1, sizeof(*t));
-	nsr_cleanup_fd int ldfd = -1;
-	nsr_cleanup_fd int fd = -1;
-	struct ipam_lease *l;
+	nsr_cleanup_fd int ldfd = -1, adfd = -1, ufd = -1;
+	struct ipam_lease mine;
+	char uname[32];
 	uint64_t start;
+	int rc;
 
-	if (t == NULL)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "out of memory");
+	*lease_fd = -1;
 	if (!nsr_box_name_valid(box) || uid == (uid_t)-1)
 		return nsr_err_set(err, NSR_E_SETUP, EINVAL, "bad lease holder");
 	if (ipam_self_starttime(getpid(), &start) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read own start time");
-	if (ipam_load(state_dir, bridge, true, &ldfd, &fd, t, err) < 0)
+	if (ipam_dirs(state_dir, bridge, true, &ldfd, &adfd, err) < 0)
 		return -1;
-	if (ipam_pick(t, subnet, prefix, gateway, uid, per_user, ipam_holder_alive, NULL, addr,
-		      err) < 0) {
-		ipam_store(ldfd, bridge, t); /* keep reclaims; no empty file */
-		return -1;
-	}
-	l = &t->leases[t->n++];
-	*l = (struct ipam_lease){ .addr = *addr, .uid = uid, .pid = getpid(), .starttime = start };
-	memcpy(l->box, box, strlen(box) + 1);
-	if (ipam_store(ldfd, bridge, t) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot write %s/leases/%s", state_dir,
-				   bridge);
-	return 0;
+	/* The caller's own lock: count and claim as one step. */
+	snprintf(uname, sizeof(uname), "u%u.lock", (unsigned)uid);
+	ufd = ipam_user_lock(adfd, uname);
+	if (ufd < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot lock %s/leases/%s:addr/%s",
+				   state_dir, bridge, uname);
+	mine = (struct ipam_lease){ .uid = uid, .pid = getpid(), .starttime = start };
+	memcpy(mine.box, box, strlen(box) + 1);
+	rc = ipam_acquire_locked(ldfd, adfd, state_dir, bridge, subnet, prefix, gateway, uid,
+				 per_user, &mine, lease_fd, err);
+	unlinkat(adfd, uname, 0);
+	if (rc == 0)
+		*addr = mine.addr;
+	return rc;
 }
 
-int ipam_release(const char *state_dir, const char *bridge, uint32_t addr, struct nsr_err *err)
+int ipam_release(const char *state_dir, const char *bridge, uint32_t addr, int *lease_fd,
+		 struct nsr_err *err)
 {
-	nsr_cleanup_free struct ipam_table *t = calloc(1, sizeof(*t));
-	nsr_cleanup_fd int ldfd = -1;
-	nsr_cleanup_fd int fd = -1;
-	size_t kept = 0;
+	nsr_cleanup_fd int ldfd = -1, adfd = -1;
+	char name[INET_ADDRSTRLEN];
+	uint32_t be = htonl(addr);
+	int rc = 0;
 
-	if (t == NULL)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "out of memory");
-	if (ipam_load(state_dir, bridge, false, &ldfd, &fd, t, err) < 0)
-		return -1;
-	if (fd < 0)
-		return 0; /* no file: nothing held */
-	for (size_t i = 0; i < t->n; i++)
-		if (t->leases[i].addr != addr || t->leases[i].pid != getpid())
-			t->leases[kept++] = t->leases[i];
-	t->n = kept;
-	if (ipam_store(ldfd, bridge, t) < 0)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot write %s/leases/%s", state_dir,
-				   bridge);
-	return 0;
+	if (*lease_fd < 0)
+		return 0;
+	inet_ntop(AF_INET, &be, name, sizeof(name));
+	/* Still held: the name is ours (a scan removes only unheld files). */
+	if (ipam_dirs(state_dir, bridge, false, &ldfd, &adfd, err) < 0 || unlinkat(adfd, name, 0) < 0)
+		rc = nsr_err_set(err, NSR_E_SETUP, errno, "cannot release %s", name);
+	nsr_closep(lease_fd);
+	*lease_fd = -1;
+	return rc;
+}
+
+int ipam_gc(const char *state_dir)
+{
+	nsr_cleanup_fd int ldfd = -1;
+	nsr_cleanup_dir DIR *d = NULL;
+	struct dirent *de;
+	int removed = 0;
+
+	if (nsr_state_dir(state_dir, "leases", 0700, 0, &ldfd, NULL) < 0)
+		return 0;
+	d = nsr_opendir_at(ldfd, ".");
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		size_t n = strlen(de->d_name), k = strlen(IPAM_DIR_SUFFIX);
+		nsr_cleanup_fd int adfd = -1;
+		nsr_cleanup_dir DIR *a = NULL;
+		struct dirent *e;
+
+		if (n <= k || strcmp(de->d_name + n - k, IPAM_DIR_SUFFIX) != 0)
+			continue;
+		adfd = nsr_root_dir(ldfd, de->d_name, 0700, 0, NULL, NULL);
+		a = adfd < 0 ? NULL : nsr_opendir_at(adfd, ".");
+		while (a != NULL && (e = readdir(a)) != NULL) {
+			uint32_t addr;
+
+			size_t en = strlen(e->d_name);
+
+			/* address files, and a user's lease lock left by a
+			 * start killed while it held it */
+			if (!ipam_addr_name(e->d_name, &addr) &&
+			    (e->d_name[0] != 'u' || en < 6 ||
+			     strcmp(e->d_name + en - 5, ".lock") != 0))
+				continue;
+			nsr_cleanup_fd int fd = nsr_openat(adfd, e->d_name,
+							   O_RDONLY | O_NOFOLLOW | O_NOCTTY, 0);
+			if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+			    unlinkat(adfd, e->d_name, 0) == 0)
+				removed++;
+		}
+	}
+	return removed;
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Address leases for bridge mode: one file per bridge under the state dir,
- * flock()ed for every read-modify-write, so concurrent starts never share
- * an address. A lease names its holder (pid + process start time, uid,
- * box); a lease whose holder is gone is reclaimed. Runs as root in the
+ * Address leases for bridge mode: one lock file per address under the
+ * state dir, flock()ed by its holder for the box's life, so concurrent
+ * starts never share an address and no start waits on another user's.
+ * A lease names its holder (pid + process start time, uid, box); a lease
+ * whose holder is gone (its file no longer locked) is reclaimed. Runs as root in the
  * supervisor. The file format parser is pure and fuzzable.
  */
 #ifndef NSR_IPAM_H
@@ -41,15 +42,22 @@ typedef bool (*ipam_alive_fn)(const struct ipam_lease *l, void *ctx);
 int ipam_pick(struct ipam_table *t, uint32_t subnet, unsigned prefix, uint32_t gateway, uid_t uid,
 	      unsigned per_user, ipam_alive_fn alive, void *ctx, uint32_t *addr, struct nsr_err *err);
 
-/* Live: lease an address in state_dir/leases/<bridge> for (uid, box, self).
- * per_user 0 means no limit (the policy's per_user is 1..1024 when set). A
- * corrupt file is refused, never reset: the admin deletes it once no
- * bridged box runs on that bridge. */
+/* Live: lease an address for (uid, box, self) on bridge: one lock file
+ * per address under state_dir/leases/<bridge>:addr/, claimed with
+ * LOCK_NB (never waiting on another user) and held through *lease_fd for
+ * the box's life. per_user 0 means no limit (the policy's per_user is
+ * 1..1024 when set). An older nsrun's single lease file
+ * (state_dir/leases/<bridge>) is read and its live leases honoured; a
+ * corrupt one is refused, never reset: the admin deletes it once no
+ * bridged box of an older nsrun runs on that bridge. */
 int ipam_acquire(const char *state_dir, const char *bridge, uint32_t subnet, unsigned prefix,
 		 uint32_t gateway, uid_t uid, unsigned per_user, const char *box, uint32_t *addr,
+		 int *lease_fd, struct nsr_err *err);
+/* Release the lease held through *lease_fd (removed, then closed; -1 after). */
+int ipam_release(const char *state_dir, const char *bridge, uint32_t addr, int *lease_fd,
 		 struct nsr_err *err);
-/* Release the lease held by this process for addr. */
-int ipam_release(const char *state_dir, const char *bridge, uint32_t addr, struct nsr_err *err);
+/* Remove address files nobody holds (gc). Returns the number removed. */
+int ipam_gc(const char *state_dir);
 
 /* Holder liveness from /proc (pid exists with the same start time). */
 bool ipam_holder_alive(const struct ipam_lease *l, void *ctx);

@@ -118,15 +118,17 @@ same_state "long-running boxes: host state back as before"
 
 # ---- lock files do not pile up: start + kill -9 of the supervisor in a
 # loop leaves one lock file per box name until the user's next start
+# (boxes without limits: no cgroup leaf, so the cgroup gc, which also
+# takes dead leaves' locks, plays no part)
 for i in $(seq 6); do
-  hbg "$TUSER" -p hdos "hpile$i" -- /bin/sleep 100
+  hbg "$TUSER" -p hdos-free "hpile$i" -- /bin/sleep 100
   s=$H_BG; wait_child_of "$s" >/dev/null; sleep 0.2
   kill -KILL "$s"; { wait "$s"; } 2>/dev/null
 done
 user_procs_gone
 diag "$(ls "$STATEDIR/locks" | grep -c "^$TUID-hpile") lock files left by 6 supervisors killed with -9"
 sleep 3   # (files younger than 3 s are left alone: a start in progress)
-out=$(nsr -p hdos hpile-next -- /bin/echo ran 2>&1)
+out=$(nsr -p hdos-free hpile-next -- /bin/echo ran 2>&1)
 eq "the next start runs" ran "$out"
 eq "the user's next start removed their lock files nobody holds" 0 "$(ls "$STATEDIR/locks" | grep -c "^$TUID-hpile")"
 # a per-user bound on box names in use: 256 lock files of the user held (as
@@ -156,8 +158,8 @@ same_state "lock files: host state back as before"
 # other user's bridged start would wait on the lock and fail. nsrun guards
 # that section: real uid 0 and the stop signals blocked, so the caller's
 # kill(2) fails there. The test stops the supervisor right inside the
-# section (strace as root: its first write(2) is the new lease table,
-# between flock and rename) and checks that (1) the caller cannot signal
+# section (strace as root: its first write(2) is its lease's line, written
+# with its own address's lock and its user's lease lock held) and checks that (1) the caller cannot signal
 # it there, (2) outside the section it can, (3) other users are not hurt
 # by a caller hammering its own supervisor with SIGSTOP.
 if command -v strace >/dev/null; then
@@ -166,7 +168,7 @@ if command -v strace >/dev/null; then
   NNS=/proc/$NH/ns/net
   nsenter --net="$NNS" -- sh -c 'ip link set lo up && ip link add nsdos0 type bridge &&
     ip addr add 10.90.0.1/24 dev nsdos0 && ip link set nsdos0 up'
-  H_CLEAN+=("$STATEDIR/leases/nsdos0")
+  H_CLEAN+=("$STATEDIR/leases/nsdos0" "$STATEDIR/leases/nsdos0:addr")
   hpolicy hdos-net "" "[network]
 mode = bridge
 bridge = nsdos0
@@ -218,9 +220,9 @@ gateway = 10.90.0.1"
   # ---- the same through cgroups the caller owns: a freezer (v1) and a
   # cgroup2 directory (cgroup.freeze), as a delegation would give them.
   # The supervisor is stopped (strace) right inside the lease section (at
-  # the rename of the new table, flock held); the caller then freezes its
-  # cgroups and the stop is lifted: a supervisor still in them stays frozen
-  # with the lock. It must have left them; another user's start succeeds.
+  # the ftruncate of its address's lock file: that lock and its user's
+  # lease lock held); the caller then freezes its cgroups and the stop is
+  # lifted: a supervisor still in them stays frozen with the locks. It must have left them; another user's start succeeds.
   FZ=()
   v1f=$(awk '$0 ~ / - cgroup / && $0 ~ /[ ,]freezer(,|$)/ {print $5}' /proc/self/mountinfo | head -1)
   v2m=$(awk '$0 ~ / - cgroup2 / {print $5}' /proc/self/mountinfo | head -1)
@@ -243,8 +245,8 @@ gateway = 10.90.0.1"
     # (strace stays outside; the traced caller, as itself, joins its cgroups
     # and then execs nsrun)
     nsenter --net="$NNS" -- bash -c '[ -z "$1" ] || echo $$ > "$1/a/cgroup.procs"; shift; exec "$@"' _ "$V2D" \
-      strace -qq -o /dev/null -u "$TUSER" -e trace=renameat \
-      -e inject=renameat:signal=SIGSTOP:when=1 /bin/bash -c \
+      strace -qq -o /dev/null -u "$TUSER" -e trace=ftruncate \
+      -e inject=ftruncate:signal=SIGSTOP:when=1 /bin/bash -c \
       'for d in "${@:2}"; do echo $$ > "$d/cgroup.procs" || exit 9; done; exec "$1" -p hdos-net hfrz -- /bin/sleep 1' \
       _ "$NSRUN" "${FZ[@]}" >/dev/null 2>&1 &
     frz=$!; H_PIDS+=("$frz")
@@ -320,7 +322,7 @@ gateway = 10.90.0.1"
     skip "the victim's start succeeds while the caller freezes its cgroups at the gc" "no freezer and no cgroup2 here"
   fi
   kill "$NH" 2>/dev/null; { wait "$NH"; } 2>/dev/null
-  rm -f "$STATEDIR/leases/nsdos0"
+  rm -rf "$STATEDIR/leases/nsdos0" "$STATEDIR/leases/nsdos0:addr"
 else
   skip "bridged starts survive a frozen supervisor" "strace missing"
 fi

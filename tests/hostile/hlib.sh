@@ -66,7 +66,7 @@ h_state() {
   echo "mounts: $(grep -E "$STATEDIR|$NSRUN_ROOTFS|$DATADIR|/run/nsrun-test/hostile" /proc/self/mountinfo |
     grep -v " $POLICYDIR " | awk '{print $5}' | sort | tr '\n' ' ')"
   echo "veths: $(ip -o link show 2>/dev/null | grep -o 'ns[rp][0-9]*' | sort | tr '\n' ' ')"
-  echo "leases: $(cat "$STATEDIR"/leases/* 2>/dev/null | tr '\n' ' ')"
+  echo "leases: $(cat "$STATEDIR"/leases/* "$STATEDIR"/leases/*:addr/[0-9]* 2>/dev/null | tr '\n' ' ')"
   echo "procs: $(pgrep -u "$TUSER,$TUSER2" 2>/dev/null | tr '\n' ' ')"
   echo "nsrun: $(pgrep -x nsrun 2>/dev/null | while read -r p; do
     is_nsrun "$p" || continue

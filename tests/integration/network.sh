@@ -17,7 +17,10 @@ done
 [ -x "$BB" ] || bail "$BB missing (busybox-static)"
 
 BR=nsbrt0
-LF=$STATEDIR/leases/$BR
+# One lock file per leased address, holding the lease's line
+# (ADDR UID PID START BOX); leases prints them all.
+LD=$STATEDIR/leases/$BR:addr
+leases() { cat "$LD"/[0-9]* 2>/dev/null; }
 T=$(mktemp -d /tmp/nsr-net.XXXXXX)
 chmod 0755 "$T"
 BG=()          # background nsrun (or timeout) pids, ended in cleanup
@@ -31,7 +34,7 @@ cleanup() {
   for p in "${BG[@]}"; do kill -TERM "$p" 2>/dev/null; done
   for p in "${BG[@]}"; do wait "$p" 2>/dev/null; done
   kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null
-  rm -f "$LF"
+  rm -rf "$LD" "$STATEDIR/leases/$BR"
   rm -rf "$T"
   cleanup_policies
 }
@@ -67,7 +70,7 @@ nsr_bg() {
   exec nsenter --net="$NETNS" -- setpriv --reuid="$u" --regid="$(id -g "$u")" \
     --init-groups --reset-env -- "$NSRUN" "$@"
 }
-lease_of() { awk -v b="$1" '$5 == b { print $1 }' "$LF" 2>/dev/null; }
+lease_of() { leases | awk -v b="$1" '$5 == b { print $1 }'; }
 has_lease() { [ -n "$(lease_of "$1")" ]; }
 veths_in() { innet ip -o link show | grep -o ' nsr[0-9a-z]*' | tr -d ' ' | sort | tr '\n' ' '; }
 no_veths() { [ -z "$(veths_in)" ]; }
@@ -220,12 +223,12 @@ for i in $(seq 1 32); do
   nsr_bg "$TUSER" --policy nsrt-net "nbm$i" -- sleep 120 >/dev/null 2>"$T/m$i.err" &
   many+=($!); BG+=($!)
 done
-count_many() { awk '$5 ~ /^nbm[0-9]+$/' "$LF" 2>/dev/null | wc -l; }
+count_many() { leases | awk '$5 ~ /^nbm[0-9]+$/' | wc -l; }
 wait_for 600 eval '[ "$(count_many)" -ge 32 ]'
 eq "32 boxes hold leases at once" 32 "$(count_many)"
-eq "their 32 addresses are distinct" 32 "$(awk '$5 ~ /^nbm/ { print $1 }' "$LF" | sort -u | wc -l)"
+eq "their 32 addresses are distinct" 32 "$(leases | awk '$5 ~ /^nbm/ { print $1 }' | sort -u | wc -l)"
 eq "all are host addresses of 10.88.0.0/24 other than the gateway" "" \
-  "$(awk '$5 ~ /^nbm/ { print $1 }' "$LF" | grep -vE '^10\.88\.0\.([2-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-4])$')"
+  "$(leases | awk '$5 ~ /^nbm/ { print $1 }' | grep -vE '^10\.88\.0\.([2-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-4])$')"
 count_ports() { innet ip -o link show master "$BR" | grep -c ' nsr'; }
 wait_for 300 eval '[ "$(count_ports)" -ge 32 ]'
 eq "32 host-side veths on the bridge" 32 "$(count_ports)"
@@ -256,11 +259,11 @@ t "after kill -9: the veth is gone" wait_for 100 no_veths
 out=$(nsr_in "$TUSER" --policy nsrt-net nbk -- true 2>&1)
 eq "the same box starts again after kill -9" 0 $?
 eq "no lease of the killed box is left" "" "$(lease_of nbk)"
-eq "no lease left at all" "" "$(cat "$LF" 2>/dev/null)"
+eq "no lease left at all" "" "$(leases)"
 
 # ---- refusals leave nothing behind
 wait_for 50 no_veths   # earlier boxes' veths go with their netns, asynchronously
-before=$(veths_in; cat "$LF" 2>/dev/null)
+before=$(veths_in; leases)
 out=$(nsr_in "$TUSER" --policy nsrt-netmiss nr1 -- true 2>&1)
 eq "a missing bridge is refused" 125 $?
 match "it says the bridge does not exist" '^nsrun: .*bridge nsbrnope does not exist' "$out"
@@ -268,7 +271,7 @@ diag "$out"
 out=$(nsr_in "$TUSER" --policy nsrt-netnotbr nr2 -- true 2>&1)
 eq "a non-bridge is refused" 125 $?
 match "it says it is not a bridge" '^nsrun: .*nsnotbr0 is not a bridge' "$out"
-eq "refusals left no veth and no lease" "$before" "$(veths_in; cat "$LF" 2>/dev/null)"
+eq "refusals left no veth and no lease" "$before" "$(veths_in; leases)"
 eq "nothing left on the host" "$host_before" "$(host_state)"
 
 done_testing

@@ -8,11 +8,13 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -325,135 +327,178 @@ END_TEST
 /* ------------------------------------------------------------- files */
 
 static char sdir[64];
-static char lfile[128];
+static char lfile[128]; /* an older nsrun's single lease file */
+static char adir[128];	/* one lock file per address */
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	return remove(path);
+}
 
 static void mk_state(void)
 {
 	strcpy(sdir, "/tmp/nsr-ipam-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(sdir));
 	snprintf(lfile, sizeof(lfile), "%s/leases/nsbr0", sdir);
+	snprintf(adir, sizeof(adir), "%s/leases/nsbr0:addr", sdir);
 }
 
 static void rm_state(void)
 {
-	char p[128];
-
-	unlink(lfile);
-	snprintf(p, sizeof(p), "%s/leases/nsbr0:new", sdir);
-	unlink(p);
-	snprintf(p, sizeof(p), "%s/leases", sdir);
-	rmdir(p);
-	rmdir(sdir);
+	nftw(sdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-static size_t read_lfile(char *buf, size_t sz)
+static void read_file(const char *path, char *buf, size_t sz)
 {
-	FILE *f = fopen(lfile, "r");
+	FILE *f = fopen(path, "r");
 	size_t n;
 
 	ck_assert_ptr_nonnull(f);
 	n = fread(buf, 1, sz - 1, f);
 	buf[n] = '\0';
 	fclose(f);
-	return n;
 }
 
 static void write_lfile(const char *text)
 {
-	FILE *f = fopen(lfile, "w");
+	char d[128];
+	FILE *f;
 
+	snprintf(d, sizeof(d), "%s/leases", sdir);
+	mkdir(d, 0700);
+	f = fopen(lfile, "w");
 	ck_assert_ptr_nonnull(f);
 	fputs(text, f);
 	ck_assert_int_eq(fclose(f), 0);
 }
 
-static int acquire(uid_t uid, unsigned per_user, const char *box, uint32_t *a)
+/* The address files there, "A B " sorted as readdir gives them. */
+static int n_addr_files(void)
+{
+	char p[160];
+	int n = 0;
+
+	for (int i = 1; i < 255; i++) {
+		snprintf(p, sizeof(p), "%s/10.88.0.%d", adir, i);
+		n += access(p, F_OK) == 0;
+	}
+	return n;
+}
+
+static int acquire(uid_t uid, unsigned per_user, const char *box, uint32_t *a, int *fd)
 {
 	memset(&err, 0, sizeof(err));
-	return ipam_acquire(sdir, "nsbr0", NET, 24, GW, uid, per_user, box, a, &err);
+	return ipam_acquire(sdir, "nsbr0", NET, 24, GW, uid, per_user, box, a, fd, &err);
 }
 
 START_TEST(file_acquire_release)
 {
-	char text[512], want[512];
+	char text[512], want[512], p[160];
 	struct stat st;
-	uint32_t a = 0, b = 0;
+	uint32_t a = 0, b = 0, c = 0;
+	int fa = -1, fb = -1, fc = -1;
 	uint64_t me;
 
 	mk_state();
 	ck_assert_int_eq(ipam_self_starttime(getpid(), &me), 0);
-	ck_assert_int_eq(acquire(1000, 4, "alice-box", &a), 0);
-	ck_assert_int_eq(acquire(1000, 4, "second", &b), 0);
+	ck_assert_int_eq(acquire(1000, 4, "alice-box", &a, &fa), 0);
+	ck_assert_int_eq(acquire(1000, 4, "second", &b, &fb), 0);
 	ck_assert_uint_eq(a, IP(10, 88, 0, 2));
 	ck_assert_uint_eq(b, IP(10, 88, 0, 3));
-	snprintf(want, sizeof(want),
-		 "10.88.0.2 1000 %d %llu alice-box\n"
-		 "10.88.0.3 1000 %d %llu second\n",
-		 getpid(), (unsigned long long)me, getpid(), (unsigned long long)me);
-	read_lfile(text, sizeof(text));
+	ck_assert_int_ge(fa, 0);
+	snprintf(want, sizeof(want), "10.88.0.2 1000 %d %llu alice-box\n", getpid(),
+		 (unsigned long long)me);
+	snprintf(p, sizeof(p), "%s/10.88.0.2", adir);
+	read_file(p, text, sizeof(text));
 	ck_assert_str_eq(text, want);
-	ck_assert_int_eq(stat(lfile, &st), 0);
+	ck_assert_int_eq(stat(p, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0600);
-	snprintf(text, sizeof(text), "%s/leases", sdir);
-	ck_assert_int_eq(stat(text, &st), 0);
+	ck_assert_int_eq(stat(adir, &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0700);
-	/* per_user counts what is in the file. */
-	ck_assert_int_eq(acquire(1000, 2, "third", &b), -1);
+	/* per_user counts the held files of this user. */
+	ck_assert_int_eq(acquire(1000, 2, "third", &c, &fc), -1);
 	ck_assert_str_eq(err.msg, "per-user limit of 2 bridged boxes reached");
+	ck_assert_int_eq(fc, -1);
 
-	ck_assert_int_eq(ipam_release(sdir, "nsbr0", IP(10, 88, 0, 2), &err), 0);
-	read_lfile(text, sizeof(text));
-	ck_assert_ptr_null(strstr(text, "10.88.0.2 "));
-	ck_assert_ptr_nonnull(strstr(text, "10.88.0.3 "));
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", a, &fa, &err), 0);
+	ck_assert_int_eq(fa, -1);
+	ck_assert_int_eq(access(p, F_OK), -1);
 	/* The freed address is handed out again. */
-	ck_assert_int_eq(acquire(1001, 4, "bob", &a), 0);
+	ck_assert_int_eq(acquire(1001, 4, "bob", &a, &fa), 0);
 	ck_assert_uint_eq(a, IP(10, 88, 0, 2));
-	ck_assert_int_eq(ipam_release(sdir, "nsbr0", IP(10, 88, 0, 2), &err), 0);
-	ck_assert_int_eq(ipam_release(sdir, "nsbr0", IP(10, 88, 0, 3), &err), 0);
-	/* Empty: no file left behind; releasing again is fine. */
-	ck_assert_int_eq(access(lfile, F_OK), -1);
-	ck_assert_int_eq(ipam_release(sdir, "nsbr0", IP(10, 88, 0, 3), &err), 0);
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", a, &fa, &err), 0);
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", b, &fb, &err), 0);
+	/* Nothing held: no address file left, nor the users' lease locks;
+	 * releasing again is fine. */
+	ck_assert_int_eq(n_addr_files(), 0);
+	snprintf(p, sizeof(p), "%s/u1000.lock", adir);
+	ck_assert_int_eq(access(p, F_OK), -1);
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", b, &fb, &err), 0);
 	rm_state();
 }
 END_TEST
 
-START_TEST(file_not_ours)
+START_TEST(file_held_and_stale)
 {
-	char text[128];
+	char p[160];
 	uint32_t a = 0;
+	int fa = -1, held;
 
 	mk_state();
-	/* A lease held by another live process (pid 1) is not released by us. */
-	snprintf(text, sizeof(text), "%s/leases", sdir);
-	ck_assert_int_eq(mkdir(text, 0700), 0);
-	write_lfile("10.88.0.9 0 1 1 other\n");
-	ck_assert_int_eq(ipam_release(sdir, "nsbr0", IP(10, 88, 0, 9), &err), 0);
-	read_lfile(text, sizeof(text));
-	ck_assert_str_eq(text, "10.88.0.9 0 1 1 other\n");
-	/* Its start time is wrong, so acquire reclaims it on the way. */
-	write_lfile("10.88.0.2 0 1 1 other\n");
-	ck_assert_int_eq(acquire(1000, 4, "mine", &a), 0);
-	ck_assert_uint_eq(a, IP(10, 88, 0, 2));
-	ck_assert_int_eq(ipam_release(sdir, "nsbr0", a, &err), 0);
+	ck_assert_int_eq(acquire(1000, 4, "first", &a, &fa), 0); /* makes the dirs */
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", a, &fa, &err), 0);
+	/* .2 held by someone (a lock on another open file, as another
+	 * process's would be; its line not written yet: taken all the same),
+	 * .3 and .9 left by dead holders (not locked). */
+	snprintf(p, sizeof(p), "%s/10.88.0.2", adir);
+	held = open(p, O_RDWR | O_CREAT, 0600);
+	ck_assert_int_ge(held, 0);
+	ck_assert_int_eq(flock(held, LOCK_EX | LOCK_NB), 0);
+	snprintf(p, sizeof(p), "%s/10.88.0.3", adir);
+	close(open(p, O_RDWR | O_CREAT, 0600));
+	snprintf(p, sizeof(p), "%s/10.88.0.9", adir);
+	close(open(p, O_RDWR | O_CREAT, 0600));
+	ck_assert_int_eq(acquire(1000, 4, "mine", &a, &fa), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 3)); /* held skipped, stale reclaimed */
+	ck_assert_int_eq(access(p, F_OK), -1);	/* the other stale one removed */
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", a, &fa, &err), 0);
+	close(held);
+	ck_assert_int_eq(ipam_gc(sdir), 1); /* .2, no longer held */
+	ck_assert_int_eq(n_addr_files(), 0);
 	rm_state();
 }
 END_TEST
 
-START_TEST(file_corrupt_refused)
+START_TEST(file_legacy)
 {
 	char text[256];
 	uint32_t a = 0;
+	int fa = -1;
+	uint64_t me;
 
 	mk_state();
-	snprintf(text, sizeof(text), "%s/leases", sdir);
-	ck_assert_int_eq(mkdir(text, 0700), 0);
+	ck_assert_int_eq(ipam_self_starttime(getpid(), &me), 0);
+	/* An older nsrun's lease of a live holder is honoured (and counts
+	 * for per_user); one of a dead holder is not; the file is never
+	 * written. */
+	snprintf(text, sizeof(text), "10.88.0.2 1000 %d %llu old\n10.88.0.3 1000 1 1 dead\n",
+		 getpid(), (unsigned long long)me);
+	write_lfile(text);
+	ck_assert_int_eq(acquire(1000, 1, "mine", &a, &fa), -1);
+	ck_assert_str_eq(err.msg, "per-user limit of 1 bridged boxes reached");
+	ck_assert_int_eq(acquire(1000, 4, "mine", &a, &fa), 0);
+	ck_assert_uint_eq(a, IP(10, 88, 0, 3));
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", a, &fa, &err), 0);
+	read_file(lfile, text, sizeof(text));
+	ck_assert_ptr_nonnull(strstr(text, " dead\n"));
+	/* A corrupt one is refused and left as it is. */
 	write_lfile("10.88.0.2 1000 1 1 a\ngarbage\n");
-	ck_assert_int_eq(acquire(1000, 4, "mine", &a), -1);
+	ck_assert_int_eq(acquire(1000, 4, "mine", &a, &fa), -1);
 	ck_assert_ptr_nonnull(strstr(err.msg, "is corrupt (delete it when no bridged box runs)"));
 	ck_assert_ptr_nonnull(strstr(err.msg, "line 2: 1 fields, want 5"));
-	ck_assert_int_eq(ipam_release(sdir, "nsbr0", IP(10, 88, 0, 2), &err), -1);
-	read_lfile(text, sizeof(text));
-	ck_assert_str_eq(text, "10.88.0.2 1000 1 1 a\ngarbage\n"); /* untouched */
+	ck_assert_int_eq(fa, -1);
+	read_file(lfile, text, sizeof(text));
+	ck_assert_str_eq(text, "10.88.0.2 1000 1 1 a\ngarbage\n");
 	rm_state();
 }
 END_TEST
@@ -462,21 +507,23 @@ START_TEST(file_unsafe_refused)
 {
 	char text[256];
 	uint32_t a = 0;
+	int fa = -1;
 
 	mk_state();
 	ck_assert_int_eq(chmod(sdir, 0777), 0);
-	ck_assert_int_eq(acquire(1000, 4, "mine", &a), -1);
+	ck_assert_int_eq(acquire(1000, 4, "mine", &a, &fa), -1);
 	ck_assert_msg(strstr(err.msg, "not a root-owned directory closed to group and others"),
 		      "%s", err.msg);
 	ck_assert_int_eq(chmod(sdir, 0700), 0);
 	snprintf(text, sizeof(text), "%s/leases", sdir);
 	ck_assert_int_eq(mkdir(text, 0700), 0);
 	ck_assert_int_eq(symlink("/etc/passwd", lfile), 0);
-	ck_assert_int_eq(acquire(1000, 4, "mine", &a), -1);
+	ck_assert_int_eq(acquire(1000, 4, "mine", &a, &fa), -1);
 	ck_assert_int_eq(err.errnum, ELOOP);
-	ck_assert_int_eq(ipam_acquire(sdir, "../x", NET, 24, GW, 1000, 4, "m", &a, &err), -1);
-	ck_assert_int_eq(ipam_acquire(sdir, "nsbr0", NET, 24, GW, 1000, 4, "Bad", &a, &err), -1);
+	ck_assert_int_eq(ipam_acquire(sdir, "../x", NET, 24, GW, 1000, 4, "m", &a, &fa, &err), -1);
+	ck_assert_int_eq(ipam_acquire(sdir, "nsbr0", NET, 24, GW, 1000, 4, "Bad", &a, &fa, &err), -1);
 	ck_assert_str_eq(err.msg, "bad lease holder");
+	ck_assert_int_eq(fa, -1);
 	rm_state();
 }
 END_TEST
@@ -500,16 +547,17 @@ START_TEST(file_concurrent)
 		ck_assert_int_ge(kids[i], 0);
 		if (kids[i] == 0) {
 			uint32_t a = 0;
+			int fd = -1;
 			char c;
 
 			close(go[1]);
-			if (acquire(2000 + (uid_t)i, 1, "k", &a) < 0)
+			if (acquire(2000 + (uid_t)i, 1, "k", &a, &fd) < 0)
 				a = 0;
 			if (write(res[1], &a, sizeof(a)) != sizeof(a))
 				_exit(1);
 			if (read(go[0], &c, 1) < 0)
 				_exit(1);
-			_exit(ipam_release(sdir, "nsbr0", a, &err) < 0);
+			_exit(ipam_release(sdir, "nsbr0", a, &fd, &err) < 0);
 		}
 	}
 	close(go[0]);
@@ -527,7 +575,7 @@ START_TEST(file_concurrent)
 		ck_assert_int_eq(waitpid(kids[i], &status, 0), kids[i]);
 		ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	}
-	ck_assert_int_eq(access(lfile, F_OK), -1);
+	ck_assert_int_eq(n_addr_files(), 0);
 	rm_state();
 }
 END_TEST
@@ -550,8 +598,8 @@ int main(void)
 	tcase_add_test(tc, stat_starttime);
 	tcase_add_test(tc, holder_alive);
 	tcase_add_test(tf, file_acquire_release);
-	tcase_add_test(tf, file_not_ours);
-	tcase_add_test(tf, file_corrupt_refused);
+	tcase_add_test(tf, file_held_and_stale);
+	tcase_add_test(tf, file_legacy);
 	tcase_add_test(tf, file_unsafe_refused);
 	tcase_add_test(tf, file_concurrent);
 	tcase_set_timeout(tf, 30);
