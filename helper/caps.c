@@ -153,19 +153,16 @@ static int verify_dropped(const struct nsr_identity *id, struct nsr_err *err)
 
 int caps_drop(const struct nsr_identity *id, int watch_fd, struct nsr_err *err)
 {
-	int c;
-
-	/* Bounding set while we still hold CAP_SETPCAP, one prctl per
-	 * capability: libcap-ng's capng_apply(CAPNG_SELECT_BOUNDS) first
-	 * reads the whole state back from /proc/self/status (three opens and
-	 * parses) only to decide what to drop; dropping all of them needs no
-	 * reading. A kernel with capabilities this build does not know is
-	 * refused before anything is dropped. */
+	/* A kernel with capabilities this build does not know is refused
+	 * before anything is dropped. Then the bounding set, with libcap-ng,
+	 * while we still hold CAP_SETPCAP (its apply reads /proc/self/status
+	 * back; a paired bench could not tell that read from noise:
+	 * doc/performance.md). */
 	if (caps_kernel_known(err) < 0)
 		return -1;
-	for (c = 0; c <= CAP_LAST_CAP; c++)
-		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
-			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot clear the bounding set");
+	capng_clear(CAPNG_SELECT_ALL);
+	if (capng_apply(CAPNG_SELECT_BOUNDS) < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot clear the bounding set");
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot clear ambient capabilities");
 	if (setgroups(id->n_groups, id->groups) < 0)
