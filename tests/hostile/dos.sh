@@ -120,10 +120,14 @@ same_state "long-running boxes: host state back as before"
 # loop leaves one lock file per box name until the user's next start
 # (boxes without limits: no cgroup leaf, so the cgroup gc, which also
 # takes dead leaves' locks, plays no part)
+# Their state records are removed too, as where the kill came before the
+# record was written (a record of a dead box lets the record gc take its
+# lock file away as well): the lock files alone are left.
 for i in $(seq 6); do
   hbg "$TUSER" -p hdos-free "hpile$i" -- /bin/sleep 100
   s=$H_BG; wait_child_of "$s" >/dev/null; sleep 0.2
   kill -KILL "$s"; { wait "$s"; } 2>/dev/null
+  rm -f "$STATEDIR/boxes/$TUID-hpile$i"
 done
 user_procs_gone
 diag "$(ls "$STATEDIR/locks" | grep -c "^$TUID-hpile") lock files left by 6 supervisors killed with -9"
