@@ -11,8 +11,12 @@
  * zone for its time stamp, and blocks in send(2) for as long as a syslog
  * that does not read leaves its queue full: a start must never wait on
  * that (doc/performance.md). A full queue is waited on for LOG_WAIT_MS at
- * most, once per process (then lines are not waited for at all), and lines that could not be sent are counted and the
- * count is logged with the next line that goes through. The time stamp is
+ * most, once per process (then lines are not waited for at all). A line
+ * a full queue refuses goes to the kernel's log instead (/dev/kmsg, which
+ * only root may write and no user can fill), so flooding /dev/log cannot
+ * hide a start; lines that went nowhere (no syslog at all, or not root any
+ * more) are counted and the count is logged with the next line that goes
+ * through. The time stamp is
  * the receiver's (rsyslog, journald and busybox syslogd all stamp a line
  * that has none).
  */
@@ -31,12 +35,14 @@
 #include <unistd.h>
 
 #define LOG_PATH "/dev/log"
+#define LOG_KMSG "/dev/kmsg"
 #define LOG_WAIT_MS 5
 
 static int log_fd = -1;
 static bool log_connected;
 static unsigned long log_dropped;
 static bool log_stuck; /* a full queue outlasted LOG_WAIT_MS once: no more waits */
+static int kmsg_fd = -1;
 
 static void log_connect(void)
 {
@@ -53,10 +59,20 @@ void log_open(void)
 	log_connect();
 }
 
-/* One datagram; false when it could not go (no syslog, or a full queue
- * for longer than LOG_WAIT_MS). */
-static bool log_send(const char *buf, size_t len)
+/* A line a stuck syslog refused, to the kernel's log: one write, never
+ * blocking; false where it cannot go there either. */
+static bool log_kmsg(const char *buf, size_t len)
 {
+	if (kmsg_fd < 0)
+		kmsg_fd = open(LOG_KMSG, O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	return kmsg_fd >= 0 && write(kmsg_fd, buf, len) == (ssize_t)len;
+}
+
+/* One datagram; false when it could not go (no syslog, or a full queue
+ * for longer than LOG_WAIT_MS: then *full). */
+static bool log_send(const char *buf, size_t len, bool *full)
+{
+	*full = false;
 	for (int tries = 0; tries < 2; tries++) {
 		if (!log_connected)
 			log_connect();
@@ -72,6 +88,7 @@ static bool log_send(const char *buf, size_t len)
 			    send(log_fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL) >= 0)
 				return true;
 			log_stuck = true;
+			*full = true;
 			return false;
 		}
 		/* The syslog went away or was restarted: a new socket and
@@ -109,7 +126,8 @@ void log_audit(int priority, const char *fmt, ...)
 	for (i = (size_t)head; i < len; i++)
 		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
 			line[i] = '?';
-	if (log_send(line, len))
+	bool full;
+	if (log_send(line, len, &full) || (full && log_kmsg(line, len)))
 		log_dropped = 0;
 	else
 		log_dropped++;

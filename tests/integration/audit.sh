@@ -68,7 +68,8 @@ match "... and the box's end with 124" "end: uid=$TUID policy=au-rt box=rbox sta
 # A missing or stuck syslog never holds up a start (nsrun sends without
 # waiting; how long a start takes is scripts/bench's business, not this
 # test's): with no /dev/log at all, and with a listener that never reads
-# and whose queue is full, the start completes and the box runs. nsrun
+# and whose queue is full, the start completes and the box runs, and the
+# line a full queue refused is in the kernel's log. nsrun
 # from before its own log client blocked in send(2) for good on the second.
 kill "$listener"; wait "$listener" 2>/dev/null; rm -f /dev/log
 out=$(timeout -k 5 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
@@ -104,6 +105,11 @@ rc=$?
 # (the box may run before nsrun logs its start: the exit status says
 # whether nsrun itself finished, or was cut by the timeout: 124, 137)
 eq "with a syslog that never reads, a start completes and its box runs" "ran exit 0" "$out exit $rc"
+# A full queue (anyone may flood /dev/log) must not hide the start: the
+# line goes to the kernel's log, which only root can write.
+match "... and its start line went to the kernel's log instead" \
+  "nsrun\[[0-9]+\]: start: uid=$TUID user=$TUSER policy=au box=stuck command=/bin/echo ran" \
+  "$(dmesg 2>&1 | tail -n 400)"
 out=$(timeout -k 5 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
   "$NSRUN" --policy au-missing stuck -- /bin/true 2>&1)
 rc=$?
