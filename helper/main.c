@@ -217,6 +217,7 @@ static int do_gc(void)
 		return fail(NULL, &err);
 	printf("removed %d cgroup leaves, %d lock files, %d state records\n", r.cgroup_leaves,
 	       r.lock_files, r.records);
+	printf("netns pool: removed %d leftovers, made %d entries\n", r.netns_removed, r.netns_made);
 	return 0;
 }
 

@@ -33,6 +33,7 @@
 #include "log.h"
 #include "net/ipam.h"
 #include "net/net.h"
+#include "net/pool.h"
 #include "state.h"
 #include "pty.h"
 #include "util.h"
@@ -62,6 +63,8 @@ struct start_run {
 	uint32_t addr;
 	char host_if[16];
 	bool have_veth;
+	struct netns_claim ns;	/* a pooled netns claimed for the box */
+	bool pooled;		/* ... and the box was cloned into it */
 	pid_t pid;		/* the box's init until reaped, else 0 */
 	int go_fd;		/* write end: struct box_go */
 	int err_fd;		/* read end: struct nsr_err, EOF = exec'd */
@@ -119,6 +122,7 @@ void start_run_free(struct start_run **runp)
 	}
 	nsr_closep(&r->go_fd);
 	nsr_closep(&r->err_fd);
+	netns_pool_done(&r->ns);
 	if (r->recorded)
 		state_remove(r->paths.statedir, r->plan->id.uid, r->plan->box);
 	nsr_closep(&r->pty_fd);
@@ -162,13 +166,15 @@ static void start_cg_limits(const struct nsr_plan *plan, struct cg_limits *c,
 						 (int32_t)plan->devs[i].minor, CG_DEV_RWM };
 }
 
-static pid_t clone_box(const struct nsr_plan *plan, int cgroup_fd)
+/* new_net: a netns of its own (else the caller's current one: the host's,
+ * or a pooled one the caller entered). */
+static pid_t clone_box(bool new_net, int cgroup_fd)
 {
 	uint64_t ns = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
 	struct start_clone_args ca;
 	pid_t pid;
 
-	if (plan->net.mode != POLICY_NET_HOST)
+	if (new_net)
 		ns |= CLONE_NEWNET;
 	memset(&ca, 0, sizeof(ca));
 	ca.flags = ns | (cgroup_fd >= 0 ? CLONE_INTO_CGROUP : 0);
@@ -370,6 +376,7 @@ int start_prepare(const struct nsr_plan *plan, const struct start_paths *paths,
 	r->lease_fd = -1;
 	r->go_fd = r->err_fd = r->pty_fd = -1;
 	r->relay.master_fd = -1;
+	netns_claim_init(&r->ns);
 	if (lock_box(paths->statedir, plan->id.uid, plan->box, &r->lock, err) < 0)
 		return -1;
 	/* The persistent layer is held for the box's life: no second
@@ -417,13 +424,62 @@ static int start_wire(struct start_run *r, struct nsr_err *err)
 	return 0;
 }
 
+/* Pooling applies: the box has a netns of its own and the policy allows
+ * a pooled one (nsrun.policy(5), netns_pool). */
+static bool start_pooling(const struct nsr_plan *plan)
+{
+	return plan->net.mode != POLICY_NET_HOST && !plan->net.no_netns_pool;
+}
+
+/* We could not get back into our own netns from a pooled one: nothing
+ * more may be done here (a veth, a refill would go to the wrong place).
+ * The box dies with us (PDEATHSIG); its leftovers are collected by the
+ * next start or --gc, as after kill -9. */
+__attribute__((noreturn)) static void start_lost_netns(struct start_run *r)
+{
+	if (r->pid > 0)
+		kill(r->pid, SIGKILL);
+	log_audit(LOG_ERR, "start: uid=%u policy=%s box=%s: cannot return to the host's netns",
+		  (unsigned)r->plan->id.uid, r->plan->policy, r->plan->box);
+	_exit(125);
+}
+
+/* The box's netns: a pooled one when one passes every check, and we are
+ * in it until the clone; else none (a new one comes with the clone). */
+static void start_pool_enter(struct start_run *r)
+{
+	int p;
+
+	if (!start_pooling(r->plan))
+		return;
+	p = netns_pool_enter(r->paths.statedir, &r->ns);
+	if (p < 0)
+		start_lost_netns(r);
+	r->pooled = p == 1;
+}
+
+/* After the box has its go: the claimed entry goes, and one new entry
+ * replaces it while the box sets itself up (off the start's path). */
+static void start_pool_refill(struct start_run *r)
+{
+	if (r->ns.why[0] != '\0')
+		log_audit(LOG_WARNING,
+			  "netns pool: uid=%u policy=%s box=%s: entry %s discarded (%s); a new netns instead",
+			  (unsigned)r->plan->id.uid, r->plan->policy, r->plan->box, r->ns.entry,
+			  r->ns.why);
+	netns_pool_done(&r->ns);
+	if (start_pooling(r->plan) && netns_pool_fill(r->paths.statedir, NETNS_POOL_SIZE, 1) < 0)
+		start_lost_netns(r);
+}
+
 int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr_err *err)
 {
 	const struct nsr_plan *plan = r->plan;
 	cg_cleanup_handoff struct cg_handoff *cgh = NULL;
 	nsr_cleanup_fd int go_rd = -1, err_wr = -1, pty_wr = -1;
 	sigset_t old;
-	char cmd[512];
+	char cmd[512], netns[32];
+	bool new_net;
 	int go[2], ep[2], ps[2];
 
 	if (cg_handoff_new(r->cg, &cgh, err) < 0)
@@ -447,14 +503,22 @@ int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr
 	if (plan->pty)
 		sigaddset(&r->sigs, SIGTSTP); /* the relay stops with the caller's terminal restored */
 	sigprocmask(SIG_BLOCK, &r->sigs, &old);
+	start_pool_enter(r);
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	r->started = time(NULL);
 
-	r->pid = clone_box(plan, cg_handoff_clone_fd(cgh));
+	new_net = plan->net.mode != POLICY_NET_HOST && !r->pooled;
+	r->pid = clone_box(new_net, cg_handoff_clone_fd(cgh));
 	if (r->pid < 0 && cg_handoff_clone_fd(cgh) >= 0) {
 		/* kernel without CLONE_INTO_CGROUP: migrate instead */
 		cg_handoff_clone_refused(cgh);
-		r->pid = clone_box(plan, -1);
+		r->pid = clone_box(new_net, -1);
+	}
+	/* The child stays in the pooled netns; we go back at once. */
+	if (r->pid != 0 && netns_pool_leave(&r->ns) < 0) {
+		if (r->pid < 0)
+			r->pid = 0;
+		start_lost_netns(r);
 	}
 	if (r->pid < 0) {
 		r->pid = 0;
@@ -485,8 +549,14 @@ int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr
 	if (cg_handoff_parent(cgh, r->pid, err) < 0 || start_wire(r, err) < 0)
 		return -1;
 	log_render_argv(plan->argv, plan->argc, cmd, sizeof(cmd));
-	log_audit(LOG_NOTICE, "start: uid=%u user=%s policy=%s box=%s command=%s",
-		  (unsigned)plan->id.uid, plan->id.user, plan->policy, plan->box, cmd);
+	if (r->pooled)
+		snprintf(netns, sizeof(netns), "pool:%016llx", (unsigned long long)r->ns.cookie);
+	else
+		snprintf(netns, sizeof(netns), "%s",
+			 plan->net.mode == POLICY_NET_HOST ? "host" : "new");
+	log_audit(LOG_NOTICE, "start: uid=%u user=%s policy=%s box=%s netns=%s command=%s",
+		  (unsigned)plan->id.uid, plan->id.user, plan->policy, plan->box, netns, cmd);
+	start_pool_refill(r);
 	return 0;
 }
 
@@ -617,5 +687,9 @@ int start_gc(const struct start_paths *paths, struct start_gc_result *res, struc
 	res->cgroup_leaves = cg;
 	res->records = state_gc(paths->statedir, true, 0);
 	res->lock_files = lock_gc(paths->statedir) + ipam_gc(paths->statedir);
+	res->netns_removed = netns_pool_gc(paths->statedir);
+	res->netns_made = netns_pool_fill(paths->statedir, NETNS_POOL_SIZE, NETNS_POOL_SIZE);
+	if (res->netns_made < 0)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot return to the host's netns");
 	return 0;
 }

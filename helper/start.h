@@ -63,7 +63,9 @@ void start_run_free(struct start_run **run);
 struct start_gc_result {
 	int cgroup_leaves;
 	int lock_files;
-	int records; /* stale state records */
+	int records;	   /* stale state records */
+	int netns_removed; /* leftovers in the netns pool */
+	int netns_made;	   /* new netns pool entries */
 };
 int start_gc(const struct start_paths *paths, struct start_gc_result *res, struct nsr_err *err);
 

@@ -63,6 +63,7 @@ enum policy_key {
 	K_DEV_ALLOW,
 	K_DEV_ALLOW_BLOCK,
 	K_GPUS,
+	K_NETNS_POOL,
 	K_COUNT,
 };
 

@@ -101,6 +101,17 @@ static int net_per_user(struct policy_parser *ps, const struct policy_keydef *k,
 	return 0;
 }
 
+static int net_netns_pool(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
+{
+	if (strcmp(v, "yes") == 0)
+		ps->pol->net.no_netns_pool = false;
+	else if (strcmp(v, "no") == 0)
+		ps->pol->net.no_netns_pool = true;
+	else
+		return policy_key_bad(ps, k, "\"%s\": expected yes or no", v);
+	return 0;
+}
+
 const struct policy_keydef policy_keys_net[] = {
 	{ SEC_NETWORK, "mode", K_MODE, false, net_mode },
 	{ SEC_NETWORK, "bridge", K_BRIDGE, false, net_bridge },
@@ -108,5 +119,6 @@ const struct policy_keydef policy_keys_net[] = {
 	{ SEC_NETWORK, "gateway", K_GATEWAY, false, net_gateway },
 	{ SEC_NETWORK, "dns", K_DNS, false, net_dns },
 	{ SEC_NETWORK, "per_user", K_PER_USER, false, net_per_user },
+	{ SEC_NETWORK, "netns_pool", K_NETNS_POOL, false, net_netns_pool },
 	{ 0, NULL, 0, false, NULL },
 };

@@ -49,6 +49,9 @@ static void validate_network(struct policy_parser *ps)
 	const struct policy_net *n = &ps->pol->net;
 	size_t i;
 
+	if (n->mode == POLICY_NET_HOST && ps->key_line[K_NETNS_POOL] != 0)
+		policy_diag(ps->diags, ps->key_line[K_NETNS_POOL],
+			    "network.netns_pool: not valid with mode = host (no netns of its own)");
 	if (n->mode != POLICY_NET_BRIDGE) {
 		for (i = 0; i < NSR_ARRAY_SIZE(bridged); i++)
 			if (ps->key_line[bridged[i].key] != 0)

@@ -141,12 +141,15 @@ own_leaves() {
   find /sys/fs/cgroup -maxdepth 4 -path '*/nsrun/*' -type d 2>/dev/null |
     grep -E "/nsrun/($TUID|$TUID2)-[^/]+\$" | sort
 }
+# The mount table without the netns pool's entries (STATEDIR/netns/*/ns:
+# nsrun keeps that pool filled, so its entries come and go with every start).
+host_mounts() { grep -v " $STATEDIR/netns/" /proc/self/mountinfo; }
 host_state() {
   host_settle
   {
     echo "locks: $(find "$STATEDIR" -name '*.lock' 2>/dev/null | sort | tr '\n' ' ')"
     echo "cgroups: $(own_leaves | tr '\n' ' ')"
-    echo "mounts: $(grep -c . /proc/self/mountinfo) $(grep -E "nsrun|$NSRUN_ROOTFS" /proc/self/mountinfo | tr '\n' ' ')"
+    echo "mounts: $(host_mounts | grep -c .) $(host_mounts | grep -E "nsrun|$NSRUN_ROOTFS" | tr '\n' ' ')"
     echo "veths: $(ip -o link show 2>/dev/null | grep -o 'nsr[0-9a-z]*' | sort | tr '\n' ' ')"
     echo "leases: $(cat "$STATEDIR"/leases/* 2>/dev/null | tr '\n' ' ')"
     echo "procs: $(pgrep -u "$TUSER,$TUSER2" 2>/dev/null | tr '\n' ' ')"

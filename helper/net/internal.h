@@ -29,6 +29,9 @@ size_t nlmsg_route_default(void *buf, size_t bufsz, uint32_t seq, int ifindex,
 			   uint32_t gw_host_order);
 size_t nlmsg_link_get(void *buf, size_t bufsz, uint32_t seq, const char *ifname);
 size_t nlmsg_link_del(void *buf, size_t bufsz, uint32_t seq, const char *ifname);
+/* A dump of every object of type (RTM_GETLINK, RTM_GETADDR, RTM_GETROUTE)
+ * in every family: a zeroed family header of family_hdr bytes. */
+size_t nlmsg_dump(void *buf, size_t bufsz, uint32_t seq, uint16_t type, size_t family_hdr);
 
 /* ---- one conversation ---- */
 /* Requests are small (names, a few u32s); replies go to a bigger buffer. */
@@ -50,6 +53,8 @@ void net_sock_close(struct net_sock *s);
 /* Send the request built in s->req (len bytes; 0 = the builder refused)
  * and wait for the ACK; -1 with errno, the kernel's included. */
 int net_do(struct net_sock *s, size_t len);
+/* Send a dump request and hand each reply to cb until NLMSG_DONE. */
+int net_dump(struct net_sock *s, size_t len, mnl_cb_t cb, void *data);
 /* Look up a link by name: index and whether it is a bridge (ENODEV). */
 int net_get(struct net_sock *s, const char *ifname, struct net_link_reply *rep);
 

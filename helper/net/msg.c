@@ -134,6 +134,17 @@ size_t nlmsg_link_del(void *buf, size_t bufsz, uint32_t seq, const char *ifname)
 	return net_link_named(buf, bufsz, RTM_DELLINK, seq, 0, ifname);
 }
 
+size_t nlmsg_dump(void *buf, size_t bufsz, uint32_t seq, uint16_t type, size_t family_hdr)
+{
+	struct nlmsghdr *nlh = net_hdr(buf, bufsz, type, NLM_F_DUMP, seq, family_hdr);
+
+	if (nlh == NULL)
+		return 0;
+	/* A dump ends with NLMSG_DONE; no ACK asked for. */
+	nlh->nlmsg_flags &= (uint16_t)~NLM_F_ACK;
+	return nlh->nlmsg_len;
+}
+
 size_t nlmsg_addr_add(void *buf, size_t bufsz, uint32_t seq, int ifindex, uint32_t addr_host_order,
 		      unsigned prefix)
 {

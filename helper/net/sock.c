@@ -112,3 +112,8 @@ int net_do(struct net_sock *s, size_t len)
 {
 	return net_talk(s, len, NULL, NULL);
 }
+
+int net_dump(struct net_sock *s, size_t len, mnl_cb_t cb, void *data)
+{
+	return net_talk(s, len, cb, data);
+}

@@ -63,7 +63,7 @@ is_nsrun() { [ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$NSRUN" ]; }
 h_state() {
   echo "locks: $(find "$STATEDIR" -name '*.lock' 2>/dev/null | sort | tr '\n' ' ')"
   echo "cgroups: $(own_leaves | tr '\n' ' ')"
-  echo "mounts: $(grep -E "$STATEDIR|$NSRUN_ROOTFS|$DATADIR|/run/nsrun-test/hostile" /proc/self/mountinfo |
+  echo "mounts: $(host_mounts | grep -E "$STATEDIR|$NSRUN_ROOTFS|$DATADIR|/run/nsrun-test/hostile" |
     grep -v " $POLICYDIR " | awk '{print $5}' | sort | tr '\n' ' ')"
   echo "veths: $(ip -o link show 2>/dev/null | grep -o 'ns[rp][0-9]*' | sort | tr '\n' ' ')"
   echo "leases: $(cat "$STATEDIR"/leases/* "$STATEDIR"/leases/*:addr/[0-9]* 2>/dev/null | tr '\n' ' ')"

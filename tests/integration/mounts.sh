@@ -106,11 +106,11 @@ path = $evil
 [mount]
 bind = $work/data:/data
 INI
-hm_before=$(grep -c . /proc/self/mountinfo)
+hm_before=$(host_mounts | grep -c .)
 out=$(nsr --policy m-evil mp -- /bin/sh -c 'cat /data/file; ls /proc/1/comm; echo x > /tmp/x && echo tmp-ok' 2>&1)
 match "the box still works" 'tmp-ok' "$out"
 eq "nothing was mounted on the host targets" "" "$(ls -A "$work/host-proc" "$work/host-tmp" "$work/host-data" | grep -v ':$' | grep .)"
-eq "the host's mount table is unchanged" "$hm_before" "$(grep -c . /proc/self/mountinfo)"
+eq "the host's mount table is unchanged" "$hm_before" "$(host_mounts | grep -c .)"
 eq "the evil image's symlinks are unchanged" "$work/host-tmp" "$(readlink "$evil/tmp")"
 rm -rf "$evil/proc" && ln -s "$work/host-proc" "$evil/proc"
 err=$(nsr --policy m-evil mp -- /bin/true 2>&1); rc=$?

@@ -278,6 +278,8 @@ static size_t build(int which, void *b, size_t sz)
 		return nlmsg_route_default(b, sz, 1, 2, 0x0a580001);
 	case 5:
 		return nlmsg_link_get(b, sz, 1, "nsbr0");
+	case 7:
+		return nlmsg_dump(b, sz, 1, RTM_GETROUTE, sizeof(struct rtmsg));
 	default:
 		return nlmsg_link_del(b, sz, 1, "nsbr0");
 	}
@@ -296,6 +298,25 @@ START_TEST(too_small)
 			ck_assert_msg(big[i] == 0x5a, "builder %d wrote byte %zu of %zu", _i, i, sz);
 	}
 	ck_assert_uint_eq(build(_i, big, need), need);
+}
+END_TEST
+
+/* A dump: REQUEST|DUMP and no ACK (a dump ends with NLMSG_DONE), a zeroed
+ * family header (every family), nothing else. */
+START_TEST(dump)
+{
+	const struct nlmsghdr *nlh = (const void *)buf;
+	size_t len;
+
+	memset(buf, 0x5a, sizeof(buf));
+	len = nlmsg_dump(buf, sizeof(buf), 11, RTM_GETADDR, sizeof(struct ifaddrmsg));
+	ck_assert_uint_eq(len, MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(struct ifaddrmsg)));
+	ck_assert_uint_eq(nlh->nlmsg_len, len);
+	ck_assert_uint_eq(nlh->nlmsg_type, RTM_GETADDR);
+	ck_assert_uint_eq(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
+	ck_assert_uint_eq(nlh->nlmsg_seq, 11);
+	for (size_t i = MNL_NLMSG_HDRLEN; i < len; i++)
+		ck_assert_int_eq(buf[i], 0);
 }
 END_TEST
 
@@ -326,7 +347,8 @@ int main(void)
 	tcase_add_test(tc, get_del);
 	tcase_add_test(tc, addr_add);
 	tcase_add_test(tc, route_default);
-	tcase_add_loop_test(tc, too_small, 0, 7);
+	tcase_add_loop_test(tc, too_small, 0, 8);
+	tcase_add_test(tc, dump);
 	tcase_add_test(tc, veth_names);
 	suite_add_tcase(s, tc);
 	return nsr_ck_run(s, CK_FORK_GETENV);
