@@ -458,8 +458,8 @@ static void start_pool_enter(struct start_run *r)
 	r->pooled = p == 1;
 }
 
-/* After the box has its go: the claimed entry goes, and one new entry
- * replaces it while the box sets itself up (off the start's path). */
+/* After the box has its go: the claimed entry goes, and new entries
+ * replace it while the box sets itself up (off the start's path). */
 static void start_pool_refill(struct start_run *r)
 {
 	if (r->ns.why[0] != '\0')
@@ -468,7 +468,8 @@ static void start_pool_refill(struct start_run *r)
 			  (unsigned)r->plan->id.uid, r->plan->policy, r->plan->box, r->ns.entry,
 			  r->ns.why);
 	netns_pool_done(&r->ns);
-	if (start_pooling(r->plan) && netns_pool_fill(r->paths.statedir, NETNS_POOL_SIZE, 1) < 0)
+	if (start_pooling(r->plan) &&
+	    netns_pool_fill(r->paths.statedir, NETNS_POOL_SIZE, NETNS_POOL_REFILL) < 0)
 		start_lost_netns(r);
 }
 

@@ -48,12 +48,8 @@
  * those a tampered netns would change to reach or widen the box's
  * network (doc/hardening.md). A missing one reads as "-". */
 static const char *const pool_sysctls[] = {
-	"ipv4/ip_unprivileged_port_start",
-	"ipv4/ping_group_range",
-	"ipv4/ip_forward",
-	"ipv4/conf/all/route_localnet",
-	"ipv6/conf/all/disable_ipv6",
-	"ipv6/conf/all/forwarding",
+	"ipv4/ip_unprivileged_port_start", "ipv4/ping_group_range",	 "ipv4/ip_forward",
+	"ipv4/conf/all/route_localnet",	   "ipv6/conf/all/disable_ipv6", "ipv6/conf/all/forwarding",
 };
 
 #define POOL_SYSCTL_MAX 512
@@ -92,8 +88,7 @@ void netns_claim_init(struct netns_claim *c)
 }
 
 /* Why the claimed entry is discarded: -1. */
-__attribute__((format(printf, 2, 3))) static int pool_why(struct netns_claim *c, const char *fmt,
-							   ...)
+__attribute__((format(printf, 2, 3))) static int pool_why(struct netns_claim *c, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -211,8 +206,8 @@ static int pool_census_check(char *why, size_t whysz)
 		     pool_census_cb, &c) < 0 ||
 	    net_dump(&s, nlmsg_dump(NET_REQ(s), RTM_GETADDR, sizeof(struct ifaddrmsg)),
 		     pool_census_cb, &c) < 0 ||
-	    net_dump(&s, nlmsg_dump(NET_REQ(s), RTM_GETROUTE, sizeof(struct rtmsg)),
-		     pool_census_cb, &c) < 0) {
+	    net_dump(&s, nlmsg_dump(NET_REQ(s), RTM_GETROUTE, sizeof(struct rtmsg)), pool_census_cb,
+		     &c) < 0) {
 		snprintf(why, whysz, "cannot list its links, addresses and routes: %s",
 			 strerror(errno));
 		return -1;
@@ -270,8 +265,7 @@ static int pool_claim(struct netns_claim *c)
 	while ((de = readdir(d)) != NULL) {
 		uint64_t cookie;
 		if (netns_pool_parse_name(de->d_name, &cookie) < 0 ||
-		    nsr_fmt(c->entry, sizeof(c->entry), "c.%ld.%s", (long)getpid(), de->d_name) <
-			    0)
+		    nsr_fmt(c->entry, sizeof(c->entry), "c.%ld.%s", (long)getpid(), de->d_name) < 0)
 			continue;
 		/* Atomic: of all starts renaming this name, one succeeds. */
 		if (renameat(c->pool_fd, de->d_name, c->pool_fd, c->entry) == 0) {
@@ -309,8 +303,7 @@ static int pool_check_outside(struct netns_claim *c, char *rec, size_t recsz)
 	if (nsr_fmt(path, sizeof(path), "/proc/self/fd/%d", pfd) < 0)
 		return -1;
 	c->fd = nsr_openat(AT_FDCWD, path, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
-	if (c->fd < 0 || fstat(c->fd, &st2) < 0 || st2.st_dev != st.st_dev ||
-	    st2.st_ino != st.st_ino)
+	if (c->fd < 0 || fstat(c->fd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino)
 		return pool_why(c, "its namespace changed under us");
 	type = ioctl(c->fd, NS_GET_NSTYPE);
 	if (type != CLONE_NEWNET)
@@ -334,7 +327,8 @@ static int pool_check_inside(struct netns_claim *c, const char *rec)
 	if (pool_cookie_here(&cookie) < 0)
 		return pool_why(c, "cannot read its cookie: %s", strerror(errno));
 	if (cookie != c->cookie)
-		return pool_why(c, "it is not the namespace made for the entry (cookie %016llx)", (unsigned long long)cookie);
+		return pool_why(c, "it is not the namespace made for the entry (cookie %016llx)",
+				(unsigned long long)cookie);
 	if (pool_census_check(c->why, sizeof(c->why)) < 0)
 		return -1;
 	if (pool_sysctl_snapshot(now, sizeof(now)) < 0)

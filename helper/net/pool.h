@@ -25,15 +25,19 @@
 #define NETNS_POOL_DIR "netns"
 /* How many entries the pool is kept at (nsrun.policy(5), "netns_pool"). */
 #define NETNS_POOL_SIZE 4
+/* How many a start makes at most, after its box has its go: one to
+ * replace its own, one more so that a pool drained by many starts at
+ * once grows back. */
+#define NETNS_POOL_REFILL 2
 
 /* One claim. */
 struct netns_claim {
-	int fd;		/* the claimed netns, -1: none */
-	int host_fd;	/* our own netns while we are in the claimed one, else -1 */
-	int pool_fd;	/* the pool dir, -1: none */
+	int fd;		 /* the claimed netns, -1: none */
+	int host_fd;	 /* our own netns while we are in the claimed one, else -1 */
+	int pool_fd;	 /* the pool dir, -1: none */
 	uint64_t cookie; /* the claimed netns's cookie */
-	char entry[48];	/* the claimed entry's name in the pool dir, "" none */
-	char why[128];	/* an entry was claimed and discarded: why; "" none */
+	char entry[48];	 /* the claimed entry's name in the pool dir, "" none */
+	char why[128];	 /* an entry was claimed and discarded: why; "" none */
 };
 
 void netns_claim_init(struct netns_claim *c);

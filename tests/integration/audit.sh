@@ -52,7 +52,7 @@ text=$(cat "$log")
 
 # <PRI>: authpriv is facility 10 -> PRI = 80 + severity
 match "a start is logged at authpriv with who, policy, box and command" \
-  "^<8[0-7]>.*nsrun\[[0-9]+\]: start: uid=$TUID user=$TUSER policy=au box=abox command=/bin/sh -c exit 4" "$text"
+  "^<8[0-7]>.*nsrun\[[0-9]+\]: start: uid=$TUID user=$TUSER policy=au box=abox netns=(pool:[0-9a-f]{16}|new) command=/bin/sh -c exit 4" "$text"
 match "its end is logged with the exit status" "end: uid=$TUID policy=au box=abox status=4" "$text"
 match "a refusal is logged with the reason" "refused: uid=$TUID user=$TUSER policy=au-missing box=abox: policy \"au-missing\" is not available" "$text"
 nomatch "a caller's newline cannot forge a log line" '^[^<]' "$text"

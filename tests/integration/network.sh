@@ -133,6 +133,30 @@ match "hosts names the box with its address" '^10\.88\.0\.[0-9]+[[:space:]]+nb1'
 eq "lease released when the box ends" "" "$(lease_of nb1)"
 t "veth gone when the box ends" wait_for 30 no_veths
 
+# ---- a pooled netns (nsrun.policy(5) netns_pool): the same box, the same links
+pool() { ls -A "$STATEDIR/netns" 2>/dev/null | grep -E '^[0-9a-f]{16}$' | sort; }
+"$NSRUN" --gc >/dev/null
+p0=$(pool)
+t "--gc filled the netns pool" test "$(grep -c . <<<"$p0")" -ge 1
+out=$(nsr_in "$TUSER" --policy nsrt-net nbp -- sh -c 'ip -o link; echo @@; ip -o -4 addr show' 2>&1)
+eq "pooled bridged box runs" 0 $?
+eq "a bridged box in a pooled netns has only lo and eth0" "eth0 lo" \
+  "$(sect 1 | sed -n 's/^[0-9]*: \([^:@]*\).*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
+match "... and eth0 has its address" 'eth0 +inet 10\.88\.0\.([2-9]|[1-9][0-9]+)/24' "$(sect 2)"
+eq "... which came from the pool (one entry used, not there any more)" 1 \
+  "$(comm -23 <(echo "$p0") <(pool) | grep -c .)"
+basic_policy nsrt-netnopool "$NETCONF
+netns_pool = no"
+p0=$(pool)
+out=$(nsr_in "$TUSER" --policy nsrt-netnopool nbq -- sh -c 'ip -o link; echo @@; ip -o -4 addr show' 2>&1)
+eq "netns_pool = no: the bridged box has only lo and eth0" "eth0 lo" \
+  "$(sect 1 | sed -n 's/^[0-9]*: \([^:@]*\).*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
+eq "netns_pool = no: the pool is not touched" "$p0" "$(pool)"
+t "veths of the pooled boxes gone" wait_for 30 no_veths
+out=$(nsr --policy nsrt-netnone nnp -- sh -c 'ip -o link' 2>&1)
+eq "mode = none in a pooled netns: lo alone, up" "lo UP" \
+  "$(sed -n 's/^[0-9]*: \([^:@]*\): <\([^>]*\)>.*/\1 \2/p' <<<"$out" | sed 's/ LOOPBACK,\(UP\).*/ \1/')"
+
 # ---- the box reaches the gateway (TCP, as the user)
 # (up to three tries: a loaded machine may lose the race with nc's listener)
 for attempt in 1 2 3; do

@@ -257,7 +257,9 @@ END_TEST
 /* Processes racing for a pool of 4: each entry goes to exactly one. */
 START_TEST(claim_race)
 {
-	enum { N = 12 };
+	enum {
+		N = 12
+	};
 	int p[2], got = 0, status;
 	uint64_t seen[N], v;
 	pid_t kids[N];
