@@ -65,6 +65,7 @@ struct start_run {
 	bool have_veth;
 	struct netns_claim ns;	/* a pooled netns claimed for the box */
 	bool pooled;		/* ... and the box was cloned into it */
+	bool lost_netns;	/* we could not return to our own netns */
 	pid_t pid;		/* the box's init until reaped, else 0 */
 	int go_fd;		/* write end: struct box_go */
 	int err_fd;		/* read end: struct nsr_err, EOF = exec'd */
@@ -127,7 +128,7 @@ void start_run_free(struct start_run **runp)
 		state_remove(r->paths.statedir, r->plan->id.uid, r->plan->box);
 	nsr_closep(&r->pty_fd);
 	pty_relay_close(&r->relay);
-	if (r->have_veth)
+	if (r->have_veth && !r->lost_netns)
 		net_link_del(r->host_if, NULL); /* usually gone with the netns */
 	cg_destroy(&r->cg, NULL);
 	if (r->have_lease)
@@ -431,31 +432,22 @@ static bool start_pooling(const struct nsr_plan *plan)
 	return plan->net.mode != POLICY_NET_HOST && !plan->net.no_netns_pool;
 }
 
-/* We could not get back into our own netns from a pooled one: nothing
- * more may be done here (a veth, a refill would go to the wrong place).
- * The box dies with us (PDEATHSIG); its leftovers are collected by the
- * next start or --gc, as after kill -9. */
-__attribute__((noreturn)) static void start_lost_netns(struct start_run *r)
-{
-	if (r->pid > 0)
-		kill(r->pid, SIGKILL);
-	log_audit(LOG_ERR, "start: uid=%u policy=%s box=%s: cannot return to the host's netns",
-		  (unsigned)r->plan->id.uid, r->plan->policy, r->plan->box);
-	_exit(125);
-}
-
 /* The box's netns: a pooled one when one passes every check, and we are
  * in it until the clone; else none (a new one comes with the clone). */
-static void start_pool_enter(struct start_run *r)
+static int start_pool_enter(struct start_run *r, struct nsr_err *err)
 {
 	int p;
 
 	if (!start_pooling(r->plan))
-		return;
+		return 0;
 	p = netns_pool_enter(r->paths.statedir, &r->ns);
-	if (p < 0)
-		start_lost_netns(r);
+	if (p < 0) {
+		r->lost_netns = true;
+		return nsr_err_set(err, NSR_E_SETUP, errno,
+				   "cannot return to the host's network namespace");
+	}
 	r->pooled = p == 1;
+	return 0;
 }
 
 /* After the box has its go: the claimed entry goes, and new entries
@@ -468,9 +460,15 @@ static void start_pool_refill(struct start_run *r)
 			  (unsigned)r->plan->id.uid, r->plan->policy, r->plan->box, r->ns.entry,
 			  r->ns.why);
 	netns_pool_done(&r->ns);
-	if (start_pooling(r->plan) &&
-	    netns_pool_fill(r->paths.statedir, NETNS_POOL_SIZE, NETNS_POOL_REFILL) < 0)
-		start_lost_netns(r);
+	if (!start_pooling(r->plan) ||
+	    netns_pool_fill(r->paths.statedir, NETNS_POOL_SIZE, NETNS_POOL_REFILL) >= 0)
+		return;
+	/* Stuck in a netns of the pool: the box runs on, and nothing more we
+	 * do depends on our netns (files, cgroups, signals, /dev/log),
+	 * except deleting the veth, which then goes with the box's netns. */
+	r->lost_netns = true;
+	log_audit(LOG_ERR, "netns pool: uid=%u policy=%s box=%s: cannot return to the host's netns",
+		  (unsigned)r->plan->id.uid, r->plan->policy, r->plan->box);
 }
 
 int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr_err *err)
@@ -504,7 +502,8 @@ int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr
 	if (plan->pty)
 		sigaddset(&r->sigs, SIGTSTP); /* the relay stops with the caller's terminal restored */
 	sigprocmask(SIG_BLOCK, &r->sigs, &old);
-	start_pool_enter(r);
+	if (start_pool_enter(r, err) < 0)
+		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &r->t0);
 	r->started = time(NULL);
 
@@ -515,11 +514,15 @@ int start_spawn(struct start_run *r, const struct nsr_inherited *inh, struct nsr
 		cg_handoff_clone_refused(cgh);
 		r->pid = clone_box(new_net, -1);
 	}
-	/* The child stays in the pooled netns; we go back at once. */
+	/* The child stays in the pooled netns; we go back at once. Failing
+	 * that, the start fails before anything depends on our netns (the
+	 * veth comes later): start_run_free() needs none. */
 	if (r->pid != 0 && netns_pool_leave(&r->ns) < 0) {
+		r->lost_netns = true;
 		if (r->pid < 0)
 			r->pid = 0;
-		start_lost_netns(r);
+		return nsr_err_set(err, NSR_E_SETUP, errno,
+				   "cannot return to the host's network namespace");
 	}
 	if (r->pid < 0) {
 		r->pid = 0;
