@@ -141,9 +141,10 @@ own_leaves() {
   find /sys/fs/cgroup -maxdepth 4 -path '*/nsrun/*' -type d 2>/dev/null |
     grep -E "/nsrun/($TUID|$TUID2)-[^/]+\$" | sort
 }
-# The mount table without the netns pool's entries (STATEDIR/netns/*/ns:
-# nsrun keeps that pool filled, so its entries come and go with every start).
-host_mounts() { grep -v " $STATEDIR/netns/" /proc/self/mountinfo; }
+# The mount table without netns pool entries (STATEDIR/netns/COOKIE/ns, of
+# this install or another one, e.g. scripts/bench's: nsrun keeps its pool
+# filled, so entries come and go with every start).
+host_mounts() { grep -vE ' /[^ ]*/netns/[0-9a-f]{16}/ns [^-]* - nsfs ' /proc/self/mountinfo; }
 host_state() {
   host_settle
   {
