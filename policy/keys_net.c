@@ -103,12 +103,11 @@ static int net_per_user(struct policy_parser *ps, const struct policy_keydef *k,
 
 static int net_netns_pool(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
-	if (strcmp(v, "yes") == 0)
-		ps->pol->net.no_netns_pool = false;
-	else if (strcmp(v, "no") == 0)
-		ps->pol->net.no_netns_pool = true;
-	else
-		return policy_key_bad(ps, k, "\"%s\": expected yes or no", v);
+	bool pool;
+
+	if (policy_key_yes_no(ps, k, v, &pool) < 0)
+		return -1;
+	ps->pol->net.no_netns_pool = !pool;
 	return 0;
 }
 
