@@ -108,7 +108,7 @@ eq "with a syslog that never reads, a start completes and its box runs" "ran exi
 # A full queue (anyone may flood /dev/log) must not hide the start: the
 # line goes to the kernel's log, which only root can write.
 match "... and its start line went to the kernel's log instead" \
-  "nsrun\[[0-9]+\]: start: uid=$TUID user=$TUSER policy=au box=stuck command=/bin/echo ran" \
+  "nsrun\[[0-9]+\]: start: uid=$TUID user=$TUSER policy=au box=stuck netns=(pool:[0-9a-f]{16}|new) command=/bin/echo ran" \
   "$(dmesg 2>&1 | tail -n 400)"
 out=$(timeout -k 5 20 setpriv --reuid="$TUSER" --regid="$TGID" --init-groups --reset-env -- \
   "$NSRUN" --policy au-missing stuck -- /bin/true 2>&1)
