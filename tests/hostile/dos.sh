@@ -221,6 +221,34 @@ gateway = 10.90.0.1"
   sleep 1
   user_procs_gone; gc
 
+  # ---- a lease claim held forever (a supervisor frozen inside it, by any
+  # means): the lock it holds is its own address's lock file, not one for
+  # the whole bridge. Held from outside here: the first address's file and
+  # the bridge's older single lease file (the one machine-wide lock older
+  # nsrun versions took for every claim). Another user's bridged start
+  # must not wait on either: it skips the held address, at once.
+  install -d -m 0700 "$STATEDIR/leases" "$STATEDIR/leases/nsdos0:addr"
+  python3 -c 'import fcntl, os, sys, time
+fds = []
+for p in sys.argv[1:]:
+    fd = os.open(p, os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    fds.append(fd)
+print("held", flush=True)
+time.sleep(60)' "$STATEDIR/leases/nsdos0" "$STATEDIR/leases/nsdos0:addr/10.90.0.2" >"$HT/lheld" 2>&1 &
+  lholder=$!; H_PIDS+=("$lholder")
+  for i in $(seq 50); do grep -q held "$HT/lheld" && break; sleep 0.1; done
+  start=$(date +%s%N)
+  out=$(timeout 30 nsenter --net="$NNS" -- setpriv --reuid="$TUSER2" --regid="$(id -g "$TUSER2")" \
+    --init-groups --reset-env -- "$NSRUN" -p hdos-net hheld -- /bin/sh -c 'ip -4 -o addr show eth0 2>/dev/null | grep -o "10\.90\.0\.[0-9]*" || echo started' 2>&1)
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  eq "a held lease claim: another user's bridged start gets the next address" 10.90.0.3 "$out"
+  [ "$ms" -lt 3000 ] && ok "... without waiting on the holder (${ms} ms)" ||
+    not_ok "... without waiting on the holder" "${ms} ms"
+  kill "$lholder"; { wait "$lholder"; } 2>/dev/null
+  rm -f "$STATEDIR/leases/nsdos0" "$STATEDIR/leases/nsdos0:addr/10.90.0.2"
+  user_procs_gone; gc
+
   # ---- the same through cgroups the caller owns: a freezer (v1) and a
   # cgroup2 directory (cgroup.freeze), as a delegation would give them.
   # The supervisor is stopped (strace) right inside the lease section (at
