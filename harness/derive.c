@@ -84,8 +84,8 @@ static void derive_net(struct derive_buf *b, const struct policy_net *n)
 	}
 	if (n->has_per_user)
 		derive_put(b, "per_user = %u\n", n->per_user);
-	if (n->no_netns_pool)
-		derive_put(b, "netns_pool = no\n");
+	if (n->netns_pool)
+		derive_put(b, "netns_pool = yes\n");
 }
 
 int derive_policy(const struct policy *p, uid_t as_uid, const char *probe_src, char *buf, size_t sz,

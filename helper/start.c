@@ -429,7 +429,7 @@ static int start_wire(struct start_run *r, struct nsr_err *err)
  * a pooled one (nsrun.policy(5), netns_pool). */
 static bool start_pooling(const struct nsr_plan *plan)
 {
-	return plan->net.mode != POLICY_NET_HOST && !plan->net.no_netns_pool;
+	return plan->net.mode != POLICY_NET_HOST && plan->net.netns_pool;
 }
 
 /* The box's netns: a pooled one when one passes every check, and we are

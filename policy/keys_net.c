@@ -103,12 +103,7 @@ static int net_per_user(struct policy_parser *ps, const struct policy_keydef *k,
 
 static int net_netns_pool(struct policy_parser *ps, const struct policy_keydef *k, const char *v)
 {
-	bool pool;
-
-	if (policy_key_yes_no(ps, k, v, &pool) < 0)
-		return -1;
-	ps->pol->net.no_netns_pool = !pool;
-	return 0;
+	return policy_key_yes_no(ps, k, v, &ps->pol->net.netns_pool);
 }
 
 const struct policy_keydef policy_keys_net[] = {

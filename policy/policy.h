@@ -85,7 +85,7 @@ struct policy_net {
 	uint32_t dns[POLICY_MAX_DNS];
 	size_t n_dns;
 	unsigned per_user;
-	bool no_netns_pool; /* netns_pool = no: always a new netns */
+	bool netns_pool; /* netns_pool = yes: a netns from nsrun's pool, else a new one */
 };
 
 enum policy_gpus {

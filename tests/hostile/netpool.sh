@@ -35,7 +35,8 @@ for _ in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
 [ -S /dev/log ] || bail "cannot listen on /dev/log"
 
 P=$STATEDIR/netns
-hpolicy hpool
+hpolicy hpool "" "[network]
+netns_pool = yes"
 # the box: its netns inode, then its links
 PROBE='readlink /proc/self/ns/net | tr -dc 0-9; echo; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " " | sort | tr "\n" " "; echo'
 
@@ -110,17 +111,22 @@ new=$(tail -n +$((mark + 1)) "$LOG")
 eq "8 starts in a row: each a pooled netns" 8 "$(grep -o 'box=seq netns=pool:[0-9a-f]*' <<<"$new" | sort -u | wc -l)"
 eq "the pool is refilled as it is used" 4 "$(entries | wc -l)"
 
-# ---- netns_pool = no: the pool is left alone
+# ---- netns_pool = no, and a policy that does not say (the default is
+# no): the pool is left alone
 hpolicy hnopool "" "[network]
 mode = none
 netns_pool = no"
-before=$(entries)
-mark=$(wc -l <"$LOG")
-out=$(hbox hnopool np sh -c "$PROBE")
-eq "netns_pool = no: the box has lo alone" "lo " "$(sed -n 2p <<<"$out")"
-eq "netns_pool = no: the pool is untouched" "$before" "$(entries)"
-for _ in $(seq 30); do tail -n +$((mark + 1)) "$LOG" | grep -q 'box=np netns=new ' && break; sleep 0.1; done
-match "netns_pool = no: the log says a new netns" "start: uid=$TUID .*box=np netns=new " "$(tail -n +$((mark + 1)) "$LOG")"
+hpolicy hdefpool
+for pol in hnopool hdefpool; do
+  what="netns_pool = no"; [ "$pol" = hdefpool ] && what="no netns_pool key (default no)"
+  before=$(entries)
+  mark=$(wc -l <"$LOG")
+  out=$(hbox "$pol" np sh -c "$PROBE")
+  eq "$what: the box has lo alone" "lo " "$(sed -n 2p <<<"$out")"
+  eq "$what: the pool is untouched" "$before" "$(entries)"
+  for _ in $(seq 30); do tail -n +$((mark + 1)) "$LOG" | grep -q 'box=np netns=new ' && break; sleep 0.1; done
+  match "$what: the log says a new netns" "start: uid=$TUID .*box=np netns=new " "$(tail -n +$((mark + 1)) "$LOG")"
+done
 
 # ---- a tampered pool: every entry tampered alike, so the claim meets one
 # tamper NAME FN: FN ENTRY tampers an entry; BAD collects the inodes of

@@ -138,7 +138,12 @@ pool() { ls -A "$STATEDIR/netns" 2>/dev/null | grep -E '^[0-9a-f]{16}$' | sort; 
 "$NSRUN" --gc >/dev/null
 p0=$(pool)
 t "--gc filled the netns pool" test "$(grep -c . <<<"$p0")" -ge 1
-out=$(nsr_in "$TUSER" --policy nsrt-net nbp -- sh -c 'ip -o link; echo @@; ip -o -4 addr show' 2>&1)
+basic_policy nsrt-netpool "$NETCONF
+netns_pool = yes"
+basic_policy nsrt-netnonepool "[network]
+mode = none
+netns_pool = yes"
+out=$(nsr_in "$TUSER" --policy nsrt-netpool nbp -- sh -c 'ip -o link; echo @@; ip -o -4 addr show' 2>&1)
 eq "pooled bridged box runs" 0 $?
 eq "a bridged box in a pooled netns has only lo and eth0" "eth0 lo" \
   "$(sect 1 | sed -n 's/^[0-9]*: \([^:@]*\).*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
@@ -152,8 +157,10 @@ out=$(nsr_in "$TUSER" --policy nsrt-netnopool nbq -- sh -c 'ip -o link; echo @@;
 eq "netns_pool = no: the bridged box has only lo and eth0" "eth0 lo" \
   "$(sect 1 | sed -n 's/^[0-9]*: \([^:@]*\).*/\1/p' | sort | tr '\n' ' ' | sed 's/ $//')"
 eq "netns_pool = no: the pool is not touched" "$p0" "$(pool)"
+out=$(nsr_in "$TUSER" --policy nsrt-net nbr -- sh -c 'ip -o link' 2>&1)
+eq "no netns_pool key (default no): the pool is not touched" "$p0" "$(pool)"
 t "veths of the pooled boxes gone" wait_for 30 no_veths
-out=$(nsr --policy nsrt-netnone nnp -- sh -c 'ip -o link' 2>&1)
+out=$(nsr --policy nsrt-netnonepool nnp -- sh -c 'ip -o link' 2>&1)
 eq "mode = none in a pooled netns: lo alone, up" "lo UP" \
   "$(sed -n 's/^[0-9]*: \([^:@]*\): <\([^>]*\)>.*/\1 \2/p' <<<"$out" | sed 's/ LOOPBACK,\(UP\).*/ \1/')"
 

@@ -379,13 +379,13 @@ START_TEST(network_section)
 	ck_assert(fx_has(7, "network.dns: only valid"));
 	ck_assert(fx_has(8, "network.per_user: only valid"));
 	kx_bad("network", "mode = host\nper_user = 2\n", 5, "only valid with mode = bridge");
-	ck_assert(!fx_pol.net.no_netns_pool);
-	kx_ok("network", "mode = none\nnetns_pool = no\n");
-	ck_assert(fx_pol.net.no_netns_pool);
-	kx_ok("network", "netns_pool = yes\n");
-	ck_assert(!fx_pol.net.no_netns_pool);
-	kx_ok("network", BR_POOL "netns_pool = no\n");
-	ck_assert(fx_pol.net.no_netns_pool);
+	ck_assert(!fx_pol.net.netns_pool); /* off unless asked for */
+	kx_ok("network", "mode = none\nnetns_pool = yes\n");
+	ck_assert(fx_pol.net.netns_pool);
+	kx_ok("network", "netns_pool = no\n");
+	ck_assert(!fx_pol.net.netns_pool);
+	kx_ok("network", BR_POOL "netns_pool = yes\n");
+	ck_assert(fx_pol.net.netns_pool);
 	kx_bad("network", "netns_pool = off\n", 4, "network.netns_pool: \"off\": expected yes or no");
 	kx_bad("network", "mode = host\nnetns_pool = no\n", 5,
 	       "network.netns_pool: not valid with mode = host");
