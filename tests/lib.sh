@@ -156,3 +156,29 @@ host_state() {
     echo "procs: $(pgrep -u "$TUSER,$TUSER2" 2>/dev/null | tr '\n' ' ')"
   }
 }
+
+# devlog_listen FILE SECONDS: listen on /dev/log (a host without a syslog,
+# as CI's) in the background, one received line per line of FILE (newlines
+# inside a datagram escaped), until SECONDS pass without one; its pid in
+# DEVLOG_PID. Returns once the socket is there (or after 5 s). The caller
+# stops it and removes /dev/log.
+devlog_listen() {
+  python3 - "$1" "$2" <<'PY' &
+import os, socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+os.chmod("/dev/log", 0o666)
+with open(sys.argv[1], "ab", buffering=0) as f:
+    s.settimeout(int(sys.argv[2]))
+    while True:
+        try:
+            d = s.recv(65536)
+        except socket.timeout:
+            break
+        f.write(d.replace(b"\n", b"\\n") + b"\n")
+PY
+  DEVLOG_PID=$!
+  local _i
+  for _i in $(seq 50); do [ -S /dev/log ] && return 0; sleep 0.1; done
+  return 1
+}

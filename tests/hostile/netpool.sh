@@ -15,23 +15,9 @@ for c in ip nsenter unshare python3 stat; do command -v "$c" >/dev/null || bail 
 [ -e /dev/log ] && bail "/dev/log belongs to this host's syslog; run on a host without one (as CI does)"
 LOG=$HT/audit.log
 : >"$LOG"
-python3 - "$LOG" <<'PY' &
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind("/dev/log")
-os.chmod("/dev/log", 0o666)
-with open(sys.argv[1], "ab", buffering=0) as f:
-    s.settimeout(120)
-    while True:
-        try:
-            d = s.recv(65536)
-        except socket.timeout:
-            break
-        f.write(d.replace(b"\n", b"\\n") + b"\n")
-PY
-H_PIDS+=($!)
+devlog_listen "$LOG" 120
+H_PIDS+=("$DEVLOG_PID")
 H_CLEAN+=(/dev/log)
-for _ in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
 [ -S /dev/log ] || bail "cannot listen on /dev/log"
 
 P=$STATEDIR/netns

@@ -11,21 +11,8 @@ if [ -e /dev/log ]; then
   bail "/dev/log belongs to this host's syslog; run on a host without one (as CI does)"
 fi
 log=$(mktemp /run/nsrun-test/audit.XXXXXX)
-python3 - "$log" <<'PY' &
-import os, socket, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind("/dev/log")
-os.chmod("/dev/log", 0o666)
-with open(sys.argv[1], "ab", buffering=0) as f:
-    s.settimeout(60)
-    while True:
-        try:
-            d = s.recv(65536)
-        except socket.timeout:
-            break
-        f.write(d.replace(b"\n", b"\\n") + b"\n")
-PY
-listener=$!
+devlog_listen "$log" 60
+listener=$DEVLOG_PID
 stalled=""
 full=/run/nsrun-test/audit-full.$$
 cleanup() {
@@ -33,7 +20,6 @@ cleanup() {
   rm -f /dev/log "$log" "$full"; cleanup_policies
 }
 trap cleanup EXIT
-for _ in $(seq 50); do [ -S /dev/log ] && break; sleep 0.1; done
 
 basic_policy au
 nsr --policy au abox -- /bin/sh -c 'exit 4'

@@ -34,16 +34,22 @@ pids = 24"
 # in_job CMD...: CMD as the test user, from a shell inside $P
 in_job() { (echo "$BASHPID" >"$P/cgroup.procs" && exec setpriv --reuid="$TUSER" \
   --regid="$TGID" --init-groups --reset-env -- "$@"); }
+# wait_leaf BOX: the box's leaf under $P once a process is in it (up to
+# 4 s, scaled), else nothing.
+wait_leaf() {
+  local l=
+  for _ in $(seq 1 $((40 * scale))); do
+    l=$(find "$P" -mindepth 1 -maxdepth 1 -type d -name "$TUID-$1-*" | head -n1)
+    [ -n "$l" ] && grep -q . "$l/cgroup.procs" 2>/dev/null && break
+    sleep 0.1
+  done
+  [ -n "$l" ] && grep -q . "$l/cgroup.procs" 2>/dev/null && echo "$l"
+}
 before=$(host_state)
 
 in_job "$NSRUN" --policy vmnest vmn1 -- /bin/sleep $((2 * scale)) >/dev/null 2>&1 &
 bpid=$!
-leaf=
-for _ in $(seq 1 $((40 * scale))); do
-  leaf=$(find "$P" -mindepth 1 -maxdepth 1 -type d -name "$TUID-vmn1-*" | head -n1)
-  [ -n "$leaf" ] && grep -q . "$leaf/cgroup.procs" 2>/dev/null && break
-  sleep 0.1
-done
+leaf=$(wait_leaf vmn1)
 if [ -n "$leaf" ]; then
   ok "nested: the box's leaf sits under the caller's cgroup (${leaf#"$root"/})"
   nomatch "nested: the box's processes are in it" '^$' "$(cat "$leaf/cgroup.procs" 2>&1)"
@@ -69,12 +75,7 @@ fi
 outf=$(mktemp)
 in_job "$NSRUN" --policy vmnestdev vmn6 -- /bin/sh -c 'test -c /dev/fuse && echo fuse-in-box; exec sleep '$((3 * scale)) >"$outf" 2>&1 &
 bpid=$!
-leaf=
-for _ in $(seq 1 $((40 * scale))); do
-  leaf=$(find "$P" -mindepth 1 -maxdepth 1 -type d -name "$TUID-vmn6-*" | head -n1)
-  [ -n "$leaf" ] && grep -q . "$leaf/cgroup.procs" 2>/dev/null && break
-  sleep 0.1
-done
+leaf=$(wait_leaf vmn6)
 if [ -n "$leaf" ]; then
   out=$( (echo "$BASHPID" >"$leaf/cgroup.procs" && exec 3<>/dev/fuse && echo FUSE-OK
           exec 4<>/dev/net/tun || echo TUN-REFUSED
