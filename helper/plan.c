@@ -220,6 +220,9 @@ int plan_build(const struct policy *pol, const struct nsr_request *req,
 	char buf[POLICY_STR_MAX + 16];
 	size_t i;
 
+	/* The plan is static (or zeroed) storage: a plan built before (unit
+	 * tests build many) gives back its group names first. */
+	free(plan->group_names);
 	nsr_zero_sparse(plan, sizeof(*plan));
 	if (nsr_fmt(plan->policy, sizeof(plan->policy), "%s", req->policy) < 0 ||
 	    nsr_fmt(plan->box, sizeof(plan->box), "%s", req->box) < 0)

@@ -457,7 +457,13 @@ static int ipam_claim(int adfd, const struct ipam_lease *l, int *fd_out)
  * while held, as box locks are (lock.c), so it leaves no file behind. */
 static int ipam_user_lock(int adfd, const char *uname)
 {
-	for (int tries = 0; tries < 16; tries++) {
+	struct timespec t0, now;
+
+	/* Each retry means another start of this user claimed and removed the
+	 * file meanwhile: progress. Bounded by time (about 20 s, the flock
+	 * included), not by a count, so 32 starts at once all get through. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (now = t0; now.tv_sec - t0.tv_sec < 20; clock_gettime(CLOCK_MONOTONIC, &now)) {
 		nsr_cleanup_fd int fd = nsr_openat(adfd, uname,
 						   O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY, 0600);
 		struct stat a, b;

@@ -257,6 +257,7 @@ done
 count_many() { leases | awk '$5 ~ /^nbm[0-9]+$/' | wc -l; }
 wait_for 600 eval '[ "$(count_many)" -ge 32 ]'
 eq "32 boxes hold leases at once" 32 "$(count_many)"
+[ "$(count_many)" = 32 ] || diag "$(cat "$T"/m*.err 2>/dev/null | sort | uniq -c | head -n 5)"
 eq "their 32 addresses are distinct" 32 "$(leases | awk '$5 ~ /^nbm/ { print $1 }' | sort -u | wc -l)"
 eq "all are host addresses of 10.88.0.0/24 other than the gateway" "" \
   "$(leases | awk '$5 ~ /^nbm/ { print $1 }' | grep -vE '^10\.88\.0\.([2-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-4])$')"
