@@ -49,10 +49,32 @@ int nsr_write_all(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+static struct {
+	const void *p;
+	size_t n;
+} fresh[NSR_FRESH_MAX];
+
+void nsr_mark_fresh(const void *p, size_t n)
+{
+	for (size_t i = 0; i < NSR_FRESH_MAX; i++)
+		if (fresh[i].p == NULL) {
+			fresh[i].p = p;
+			fresh[i].n = n;
+			return;
+		}
+}
+
 void nsr_zero_sparse(void *p, size_t n)
 {
 	unsigned char *b = p;
 	size_t len;
+
+	/* Untouched since main() started: zero already. Once only. */
+	for (size_t i = 0; i < NSR_FRESH_MAX; i++)
+		if (fresh[i].p != NULL && fresh[i].p == p && fresh[i].n == n) {
+			fresh[i].p = NULL;
+			return;
+		}
 
 	for (; n > 0; b += len, n -= len) {
 		/* Page by page (4 KiB, the smallest page size): a page left

@@ -76,8 +76,20 @@ DIR *nsr_opendir_at(int dfd, const char *path);
  * static storage; untouched, they are backed by the kernel's shared zero
  * page, which reading leaves so. A plain memset would make every page the
  * process's own: time, page faults, resident memory (doc/performance.md).
- * Garbage is zeroed like memset would; the result is the same. */
+ * Garbage is zeroed like memset would; the result is the same.
+ * Storage nsr_mark_fresh() named is left alone, once. */
 void nsr_zero_sparse(void *p, size_t n);
+
+/* [p, p + n) is zero and no page of it was touched yet: a static object
+ * before its first use (C zeroes static storage before main() runs). The
+ * next nsr_zero_sparse() of exactly that object returns at once, without
+ * reading it: even reading an untouched page costs a page fault, and on a
+ * virtual machine a fault costs what ten system calls do
+ * (doc/performance.md). Only main() marks, and only its own static
+ * objects, before their first use. At most NSR_FRESH_MAX are remembered;
+ * a mark past that is dropped (the zeroing then reads, as before). */
+#define NSR_FRESH_MAX 8
+void nsr_mark_fresh(const void *p, size_t n);
 
 /* write all of buf, retrying on EINTR and short writes. */
 int nsr_write_all(int fd, const void *buf, size_t len);

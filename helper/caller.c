@@ -86,7 +86,7 @@ int caller_load(const char *term, struct nsr_caller *c, struct nsr_err *err)
 {
 	struct passwd *pw;
 
-	memset(c, 0, sizeof(*c));
+	nsr_zero_sparse(c, sizeof(*c));
 	c->id.uid = getuid();
 	c->id.gid = getgid();
 	if (caller_groups(&c->id, err) < 0)

@@ -725,6 +725,14 @@ int main(int argc, char **argv)
 	struct args_parsed a;
 	int keep_fd;
 
+	/* Our static objects are zero and untouched: their first zeroing
+	 * may skip reading them page by page (util.h nsr_mark_fresh()). */
+	nsr_mark_fresh(&inh, sizeof(inh));
+	nsr_mark_fresh(&caller, sizeof(caller));
+	nsr_mark_fresh(&pol, sizeof(pol));
+	nsr_mark_fresh(&diags, sizeof(diags));
+	nsr_mark_fresh(&plan, sizeof(plan));
+
 	/* argc == 0: argv[1] would be the environment. Refuse at once. */
 	if (argc < 1 || argv == NULL || argv[0] == NULL) {
 		fputs("nsrun: refusing to run with an empty argument list\n", stderr);

@@ -227,7 +227,7 @@ int sanitize_process(struct nsr_inherited *inh, int keep_fd, struct nsr_err *err
 {
 	const char *term;
 
-	memset(inh, 0, sizeof(*inh));
+	nsr_zero_sparse(inh, sizeof(*inh));
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot make nsrun non-dumpable");
 	if (caps_root_egid(err) < 0)

@@ -21,6 +21,16 @@
 
 #include "util.h"
 
+/* Refused before the parse: an empty policy and one diagnostic for file.
+ * (The parse zeroes both itself: zeroing here first too would read every
+ * page of them once more: util.h nsr_mark_fresh().) */
+static void load_reset(struct policy *out, struct policy_diags *diags, const char *file)
+{
+	nsr_zero_sparse(out, sizeof(*out));
+	nsr_zero_sparse(diags, sizeof(*diags));
+	snprintf(diags->file, sizeof(diags->file), "%s", file);
+}
+
 int policy_load(const char *policydir, const char *name, struct policy *out,
 		struct policy_diags *diags, struct nsr_err *err)
 {
@@ -28,22 +38,20 @@ int policy_load(const char *policydir, const char *name, struct policy *out,
 	char path[POLICY_STR_MAX];
 	char why[256];
 
-	nsr_zero_sparse(out, sizeof(*out));
-	nsr_zero_sparse(diags, sizeof(*diags));
 	if (!policy_name_valid(name)) {
-		snprintf(diags->file, sizeof(diags->file), "(policy name)");
+		load_reset(out, diags, "(policy name)");
 		policy_diag(diags, 0, "invalid policy name");
 		return nsr_err_set(err, NSR_E_USAGE, 0,
 				   "invalid policy name (allowed: [a-z0-9][a-z0-9_-]{0,63})");
 	}
 	if (policydir == NULL || policydir[0] != '/' ||
 	    nsr_fmt(path, sizeof(path), "%s/%s.ini", policydir, name) < 0) {
-		snprintf(diags->file, sizeof(diags->file), "%s", name);
+		load_reset(out, diags, name);
 		policy_diag(diags, 0, "bad policy directory");
 		return nsr_err_set(err, NSR_E_POLICY, 0, "policy \"%s\" is not available", name);
 	}
-	snprintf(diags->file, sizeof(diags->file), "%s", path);
 	if (trust_open_file(path, &fd, why, sizeof(why)) < 0) {
+		load_reset(out, diags, path);
 		policy_diag(diags, 0, "cannot be used: %s", why);
 		return nsr_err_set(err, NSR_E_POLICY, 0, "policy \"%s\" is not available", name);
 	}

@@ -34,6 +34,7 @@ struct hier {
 static struct hier caller_h[LEAVE_MAX];
 static size_t n_caller_h;
 static bool recorded;
+static bool moved; /* left at least one of the caller's cgroups */
 
 static size_t read_cgroups(struct hier *h, size_t max)
 {
@@ -183,6 +184,7 @@ int cg_leave_caller(struct nsr_err *err)
 			continue;
 		if (move_self(mnt, "/", err) < 0)
 			return nsr_err_prefix(err, "leaving the caller's cgroups");
+		moved = true;
 	}
 	return 0;
 }
@@ -190,7 +192,13 @@ int cg_leave_caller(struct nsr_err *err)
 int cg_return_to_caller(struct nsr_err *err)
 {
 	struct hier now[LEAVE_MAX];
-	size_t n = read_cgroups(now, LEAVE_MAX);
+	size_t n;
+
+	/* Nothing was left (the caller controls none of its cgroups): the
+	 * child is where the caller was, or in its own leaf already. */
+	if (!moved)
+		return 0;
+	n = read_cgroups(now, LEAVE_MAX);
 
 	for (size_t i = 0; i < n && recorded; i++) {
 		char mnt[LEAVE_PATH];

@@ -342,6 +342,31 @@ time.sleep(60)' "$STATEDIR/leases/nsdos0" "$STATEDIR/leases/nsdos0:addr/10.90.0.
     freeze_all 0
     kill -TERM "$gcs" 2>/dev/null; { wait "$gcs"; } 2>/dev/null
     user_procs_gone; gc
+
+    # ---- and back: a bridged box with no leaf of its own (no limits)
+    # runs in the cgroups its caller runs in, though its supervisor left
+    # them for the lease section, so the caller's own limits and freezer
+    # still hold for the box.
+    nsenter --net="$NNS" -- bash -c '[ -z "$1" ] || echo $$ > "$1/a/cgroup.procs"; shift; exec "$@"' _ "$V2D" \
+      setpriv --reuid="$TUSER" --regid="$(id -g "$TUSER")" --init-groups --reset-env -- /bin/bash -c \
+      'for d in "${@:2}"; do echo $$ > "$d/cgroup.procs" || exit 9; done; exec "$1" -p hdos-net hret -- /bin/sleep 30' \
+      _ "$NSRUN" "${FZ[@]}" >/dev/null 2>&1 &
+    rets=$!; H_PIDS+=("$rets")
+    rp=
+    for i in $(seq 50); do
+      for p in $(descendants_of "$rets"); do
+        [ "$(cat "/proc/$p/comm" 2>/dev/null)" = sleep ] && rp=$p
+      done
+      [ -n "$rp" ] && break; sleep 0.1
+    done
+    back=yes
+    for d in "${FZ[@]}"; do grep -qx "${rp:-none}" "$d/cgroup.procs" || back="no (not in $d)"; done
+    eq "a bridged box with no leaf of its own runs in the cgroups its caller owns" yes "$back"
+    left=yes
+    for d in "${FZ[@]}"; do grep -qx "$rets" "$d/cgroup.procs" && left="no (still in $d)"; done
+    eq "... while its supervisor left them" yes "$left"
+    kill -TERM "$rets" 2>/dev/null; { wait "$rets"; } 2>/dev/null
+    user_procs_gone; gc
     for d in "${FZ[@]}"; do
       for p in $(cat "$d/cgroup.procs" 2>/dev/null); do kill -KILL "$p" 2>/dev/null; done
       for i in $(seq 50); do rmdir "$d" 2>/dev/null && break; sleep 0.1; done
@@ -352,6 +377,8 @@ time.sleep(60)' "$STATEDIR/leases/nsdos0" "$STATEDIR/leases/nsdos0:addr/10.90.0.
     skip "another user's bridged start succeeds while the caller freezes its cgroups" "no freezer and no cgroup2 here"
     skip "before its gc the supervisor left every cgroup the caller owns" "no freezer and no cgroup2 here"
     skip "the victim's start succeeds while the caller freezes its cgroups at the gc" "no freezer and no cgroup2 here"
+    skip "a bridged box with no leaf of its own runs in the cgroups its caller owns" "no freezer and no cgroup2 here"
+    skip "... while its supervisor left them" "no freezer and no cgroup2 here"
   fi
   kill "$NH" 2>/dev/null; { wait "$NH"; } 2>/dev/null
   rm -rf "$STATEDIR/leases/nsdos0" "$STATEDIR/leases/nsdos0:addr"

@@ -491,6 +491,52 @@ START_TEST(zero_sparse)
 }
 END_TEST
 
+START_TEST(zero_fresh_once)
+{
+	/* A marked object is left alone by its first zeroing only (main()
+	 * marks static objects that are zero and untouched): the bytes here
+	 * are not zero, so the first call must not have read or written
+	 * them, and the second must zero them. Another size, or another
+	 * address, is not the marked object. */
+	static unsigned char a[3 * 4096], b[64];
+	size_t i;
+
+	memset(a, 'x', sizeof(a));
+	memset(b, 'y', sizeof(b));
+	nsr_mark_fresh(a, sizeof(a));
+	nsr_mark_fresh(b, sizeof(b));
+	nsr_zero_sparse(a, sizeof(a) - 1);
+	ck_assert_uint_eq(a[0], 0);
+	ck_assert_uint_eq(a[sizeof(a) - 1], 'x');
+	nsr_zero_sparse(b + 1, sizeof(b) - 1);
+	ck_assert_uint_eq(b[0], 'y');
+	ck_assert_uint_eq(b[1], 0);
+	memset(a, 'x', sizeof(a));
+	nsr_zero_sparse(a, sizeof(a));
+	ck_assert_uint_eq(a[0], 'x');
+	ck_assert_uint_eq(a[sizeof(a) - 1], 'x');
+	nsr_zero_sparse(a, sizeof(a));
+	for (i = 0; i < sizeof(a); i++)
+		ck_assert_msg(a[i] == 0, "byte %zu is %u", i, a[i]);
+	memset(b, 'y', sizeof(b));
+	nsr_zero_sparse(b, sizeof(b));
+	ck_assert_uint_eq(b[0], 'y');
+	nsr_zero_sparse(b, sizeof(b));
+	ck_assert_uint_eq(b[0], 0);
+	/* More marks than remembered: the extra ones are dropped, never
+	 * kept over an object nobody marked. */
+	static unsigned char many[NSR_FRESH_MAX + 2][16];
+	for (i = 0; i < NSR_FRESH_MAX + 2; i++) {
+		memset(many[i], 'z', sizeof(many[i]));
+		nsr_mark_fresh(many[i], sizeof(many[i]));
+	}
+	nsr_zero_sparse(many[NSR_FRESH_MAX + 1], sizeof(many[0]));
+	ck_assert_uint_eq(many[NSR_FRESH_MAX + 1][0], 0);
+	for (i = 0; i < NSR_FRESH_MAX; i++)
+		nsr_zero_sparse(many[i], sizeof(many[i]));
+}
+END_TEST
+
 START_TEST(log_escapes)
 {
 	char out[64];
@@ -608,6 +654,7 @@ int main(void)
 	tcase_add_test(m, etc_hosts_and_resolv);
 	tcase_add_test(m, log_escapes);
 	tcase_add_test(m, zero_sparse);
+	tcase_add_test(m, zero_fresh_once);
 	tcase_add_test(m, term_values);
 	tcase_add_test(m, root_dir_checks);
 	suite_add_tcase(s, a);
