@@ -241,8 +241,14 @@ int state_write(const char *statedir, const struct box_record *r, struct nsr_err
 					   O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY, 0600);
 	if (fd < 0)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot write the box's state record");
-	if (nsr_write_all(fd, text, strlen(text)) < 0 || fsync(fd) < 0 ||
-	    renameat(dfd, tmp, dfd, name) < 0) {
+	/* No fsync: the rename alone makes the record appear whole to every
+	 * reader, and a record has nothing to survive a crash for (the box's
+	 * processes do not; a record left over is collected by its pids'
+	 * start times; one cut short cannot be parsed, and the gc removes it).
+	 * On a state directory that is not tmpfs the fsync was a journal
+	 * commit that the supervisor waited on while the payload ran
+	 * (doc/performance.md). */
+	if (nsr_write_all(fd, text, strlen(text)) < 0 || renameat(dfd, tmp, dfd, name) < 0) {
 		int e = errno;
 		unlinkat(dfd, tmp, 0);
 		return nsr_err_set(err, NSR_E_SETUP, e, "cannot write the box's state record");

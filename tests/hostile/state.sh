@@ -129,4 +129,21 @@ rm -f "$STATEDIR/locks/$TUID-hgid.lock"
 eq "with it gone, the box runs" ran "$(nsr -p hgid hgid -- /bin/echo ran 2>&1)"
 rm -rf "$GD/hgid"
 same_state "older state: host state back as before"
+
+# ---- a state record cut short (written without fsync: a crash can leave
+# one empty or half written): it cannot be parsed, and the owner's next
+# start removes it, as it removes a dead box's record
+hpolicy hrec
+install -d -m 0755 -o root -g root "$STATEDIR/boxes"
+install -m 0600 -o root -g root /dev/null "$STATEDIR/boxes/$TUID-hrecempty"
+printf 'uid=%s\nbox=hrechalf\ninit_p' "$TUID" >"$STATEDIR/boxes/$TUID-hrechalf"
+chmod 0600 "$STATEDIR/boxes/$TUID-hrechalf"
+out=$(nsr --ps 2>&1); rc=$?
+eq "nsrun --ps skips records cut short" "0" "$rc"
+grep -q hrec <<<"$out" && not_ok "... and lists none of them" "$out" || ok "... and lists none of them"
+eq "a start of the owner's runs" ran "$(hbox hrec hrecnew /bin/echo ran)"
+eq "... and its gc removed both records" "" \
+  "$(ls "$STATEDIR/boxes/$TUID-hrecempty" "$STATEDIR/boxes/$TUID-hrechalf" 2>/dev/null)"
+rm -f "$STATEDIR/locks/$TUID-hrecempty.lock" "$STATEDIR/locks/$TUID-hrechalf.lock"
+same_state "records cut short: host state back as before"
 done_testing
