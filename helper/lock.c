@@ -127,6 +127,17 @@ bool lock_box_exists(const char *statedir, uid_t uid, const char *box)
 	return fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode);
 }
 
+bool lock_box_held_at(int locks_dfd, uid_t uid, const char *box)
+{
+	char name[128];
+
+	if (locks_dfd < 0 || nsr_fmt(name, sizeof(name), "%u-%s.lock", (unsigned)uid, box) < 0)
+		return false;
+	nsr_cleanup_fd int fd =
+		nsr_openat(locks_dfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0);
+	return fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
+}
+
 int lock_upper(const char *datadir, uid_t uid, const char *box, const char *policy, int *fd,
 	       struct nsr_err *err)
 {

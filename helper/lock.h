@@ -26,6 +26,13 @@ int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held 
  * running it, or was killed and its file not yet swept). Takes no lock:
  * a start racing with the caller is never turned away by it. */
 bool lock_box_exists(const char *statedir, uid_t uid, const char *box);
+/* Whether someone holds the box's lock right now (its supervisor, or a
+ * start or gc in the middle of it); locks_dfd is STATEDIR/locks. Only
+ * tries, with a shared lock it drops at once, and only where nobody
+ * holds one: a lock this finds held stays untouched. False when there
+ * is no lock file. A gc's shortcut: a held lock's box is not its to
+ * collect (state.c). */
+bool lock_box_held_at(int locks_dfd, uid_t uid, const char *box);
 /* Remove the lock file while holding it, then close. Idempotent. */
 void lock_release(struct lock_held *lk);
 /* The persistent layer DATADIR/<uid>/<box>/<policy>.policy (created

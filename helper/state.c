@@ -399,13 +399,15 @@ int state_list(const char *statedir, bool all, uid_t uid, struct box_record *out
 
 int state_gc(const char *statedir, bool all, uid_t uid)
 {
-	nsr_cleanup_fd int dfd = -1;
+	nsr_cleanup_fd int dfd = -1, locks = -1;
 	struct dirent *de;
 	int removed = 0;
 	DIR *d;
 
 	if (state_dir(statedir, &dfd, NULL) < 0)
 		return 0;
+	/* (none: every record is read, as below) */
+	(void)nsr_state_dir(statedir, "locks", 0755, NSR_DIR_PATH, &locks, NULL);
 	int rfd = nsr_openat(dfd, ".", O_RDONLY | O_DIRECTORY, 0);
 	if (rfd < 0 || (d = fdopendir(rfd)) == NULL) {
 		if (rfd >= 0)
@@ -428,6 +430,13 @@ int state_gc(const char *statedir, bool all, uid_t uid)
 			continue;
 		}
 		if (!state_split(base, &u, box, sizeof(box)) || (!all && u != uid))
+			continue;
+		/* Its lock held: a running box (or one a start or another gc
+		 * has in hand), which the checks below would keep too. One
+		 * try of its lock, instead of reading the record and two of
+		 * /proc's stat files: a start with many boxes of its user
+		 * running reads none of theirs (doc/performance.md). */
+		if (lock_box_held_at(locks, u, box))
 			continue;
 		int rc = state_read_at(dfd, base, &r);
 		if (rc == 0 && state_alive(&r))

@@ -4,10 +4,14 @@
  * (a comm with spaces and parentheses included), and a live pid's start
  * time. No privilege needed. */
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
+#include "lock.h"
 #include "state.h"
 #include "../ck_run.h"
 
@@ -120,6 +124,42 @@ START_TEST(stat_start_time)
 }
 END_TEST
 
+START_TEST(lock_held_probe)
+{
+	/* The gc's shortcut (lock_box_held_at): held only while someone
+	 * holds the box's lock; a free lock file, a missing one, a bad
+	 * directory fd: not held. The probe leaves the holder's lock alone
+	 * and takes none that outlives it. */
+	char dir[] = "/tmp/nsr-lockheld-XXXXXX";
+	int dfd, fd, fd2;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_ge(dfd, 0);
+	ck_assert(!lock_box_held_at(dfd, 1001, "box"));
+	fd = openat(dfd, "1001-box.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert(!lock_box_held_at(dfd, 1001, "box"));
+	ck_assert_int_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	ck_assert(lock_box_held_at(dfd, 1001, "box"));
+	ck_assert(!lock_box_held_at(dfd, 1002, "box"));
+	ck_assert(!lock_box_held_at(-1, 1001, "box"));
+	/* still ours: another open file cannot take it */
+	fd2 = openat(dfd, "1001-box.lock", O_RDWR | O_CLOEXEC);
+	ck_assert_int_ge(fd2, 0);
+	ck_assert_int_ne(flock(fd2, LOCK_EX | LOCK_NB), 0);
+	ck_assert_int_eq(flock(fd, LOCK_UN), 0);
+	ck_assert(!lock_box_held_at(dfd, 1001, "box"));
+	/* and the probe kept nothing: an exclusive lock is free to take */
+	ck_assert_int_eq(flock(fd2, LOCK_EX | LOCK_NB), 0);
+	close(fd2);
+	close(fd);
+	unlinkat(dfd, "1001-box.lock", 0);
+	close(dfd);
+	rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("state");
@@ -128,6 +168,7 @@ int main(void)
 	tcase_add_test(t, round_trip);
 	tcase_add_test(t, refusals);
 	tcase_add_test(t, stat_start_time);
+	tcase_add_test(t, lock_held_probe);
 	suite_add_tcase(s, t);
 	return nsr_ck_run(s, CK_FORK_GETENV);
 }
