@@ -133,8 +133,8 @@ bool lock_box_held_at(int locks_dfd, uid_t uid, const char *box)
 
 	if (locks_dfd < 0 || nsr_fmt(name, sizeof(name), "%u-%s.lock", (unsigned)uid, box) < 0)
 		return false;
-	nsr_cleanup_fd int fd =
-		nsr_openat(locks_dfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0);
+	nsr_cleanup_fd int fd = nsr_openat(locks_dfd, name,
+					   O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK, 0);
 	return fd >= 0 && flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK;
 }
 
