@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,24 +34,51 @@ bool mnt_need_resolv(const struct nsr_plan *p)
 	return p->net.mode == POLICY_NET_BRIDGE && p->net.n_dns > 0;
 }
 
-/* Read a file of the image: no symlinks at all, regular, bounded. The
- * image is root's, but a persistent upper is the user's: trust neither
- * the type nor the size. Missing -> empty. */
-static int read_image(int root_fd, const char *path, char *buf, size_t sz)
+/* Read a file of the image, at most ETC_MAX - 1 bytes, into a buffer of
+ * its size (NUL-terminated; *len its length): no symlinks at all,
+ * regular, bounded. The image is root's, but a persistent upper is the
+ * user's: trust neither the type nor the size, which may change while we
+ * read. Missing -> empty. Sized to the file rather than to ETC_MAX, the
+ * buffer stays on the heap: no 256 KiB mmap and munmap in the box child
+ * (doc/performance.md, "The end of a start"). NULL: errno says why. */
+static char *read_image(int root_fd, const char *path, size_t *len)
 {
+	const size_t limit = ETC_MAX - 1;
 	nsr_cleanup_fd int fd = mnt_open_in(root_fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY,
 					    MNT_RESOLVE_IN | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV);
 	struct stat st;
-	ssize_t n;
+	size_t room;
+	ssize_t n, more = 0;
+	char *buf;
 
-	buf[0] = '\0';
+	*len = 0;
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
-		return 0;
-	n = nsr_read_full(fd, buf, sz - 1);
-	if (n < 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
+		return calloc(1, 1);
+	/* One byte more than it has: a file that grew fills it, and is read
+	 * on to the limit. */
+	room = st.st_size >= 0 && (uintmax_t)st.st_size < limit ? (size_t)st.st_size + 1 : limit;
+	buf = malloc(room + 1);
+	if (buf == NULL)
+		return NULL;
+	n = nsr_read_full(fd, buf, room);
+	if (n == (ssize_t)room && room < limit) {
+		char *big = realloc(buf, limit + 1);
+		if (big == NULL) {
+			free(buf);
+			return NULL;
+		}
+		buf = big;
+		more = nsr_read_full(fd, buf + room, limit - room);
+	}
+	if (n < 0 || more < 0) {
+		int e = errno;
+		free(buf);
+		errno = e;
+		return NULL;
+	}
+	*len = (size_t)(n + more);
+	buf[*len] = '\0';
+	return buf;
 }
 
 static int gen_write(int stage_fd, const char *name, const char *text, long len, struct nsr_err *err)
@@ -88,27 +116,39 @@ int mnt_gen_etc(const struct mnt_input *in, int root_fd, int stage_fd, struct ns
 
 	/* Room for the image's lines and ours: one group line per group of
 	 * the user's (a name under 64 bytes, a gid, the user's name). */
-	size_t outsz = ETC_MAX + 4096 + p->n_group_names * (64 + 12 + sizeof(p->id.user) + 8);
-	nsr_cleanup_free char *img = malloc(ETC_MAX), *out = malloc(outsz);
+	const size_t ours = 4096 + p->n_group_names * (64 + 12 + sizeof(p->id.user) + 8);
+	nsr_cleanup_free char *img = NULL, *out = NULL;
 	nsr_cleanup_free struct etc_group_entry *groups = calloc(p->n_group_names + 1,
 								 sizeof(*groups));
+	size_t len;
 	long n;
 
 	if (in->shell != NULL)
 		snprintf(in->shell, POLICY_STR_MAX, "%s", login_shell(p, root_fd));
-	if (img == NULL || out == NULL || groups == NULL)
+	if (groups == NULL)
 		return nsr_err_set(err, NSR_E_SETUP, ENOMEM, "generating /etc files");
-	if (read_image(root_fd, "/etc/passwd", img, ETC_MAX) < 0)
+	img = read_image(root_fd, "/etc/passwd", &len);
+	if (img == NULL)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read the image's /etc/passwd");
+	out = malloc(len + ours);
+	if (out == NULL)
+		return nsr_err_set(err, NSR_E_SETUP, ENOMEM, "generating /etc files");
 	n = etc_passwd(img, p->id.user, p->id.uid, p->id.gid, p->id.home, login_shell(p, root_fd),
-		       out, outsz);
+		       out, len + ours);
 	if (gen_write(stage_fd, "passwd", out, n, err) < 0)
 		return -1;
-	if (read_image(root_fd, "/etc/group", img, ETC_MAX) < 0)
+	free(img);
+	free(out);
+	out = NULL;
+	img = read_image(root_fd, "/etc/group", &len);
+	if (img == NULL)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "cannot read the image's /etc/group");
+	out = malloc(len + ours);
+	if (out == NULL)
+		return nsr_err_set(err, NSR_E_SETUP, ENOMEM, "generating /etc files");
 	for (size_t i = 0; i < p->n_group_names; i++)
 		groups[i] = (struct etc_group_entry){ p->group_names[i].gid, p->group_names[i].name };
-	n = etc_group(img, p->id.user, groups, p->n_group_names, out, outsz);
+	n = etc_group(img, p->id.user, groups, p->n_group_names, out, len + ours);
 	if (gen_write(stage_fd, "group", out, n, err) < 0)
 		return -1;
 	n = snprintf(out, 128, "%s\n", p->hostname);

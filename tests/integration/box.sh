@@ -37,6 +37,35 @@ eq "whoami works inside (generated passwd)" "$TUSER" "$(in_box whoami)"
 match "id names the user's group" "\($TGROUP\)" "$(in_box id)"
 nomatch "the image's passwd was not changed" "$TUSER" "$(cat "$NSRUN_ROOTFS/etc/passwd")"
 
+# The image's /etc/passwd and /etc/group are read whole up to 256 KiB - 1
+# (nsrun(1), THE BOX), whatever their size: a copy of the rootfs with a
+# 200 KiB passwd (larger than any first guess, and than malloc's mmap
+# threshold) and a 300 KiB group (over the limit: cut there, as ever).
+BIGIMG=$(mktemp -d /run/nsrun-test/big-etc.XXXXXX)
+trap 'cleanup_policies; rm -rf "$BIGIMG"' EXIT
+cp -a "$NSRUN_ROOTFS/." "$BIGIMG/" && chmod 0755 "$BIGIMG"
+{ cat "$NSRUN_ROOTFS/etc/passwd"; for i in $(seq 4000); do printf 'filler%05d:x:%d:%d::/nonexistent:/usr/sbin/nologin\n' "$i" $((20000 + i)) $((20000 + i)); done
+  echo 'lastpw:x:29999:29999::/nonexistent:/usr/sbin/nologin'; } >"$BIGIMG/etc/passwd"
+{ cat "$NSRUN_ROOTFS/etc/group"; for i in $(seq 12000); do printf 'fillergroup%05d:x:%d:\n' "$i" $((30000 + i)); done
+  echo 'lastgr:x:59999:'; } >"$BIGIMG/etc/group"
+policy box-bigetc <<INI
+[policy]
+users = $TUSER
+[rootfs]
+path = $BIGIMG
+INI
+pw_size=$(stat -c %s "$BIGIMG/etc/passwd"); gr_size=$(stat -c %s "$BIGIMG/etc/group")
+out=$(nsr --policy box-bigetc bg -- /bin/sh -c 'tail -n 2 /etc/passwd; wc -c </etc/passwd; grep -c "^lastgr:" /etc/group; wc -c </etc/group' 2>&1)
+match "a $pw_size-byte image passwd is read to its last line" "^lastpw:x:29999:" "$out"
+match "... and the user's line follows it" "^$TUSER:x:$TUID:$TGID:" "$(sed -n 2p <<<"$out")"
+eq "... whole: the box's passwd is the image's and the user's line" \
+  $((pw_size + $(sed -n 2p <<<"$out" | wc -c))) "$(sed -n 3p <<<"$out")"
+eq "a $gr_size-byte image group is cut at 256 KiB: its last line is not read" 0 "$(sed -n 4p <<<"$out")"
+le=$(sed -n 5p <<<"$out")
+[ -n "$le" ] && [ "$le" -le $((256 * 1024 + 4096)) ] && [ "$le" -ge $((255 * 1024)) ] &&
+  ok "... and the box's group is the first 256 KiB of it and the user's lines ($le bytes)" ||
+  not_ok "the box's group is not the image's first 256 KiB" "$le bytes; $out"
+
 # capabilities and no_new_privs
 st=$(in_box 'grep -E "^(Cap|NoNewPrivs)" /proc/self/status')
 for c in CapInh CapPrm CapEff CapBnd CapAmb; do
