@@ -27,8 +27,11 @@ VMSD_TEST_TABLE=(
   "sd-limits:900:bash tests/integration/limits.sh"
   "sd-network:900:bash tests/integration/network.sh"
   "sd-lifecycle:900:bash tests/integration/lifecycle.sh"
+  "sd-bench:1200:bash tests/vm/systemd/bench.sh"
 )
 VMSD_TESTS_DEFAULT=sd-install,sd-host,sd-harness,sd-setup-host,sd-debian,sd-completion,sd-box,sd-limits,sd-network,sd-lifecycle
+# sd-bench measures (start latency against the floor, doc/performance.md)
+# and is run only when named: --tests sd-install,sd-bench.
 # What the lab host has besides the box image's packages.
 VMSD_PACKAGES=systemd-sysv,dbus,libpam-systemd,kmod,busybox-static,libmnl0,psmisc,libcap-ng-utils,bash-completion,iputils-ping,file
 # Bump when what vmsd_system_disk does to the image changes.
@@ -137,6 +140,14 @@ vmsd_stage() {
   cp -r --preserve=mode,timestamps,links "$src/tests" "$src/scripts" "$st/src/"
   install -m 0644 "$deb" "$st/"
   install -m 0755 "$src/tests/vm/systemd/run" "$st/run"
+  if [[ ",$tests," == *,sd-bench,* ]]; then
+    # The bench's floor and timer, built here: the VM has no compiler.
+    local cflags=(-O2 -std=gnu11 -D_GNU_SOURCE -Wall -Wextra)
+    mkdir -p "$st/bench-tools"
+    cc "${cflags[@]}" -o "$st/bench-tools/floor" "$src/bench/floor.c" "$src/bench/floor_net.c" -lmnl &&
+      cc "${cflags[@]}" -o "$st/bench-tools/timer" "$src/bench/timer.c" "$src/bench/timer_rss.c" ||
+      { vm_log "cannot build the bench's floor and timer"; return 1; }
+  fi
   : >"$st/etc/nsrun-vm/plan"
   for want in ${tests//,/ }; do
     for e in "${VMSD_TEST_TABLE[@]}"; do
@@ -160,6 +171,7 @@ vmsd_stage() {
     echo "NSRUN_MUST_WORK=${NSRUN_MUST_WORK:-0}"
     echo "NSRUN_VM=1"
     echo "NSRUN_TIME_SCALE=$time_scale"
+    echo "NSRUN_VM_BENCH_RUNS=${NSRUN_VM_BENCH_RUNS:-40}"
     echo "HOME=/root"
     echo "LANG=C"
   } >"$st/etc/nsrun-vm/env"
