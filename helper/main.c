@@ -49,8 +49,9 @@ static struct dev_set devs;
  * without libc's exit handlers. nsrun registers none (no atexit); libc's
  * own (stdio's cleanup, the loader's destructors) would only write to
  * pages the box child shared until now, each write a copy-on-write fault:
- * about ten of them, 0.1 ms a start (doc/performance.md, "The end of a
- * start"). Sanitizer builds keep exit(): their leak check runs from it. */
+ * about ten of them, and 2-4% of a start, paired (doc/performance.md,
+ * "The end of a start"). Sanitizer builds keep exit(): their leak check
+ * runs from it. */
 #if defined(__SANITIZE_ADDRESS__)
 #define NSR_KEEP_EXIT 1
 #elif defined(__has_feature)
