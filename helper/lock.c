@@ -65,6 +65,23 @@ static size_t lock_sweep_own(int dfd, uid_t uid, const char *self)
 	return in_use;
 }
 
+/* LOCK_EX | LOCK_NB, tried again for up to LOCK_PROBE_MS: the box's
+ * supervisor holds its lock for the box's life, but a gc's probe
+ * (lock_box_held_at) or sweep (lock_sweep_own) holds it for a moment,
+ * and a start must not be told its box runs because of that. Waits only
+ * when refused, and briefly. */
+#define LOCK_PROBE_MS 20
+static int lock_try_ex(int fd)
+{
+	for (int ms = 0;; ms++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK || ms >= LOCK_PROBE_MS)
+			return -1;
+		nanosleep(&(struct timespec){ 0, 1000000L }, NULL);
+	}
+}
+
 int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held *lk,
 	     struct nsr_err *err)
 {
@@ -90,7 +107,7 @@ int lock_box(const char *statedir, uid_t uid, const char *box, struct lock_held 
 
 		if (fd < 0)
 			return nsr_err_set(err, NSR_E_SETUP, errno, "cannot open lock %s", lk->path);
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (lock_try_ex(fd) < 0) {
 			int e = errno;
 			if (e == EWOULDBLOCK)
 				return nsr_err_set(err, NSR_E_BUSY, 0, "box is already running");

@@ -31,7 +31,8 @@ bool lock_box_exists(const char *statedir, uid_t uid, const char *box);
  * tries, with a shared lock it drops at once, and only where nobody
  * holds one: a lock this finds held stays untouched. False when there
  * is no lock file. A gc's shortcut: a held lock's box is not its to
- * collect (state.c). */
+ * collect (state.c). A start of that box meanwhile waits the probe out
+ * (lock_box). */
 bool lock_box_held_at(int locks_dfd, uid_t uid, const char *box);
 /* Remove the lock file while holding it, then close. Idempotent. */
 void lock_release(struct lock_held *lk);

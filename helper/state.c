@@ -406,7 +406,8 @@ int state_gc(const char *statedir, bool all, uid_t uid)
 
 	if (state_dir(statedir, &dfd, NULL) < 0)
 		return 0;
-	/* (none: every record is read, as below) */
+	/* No locks dir: locks stays -1, nothing is skipped, every record
+	 * is read as below. */
 	(void)nsr_state_dir(statedir, "locks", 0755, NSR_DIR_PATH, &locks, NULL);
 	int rfd = nsr_openat(dfd, ".", O_RDONLY | O_DIRECTORY, 0);
 	if (rfd < 0 || (d = fdopendir(rfd)) == NULL) {

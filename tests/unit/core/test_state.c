@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lock.h"
@@ -160,6 +161,60 @@ START_TEST(lock_held_probe)
 }
 END_TEST
 
+START_TEST(lock_box_outlasts_probe)
+{
+	/* A gc's probe or sweep holds a box's lock for a moment: a start
+	 * of that box waits it out instead of being told the box runs;
+	 * a box whose supervisor holds the lock is still refused. Root
+	 * only: the state dir must be root's (rootdir.h). */
+	char dir[] = "/tmp/nsr-lockprobe-XXXXXX", path[600];
+	struct nsr_err err = { 0 };
+	struct lock_held lk;
+	int ready[2], st;
+	pid_t pid;
+	char c;
+
+	if (geteuid() != 0)
+		return;
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(lock_box(dir, 1001, "box", &lk, &err), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct lock_held other;
+		struct nsr_err e2 = { 0 };
+		_exit(lock_box(dir, 1001, "box", &other, &e2) < 0 && e2.kind == NSR_E_BUSY ? 0 : 1);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "a held box was not refused");
+	lock_release(&lk);
+
+	/* Someone else's probe: a shared lock held for 5 ms. */
+	snprintf(path, sizeof(path), "%s/locks/1001-box.lock", dir);
+	ck_assert_int_eq(pipe(ready), 0);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0 || flock(fd, LOCK_SH | LOCK_NB) < 0 || write(ready[1], "r", 1) != 1)
+			_exit(1);
+		usleep(5000);
+		_exit(0);
+	}
+	close(ready[1]);
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	ck_assert_msg(lock_box(dir, 1001, "box", &lk, &err) == 0, "refused during a probe: %s",
+		      err.msg);
+	lock_release(&lk);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(ready[0]);
+	snprintf(path, sizeof(path), "%s/locks", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("state");
@@ -169,6 +224,7 @@ int main(void)
 	tcase_add_test(t, refusals);
 	tcase_add_test(t, stat_start_time);
 	tcase_add_test(t, lock_held_probe);
+	tcase_add_test(t, lock_box_outlasts_probe);
 	suite_add_tcase(s, t);
 	return nsr_ck_run(s, CK_FORK_GETENV);
 }
