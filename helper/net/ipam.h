@@ -53,6 +53,11 @@ int ipam_pick(struct ipam_table *t, uint32_t subnet, unsigned prefix, uint32_t g
 int ipam_acquire(const char *state_dir, const char *bridge, uint32_t subnet, unsigned prefix,
 		 uint32_t gateway, uid_t uid, unsigned per_user, const char *box, uint32_t *addr,
 		 int *lease_fd, struct nsr_err *err);
+/* Claim address l->addr in the address dir adfd for l's holder: 1 and
+ * *fd_out (locked, l's line written over any earlier content) when ours,
+ * 0 when someone holds it, -1 on error. Used by ipam_acquire, which
+ * decides which address to try; public for the unit tests. */
+int ipam_claim_at(int adfd, const struct ipam_lease *l, int *fd_out);
 /* Release the lease held through *lease_fd (removed, then closed; -1 after). */
 int ipam_release(const char *state_dir, const char *bridge, uint32_t addr, int *lease_fd,
 		 struct nsr_err *err);

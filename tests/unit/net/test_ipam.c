@@ -469,6 +469,63 @@ START_TEST(file_held_and_stale)
 }
 END_TEST
 
+/* A claim writes its own line over whatever a dead holder left in the
+ * file, cut to the new line's length, and never truncates the file to 0
+ * first (ext4 would then flush the data on the last close): a longer
+ * stale line, a shorter one and a new file all end up as exactly the
+ * claimer's line; a file another holder has locked is not claimed. */
+START_TEST(file_claim_over_stale)
+{
+	static const char *const stale[] = {
+		"10.88.0.2 4242 99999 123456789012 an-older-and-much-longer-box-name\n", "x\n",
+		NULL, /* no file yet */
+	};
+	struct ipam_lease l = { .addr = IP(10, 88, 0, 2), .uid = 1000, .pid = 0, .box = "b" };
+	char text[512], want[512], p[160];
+	uint32_t a = 0;
+	int fa = -1, adfd, fd, held;
+
+	mk_state();
+	ck_assert_int_eq(acquire(1000, 4, "first", &a, &fa), 0); /* makes the dirs */
+	ck_assert_int_eq(ipam_release(sdir, "nsbr0", a, &fa, &err), 0);
+	adfd = open(adir, O_RDONLY | O_DIRECTORY);
+	ck_assert_int_ge(adfd, 0);
+	l.pid = getpid();
+	ck_assert_int_eq(ipam_self_starttime(getpid(), &l.starttime), 0);
+	snprintf(want, sizeof(want), "10.88.0.2 1000 %d %llu b\n", getpid(),
+		 (unsigned long long)l.starttime);
+	snprintf(p, sizeof(p), "%s/10.88.0.2", adir);
+	for (size_t i = 0; i < sizeof(stale) / sizeof(stale[0]); i++) {
+		if (stale[i] != NULL) {
+			FILE *f = fopen(p, "w");
+			ck_assert_ptr_nonnull(f);
+			fputs(stale[i], f);
+			ck_assert_int_eq(fclose(f), 0);
+		}
+		fd = -1;
+		ck_assert_int_eq(ipam_claim_at(adfd, &l, &fd), 1);
+		ck_assert_int_ge(fd, 0);
+		read_file(p, text, sizeof(text));
+		ck_assert_str_eq(text, want);
+		ck_assert_int_eq(ipam_release(sdir, "nsbr0", l.addr, &fd, &err), 0);
+		ck_assert_int_eq(access(p, F_OK), -1);
+	}
+	/* Held by another open file: not ours, and left as it is. */
+	held = open(p, O_RDWR | O_CREAT, 0600);
+	ck_assert_int_ge(held, 0);
+	ck_assert_int_eq(flock(held, LOCK_EX | LOCK_NB), 0);
+	ck_assert_int_eq(write(held, "x\n", 2), 2);
+	fd = -1;
+	ck_assert_int_eq(ipam_claim_at(adfd, &l, &fd), 0);
+	ck_assert_int_eq(fd, -1);
+	read_file(p, text, sizeof(text));
+	ck_assert_str_eq(text, "x\n");
+	close(held);
+	close(adfd);
+	rm_state();
+}
+END_TEST
+
 START_TEST(file_legacy)
 {
 	char text[256];
@@ -599,6 +656,7 @@ int main(void)
 	tcase_add_test(tc, holder_alive);
 	tcase_add_test(tf, file_acquire_release);
 	tcase_add_test(tf, file_held_and_stale);
+	tcase_add_test(tf, file_claim_over_stale);
 	tcase_add_test(tf, file_legacy);
 	tcase_add_test(tf, file_unsafe_refused);
 	tcase_add_test(tf, file_concurrent);
