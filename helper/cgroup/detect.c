@@ -188,9 +188,23 @@ static char *cg_read_mountinfo(void)
 	return nsr_steal_ptr(&buf);
 }
 
+/* /proc/self/mountinfo as this process first read it. A start needs the
+ * cgroup mounts for the mode, the gc of dead leaves and the new leaf:
+ * one read instead of three (each one is as long as the host's mount
+ * table; doc/performance.md). A start takes milliseconds; the cgroup
+ * hierarchies it looks for are not mounted or moved meanwhile. */
+const char *cg_mountinfo(void)
+{
+	static char *mi;
+
+	if (mi == NULL)
+		mi = cg_read_mountinfo();
+	return mi;
+}
+
 int cg_read_mounts(struct cg_mounts *m, struct nsr_err *err)
 {
-	nsr_cleanup_free char *mi = cg_read_mountinfo();
+	const char *mi = cg_mountinfo();
 
 	if (mi == NULL)
 		return nsr_err_set(err, NSR_E_SETUP, errno, "read /proc/self/mountinfo");
@@ -199,7 +213,7 @@ int cg_read_mounts(struct cg_mounts *m, struct nsr_err *err)
 
 enum cg_mode cg_detect(void)
 {
-	nsr_cleanup_free char *mi = cg_read_mountinfo();
+	const char *mi = cg_mountinfo();
 	nsr_cleanup_fd int dfd = -1;
 	struct cg_mounts m;
 	char ctl[512] = "";

@@ -51,6 +51,9 @@ struct cg_mounts {
 };
 int cg_parse_mounts(const char *mountinfo, struct cg_mounts *m);
 int cg_read_mounts(struct cg_mounts *m, struct nsr_err *err);
+/* The text of /proc/self/mountinfo as this process first read it (kept
+ * for its life); NULL if unreadable. */
+const char *cg_mountinfo(void);
 enum cg_mode cg_detect_from_mountinfo(const char *mountinfo, const char *v2_controllers);
 
 /* Leaf name for a box: uid, box (nsr_box_name_valid) and a unique suffix

@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "internal.h"
 #include "util.h"
 
 #define LEAVE_MAX 24 /* hierarchies */
@@ -88,19 +89,27 @@ static bool opts_match(const char *ctrl, const char *opts)
 	return true;
 }
 
-/* Mount point of the hierarchy of ctrl ("" = cgroup2), whose root is "/". */
+/* Mount point of the hierarchy of ctrl ("" = cgroup2), whose root is "/".
+ * From the mountinfo read once per process (cg_mountinfo), not again for
+ * each hierarchy and each call; a line too long for us is skipped. */
 static bool mount_of(const char *ctrl, char *mnt, size_t sz)
 {
+	const char *mi = cg_mountinfo(), *next;
 	char line[4096];
 	bool found = false;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
 
-	if (f == NULL)
-		return false;
-	while (!found && fgets(line, sizeof(line), f) != NULL) {
+	for (const char *l = mi; l != NULL && *l != '\0' && !found; l = next) {
+		const char *nl = strchr(l, '\n');
+		size_t n = nl != NULL ? (size_t)(nl - l) : strlen(l);
 		char root[LEAVE_PATH], mp[LEAVE_PATH], type[32], src[256], opts[1024];
-		const char *sep = strstr(line, " - ");
+		const char *sep;
 
+		next = l + n + (nl != NULL);
+		if (n >= sizeof(line))
+			continue;
+		memcpy(line, l, n);
+		line[n] = '\0';
+		sep = strstr(line, " - ");
 		if (sep == NULL || sscanf(line, "%*s %*s %*s %1023s %1023s", root, mp) != 2 ||
 		    sscanf(sep + 3, "%31s %255s %1023s", type, src, opts) != 3 ||
 		    strcmp(root, "/") != 0 || strchr(mp, '\\') != NULL)
@@ -109,7 +118,6 @@ static bool mount_of(const char *ctrl, char *mnt, size_t sz)
 				      strcmp(type, "cgroup") == 0 && opts_match(ctrl, opts))
 			found = nsr_fmt(mnt, sz, "%s", mp) == 0;
 	}
-	fclose(f);
 	return found;
 }
 
