@@ -26,43 +26,54 @@
 
 #define LEAVE_MAX 24 /* hierarchies */
 #define LEAVE_PATH 1024
+#define LEAVE_CTRL 128
 
-struct hier {
-	char ctrl[128];	       /* "freezer", "cpu,cpuacct", "name=systemd", "" (v2) */
-	char path[LEAVE_PATH]; /* cgroup path in it, "/..." */
+/* The lines of /proc/self/cgroup we use, packed into text as "ctrl\0path\0"
+ * each: at most LEAVE_MAX of at most LEAVE_CTRL + LEAVE_PATH bytes, so text
+ * never fills. Static, not on the stack: a start touches only the page or
+ * two it fills, not a 28 KiB frame probed page by page on each call, at a
+ * new depth each time (13 page faults a bridged start, doc/performance.md). */
+struct hiers {
+	size_t n;
+	const char *ctrl[LEAVE_MAX]; /* "freezer", "cpu,cpuacct", "name=systemd", "" (v2) */
+	const char *path[LEAVE_MAX]; /* cgroup path in it, "/..." */
+	char text[LEAVE_MAX * (LEAVE_CTRL + LEAVE_PATH)];
 };
 
-static struct hier caller_h[LEAVE_MAX];
-static size_t n_caller_h;
+/* The caller's cgroups (the first read), and every later read: nsrun is
+ * single-threaded and no caller of read_cgroups() holds one across another. */
+static struct hiers caller_h, scratch;
 static bool recorded;
 static bool moved; /* left at least one of the caller's cgroups */
 
-static size_t read_cgroups(struct hier *h, size_t max)
+static void read_cgroups(struct hiers *h)
 {
 	char line[LEAVE_PATH + 256];
-	size_t n = 0;
+	size_t used = 0;
 	FILE *f = fopen("/proc/self/cgroup", "re");
 
+	h->n = 0;
 	if (f == NULL)
-		return 0;
-	while (n < max && fgets(line, sizeof(line), f) != NULL) {
+		return;
+	while (h->n < LEAVE_MAX && fgets(line, sizeof(line), f) != NULL) {
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		size_t len;
+		size_t len, clen;
 
 		if (c2 == NULL)
 			continue;
 		len = strcspn(c2 + 1, "\n");
-		if ((size_t)(c2 - c1 - 1) >= sizeof(h[n].ctrl) || len >= sizeof(h[n].path) ||
-		    c2[1] != '/')
+		clen = (size_t)(c2 - c1 - 1);
+		if (clen >= LEAVE_CTRL || len >= LEAVE_PATH || c2[1] != '/')
 			continue;
-		memcpy(h[n].ctrl, c1 + 1, (size_t)(c2 - c1 - 1));
-		h[n].ctrl[c2 - c1 - 1] = '\0';
-		memcpy(h[n].path, c2 + 1, len);
-		h[n].path[len] = '\0';
-		n++;
+		h->ctrl[h->n] = memcpy(h->text + used, c1 + 1, clen);
+		used += clen;
+		h->text[used++] = '\0';
+		h->path[h->n] = memcpy(h->text + used, c2 + 1, len);
+		used += len;
+		h->text[used++] = '\0';
+		h->n++;
 	}
 	fclose(f);
-	return n;
 }
 
 /* Every controller of ctrl ("cpu,cpuacct") among the super options? */
@@ -173,22 +184,18 @@ static int move_self(const char *mnt, const char *to, struct nsr_err *err)
 
 int cg_leave_caller(struct nsr_err *err)
 {
-	struct hier now[LEAVE_MAX];
-	size_t n = read_cgroups(now, LEAVE_MAX);
+	struct hiers *now = recorded ? &scratch : &caller_h;
 
-	if (!recorded) {
-		memcpy(caller_h, now, n * sizeof(now[0]));
-		n_caller_h = n;
-		recorded = true;
-	}
-	for (size_t i = 0; i < n; i++) {
+	read_cgroups(now);
+	recorded = true;
+	for (size_t i = 0; i < now->n; i++) {
 		char mnt[LEAVE_PATH];
 
-		if (strcmp(now[i].path, "/") == 0)
+		if (strcmp(now->path[i], "/") == 0)
 			continue;
 		/* Not mounted here (a named hierarchy nobody mounted): nobody
 		 * can reach its files to freeze us through it either. */
-		if (!mount_of(now[i].ctrl, mnt, sizeof(mnt)) || !caller_controls(mnt, now[i].path))
+		if (!mount_of(now->ctrl[i], mnt, sizeof(mnt)) || !caller_controls(mnt, now->path[i]))
 			continue;
 		if (move_self(mnt, "/", err) < 0)
 			return nsr_err_prefix(err, "leaving the caller's cgroups");
@@ -197,28 +204,26 @@ int cg_leave_caller(struct nsr_err *err)
 	return 0;
 }
 
-/* (noinline: its 28 KiB frame is probed page by page on entry, each page a
- * fault in the box child; only a child with somewhere to go pays that.) */
-static __attribute__((noinline)) int return_moved(struct nsr_err *err)
+static int return_moved(struct nsr_err *err)
 {
-	struct hier now[LEAVE_MAX];
-	size_t n = read_cgroups(now, LEAVE_MAX);
+	struct hiers *now = &scratch;
 
-	for (size_t i = 0; i < n && recorded; i++) {
+	read_cgroups(now);
+	for (size_t i = 0; i < now->n && recorded; i++) {
 		char mnt[LEAVE_PATH];
 		size_t j;
 
 		/* Only where the supervisor's move left us at the root: a box
 		 * leaf (or the caller's own root) stays as it is. */
-		if (strcmp(now[i].path, "/") != 0)
+		if (strcmp(now->path[i], "/") != 0)
 			continue;
-		for (j = 0; j < n_caller_h; j++)
-			if (strcmp(caller_h[j].ctrl, now[i].ctrl) == 0)
+		for (j = 0; j < caller_h.n; j++)
+			if (strcmp(caller_h.ctrl[j], now->ctrl[i]) == 0)
 				break;
-		if (j == n_caller_h || strcmp(caller_h[j].path, "/") == 0 ||
-		    !mount_of(now[i].ctrl, mnt, sizeof(mnt)))
+		if (j == caller_h.n || strcmp(caller_h.path[j], "/") == 0 ||
+		    !mount_of(now->ctrl[i], mnt, sizeof(mnt)))
 			continue;
-		if (move_self(mnt, caller_h[j].path, err) < 0)
+		if (move_self(mnt, caller_h.path[j], err) < 0)
 			return nsr_err_prefix(err, "returning to the caller's cgroups");
 	}
 	return 0;

@@ -295,15 +295,13 @@ static int ipam_dirs(const char *state_dir, const char *bridge, bool create, int
 static int ipam_legacy(int ldfd, const char *state_dir, const char *bridge, struct ipam_table *t,
 		       struct nsr_err *err)
 {
-	nsr_cleanup_free char *text = malloc(IPAM_FILE_MAX + 1);
+	nsr_cleanup_free char *text = NULL;
 	nsr_cleanup_fd int fd = -1;
 	struct stat st;
 	size_t kept = 0;
 	ssize_t n;
 
 	t->n = 0;
-	if (text == NULL)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "out of memory");
 	fd = nsr_openat(ldfd, bridge, O_RDONLY | O_NOFOLLOW | O_NOCTTY, 0);
 	if (fd < 0) {
 		if (errno == ENOENT)
@@ -314,6 +312,11 @@ static int ipam_legacy(int ldfd, const char *state_dir, const char *bridge, stru
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 || st.st_nlink != 1)
 		return nsr_err_set(err, NSR_E_SETUP, EPERM, "%s/leases/%s is not nsrun's",
 				   state_dir, bridge);
+	/* The buffer only where there is such a file (132 KiB: most starts
+	 * never meet one). */
+	text = malloc(IPAM_FILE_MAX + 1);
+	if (text == NULL)
+		return nsr_err_set(err, NSR_E_SETUP, errno, "out of memory");
 	/* Its writers renamed whole files into place: read as it is. */
 	n = nsr_read_full(fd, text, IPAM_FILE_MAX + 1);
 	if (n < 0)
@@ -487,10 +490,14 @@ static int ipam_acquire_locked(int ldfd, int adfd, const char *state_dir, const 
 			       unsigned per_user, struct ipam_lease *mine, int *lease_fd,
 			       struct nsr_err *err)
 {
-	nsr_cleanup_free struct ipam_table *t = calloc(1, sizeof(*t));
+	/* Static, and never cleared: the table is 88 KiB and nothing reads
+	 * past t->n, so only the leases in use are touched (a calloc'd one
+	 * was zeroed: 13 page faults a bridged start, doc/performance.md).
+	 * nsrun is single-threaded and takes one lease at a time. */
+	static struct ipam_table table;
+	struct ipam_table *t = &table;
 
-	if (t == NULL)
-		return nsr_err_set(err, NSR_E_SETUP, errno, "out of memory");
+	t->n = 0;
 	if (ipam_legacy(ldfd, state_dir, bridge, t, err) < 0)
 		return -1;
 	ipam_scan(adfd, t);

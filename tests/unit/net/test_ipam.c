@@ -192,6 +192,39 @@ START_TEST(pick_order)
 }
 END_TEST
 
+/* ipam_acquire allocates its table without zeroing it (only the leases
+ * in use are touched): parse, pick and format must read nothing past n.
+ * Every byte past the leases in use is made an address that would be
+ * taken, and every result must be what a zeroed table gives. */
+START_TEST(past_n_never_read)
+{
+	const char *text = "10.88.0.2 1000 2 1 a\n10.88.0.4 1001 4 1 b\n";
+	uint32_t want = 0, a = 0;
+	char out[256];
+
+	for (int garbage = 0; garbage < 2; garbage++) {
+		struct ipam_lease poison = { .addr = IP(10, 88, 0, 3), .uid = 1000, .pid = 2 };
+
+		memset(&tab, 0, sizeof(tab));
+		if (garbage)
+			for (size_t i = 0; i < IPAM_MAX_LEASES; i++)
+				tab.leases[i] = poison;
+		tab.n = garbage ? IPAM_MAX_LEASES : 0; /* parse must reset it */
+		ck_assert_int_eq(parse_str(text), 0);
+		ck_assert_uint_eq(tab.n, 2);
+		if (garbage)
+			ck_assert_uint_eq(tab.leases[2].addr, IP(10, 88, 0, 3));
+		ck_assert_int_eq(ipam_format(&tab, out, sizeof(out)), (int)strlen(text));
+		ck_assert_str_eq(out, text);
+		ck_assert_int_eq(pick(24, GW, 1000, 100, &a), 0);
+		if (garbage)
+			ck_assert_uint_eq(a, want);
+		want = a;
+	}
+	ck_assert_uint_eq(want, IP(10, 88, 0, 3));
+}
+END_TEST
+
 START_TEST(pick_skips_and_exhausts)
 {
 	uint32_t a = 0, seen = 0;
@@ -648,6 +681,7 @@ int main(void)
 	tcase_add_test(tc, parse_overlong_nul_many);
 	tcase_add_test(tc, format_round_trip);
 	tcase_add_test(tc, pick_order);
+	tcase_add_test(tc, past_n_never_read);
 	tcase_add_test(tc, pick_skips_and_exhausts);
 	tcase_add_test(tc, pick_reclaims_dead);
 	tcase_add_test(tc, pick_per_user);
