@@ -192,8 +192,8 @@ START_TEST(pick_order)
 }
 END_TEST
 
-/* ipam_acquire allocates its table without zeroing it (only the leases
- * in use are touched): parse, pick and format must read nothing past n.
+/* ipam_acquire keeps its table static and never clears it (only the
+ * leases in use are touched): parse, pick and format must read nothing past n.
  * Every byte past the leases in use is made an address that would be
  * taken, and every result must be what a zeroed table gives. */
 START_TEST(past_n_never_read)
